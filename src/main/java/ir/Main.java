@@ -1,0 +1,14 @@
+package ir;
+
+import ir.cli.Cli;
+import ir.cli.Env;
+
+/** The {@code ir} command. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(Env.system(), args));
+    }
+}

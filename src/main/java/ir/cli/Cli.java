@@ -1,0 +1,77 @@
+package ir.cli;
+
+import ir.model.ExitCode;
+import ir.model.IrException;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** Builds the {@code ir} command line, the same for {@code main} and for tests, with one error handler. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine commandLine(Env env) {
+        RootCommand root = new RootCommand(env);
+        CommandLine cl = new CommandLine(root);
+        cl.addSubcommand("init", new InitCommand());
+        cl.addSubcommand("open", new OpenCommand());
+        cl.addSubcommand("log", new LogCommand());
+        cl.addSubcommand("show", new ShowCommand());
+        cl.addSubcommand("list", new ListCommand());
+        cl.addSubcommand("use", new UseCommand());
+        cl.setOut(env.out());
+        cl.setErr(env.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, root, env));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String hint = ex.getCommandLine() == null ? "ir --help"
+                    : ex.getCommandLine().getCommandSpec().qualifiedName() + " --help";
+            env.err().println("ir: " + oneLine(ex.getMessage()) + " (see '" + hint + "')");
+            if (root.verbose) {
+                ex.printStackTrace(env.err());
+            }
+            env.err().flush();
+            return ExitCode.USAGE.code();
+        });
+        cl.setExitCodeExceptionMapper(ex -> ex instanceof IrException ie ? ie.exitCode().code()
+                : ExitCode.FAILURE.code());
+        return cl;
+    }
+
+    /** Runs {@code ir} with {@code args}; returns the exit code. */
+    public static int run(Env env, String... args) {
+        int code = commandLine(env).execute(args);
+        env.out().flush();
+        env.err().flush();
+        return code;
+    }
+
+    private static int handle(Exception ex, RootCommand root, Env env) {
+        PrintWriter err = env.err();
+        if (ex instanceof IrException ie) {
+            err.println("ir: " + oneLine(ie.getMessage()));
+            if (root.verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ie.exitCode().code();
+        }
+        String what = ex.getMessage() == null ? ex.getClass().getSimpleName()
+                : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        err.println("ir: internal error: " + oneLine(what)
+                + (root.verbose ? "" : " (run again with --verbose for details, and report it)"));
+        if (root.verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.FAILURE.code();
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

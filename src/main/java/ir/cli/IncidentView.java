@@ -1,0 +1,175 @@
+package ir.cli;
+
+import ir.model.ActionItem;
+import ir.model.Durations;
+import ir.model.Incident;
+import ir.model.ListField;
+import ir.model.Milestone;
+import ir.model.TextField;
+import ir.model.TimelineEvent;
+import ir.model.Times;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The readable live state of an incident ({@code ir show}) and its computed values for JSON. */
+final class IncidentView {
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT);
+
+    private IncidentView() {
+    }
+
+    /** The durations and time at each severity, as {@code ir show --json} adds them under {@code computed}. */
+    static Map<String, Object> computed(Incident i, Instant now) {
+        Durations d = Durations.of(i, now);
+        Map<String, Object> durations = new LinkedHashMap<>();
+        d.named().forEach((k, v) -> durations.put(k, duration(v)));
+        Map<String, Object> severities = new LinkedHashMap<>();
+        d.timeAtSeverity().forEach((k, v) -> severities.put(k, duration(v)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", now);
+        m.put("durations", durations);
+        m.put("impact_ongoing", d.impactOngoing());
+        m.put("time_at_severity", severities);
+        m.put("open_actions", i.actions().stream().filter(ActionItem::isOpen).count());
+        m.put("events", i.timeline().size());
+        return m;
+    }
+
+    private static Map<String, Object> duration(Duration d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", d.getSeconds());
+        m.put("minutes", d.toMinutes());
+        m.put("text", Times.human(d));
+        return m;
+    }
+
+    static void print(PrintWriter out, Incident i, Clock clock, boolean local) {
+        Instant now = clock.instant();
+        String zone = local ? clock.getZone().getId() : "UTC";
+        out.println(i.id());
+        out.println(i.title());
+        out.println(i.severity() + " · " + i.status() + (i.drill() ? " · DRILL" : "") + " · declared "
+                + when(i.openedAt(), clock, local) + " (" + Times.human(Duration.between(i.openedAt(), now))
+                + " ago)");
+        if (!i.list(ListField.TAGS).isEmpty()) {
+            out.println("tags: " + String.join(", ", i.list(ListField.TAGS)));
+        }
+
+        out.println();
+        out.println("Roles");
+        if (i.roles().isEmpty()) {
+            out.println("  (none assigned: ir role commander \"Name <email>\")");
+        }
+        i.roles().forEach((role, people) -> out.println("  " + Text.pad(role, 18) + String.join(", ", people)));
+
+        out.println();
+        out.println("Milestones (" + zone + ")");
+        for (Milestone m : Milestone.values()) {
+            Instant at = i.time(m);
+            if (at != null) {
+                out.println("  " + Text.pad(m.label(), 18) + when(at, clock, local));
+            }
+        }
+        Durations d = Durations.of(i, now);
+        Map<String, Duration> named = d.named();
+        if (!named.isEmpty()) {
+            out.println();
+            out.println("Durations");
+            named.forEach((k, v) -> out.println("  " + Text.pad(k.replace('_', ' '), 18) + Times.human(v)
+                    + (k.equals("impact_duration") && d.impactOngoing() ? " (ongoing)" : "")));
+        }
+        if (d.severities().size() > 1 || !d.severities().isEmpty() && i.time(Milestone.RESOLVED) != null) {
+            out.println();
+            out.println("Time at severity");
+            d.timeAtSeverity().forEach((k, v) -> out.println("  " + Text.pad(k, 18) + Times.human(v)));
+        }
+        for (TextField f : TextField.values()) {
+            String t = i.text(f);
+            if (t != null) {
+                out.println();
+                out.println(capitalise(f.key().replace('_', ' ')));
+                t.lines().forEach(l -> out.println("  " + l));
+            }
+        }
+        for (ListField f : List.of(ListField.WENT_WELL, ListField.WENT_WRONG, ListField.GOT_LUCKY, ListField.LINKS)) {
+            if (!i.list(f).isEmpty()) {
+                out.println();
+                out.println(capitalise(f.key().replace('_', ' ')));
+                i.list(f).forEach(v -> out.println("  - " + v));
+            }
+        }
+        if (!i.actions().isEmpty()) {
+            out.println();
+            out.println("Action items");
+            for (ActionItem a : i.actions()) {
+                StringBuilder s = new StringBuilder("  [").append(a.isOpen() ? " " : "x").append("] ")
+                        .append(a.id(), 0, Math.min(6, a.id().length())).append("  ").append(a.text());
+                if (a.owner() != null) {
+                    s.append("  owner: ").append(a.owner());
+                }
+                if (a.due() != null) {
+                    s.append("  due: ").append(a.due());
+                }
+                out.println(s);
+            }
+        }
+        out.println();
+        out.println("Timeline (" + zone + ")");
+        String lastDay = "";
+        for (TimelineEvent e : i.sortedTimeline()) {
+            var zdt = local ? e.at().atZone(clock.getZone()) : e.at().atZone(ZoneOffset.UTC);
+            String day = DAY.format(zdt);
+            if (!day.equals(lastDay)) {
+                out.println("  " + day);
+                lastDay = day;
+            }
+            String text = e.text() == null ? describe(e) : e.text();
+            List<String> lines = text.lines().toList();
+            out.println("  " + HMS.format(zdt) + "  " + Text.pad(shortName(e.author()), 10) + " "
+                    + Text.pad(e.type(), 10) + (e.important() ? "! " : "  ") + (lines.isEmpty() ? "" : lines.get(0)));
+            for (int n = 1; n < lines.size(); n++) {
+                out.println(" ".repeat(36) + lines.get(n));
+            }
+        }
+    }
+
+    /** Text for events written without one (severity, role and status changes carry from/to). */
+    static String describe(TimelineEvent e) {
+        String from = e.attr("from");
+        String to = e.attr("to");
+        String what = e.attr("role") != null ? e.attr("role") + " " : e.attr("milestone") != null
+                ? e.attr("milestone") + " " : "";
+        if (from != null || to != null) {
+            return what + (from == null ? "" : from) + " -> " + (to == null ? "(none)" : to);
+        }
+        return what.strip();
+    }
+
+    static String when(Instant at, Clock clock, boolean local) {
+        return Times.short_(at, clock, local);
+    }
+
+    /** {@code Alice <alice@example.com>} shows as {@code Alice}. */
+    static String shortName(String person) {
+        if (person == null) {
+            return "";
+        }
+        int lt = person.indexOf('<');
+        String name = lt > 0 ? person.substring(0, lt).strip() : person.strip();
+        return name.isEmpty() ? person.strip() : name;
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,100 @@
+package ir.cli;
+
+import ir.model.IrConfig;
+import ir.store.GitIncidentStore;
+import ir.store.IncidentStore;
+import ir.store.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Base of every subcommand: gives it the environment, the global options and a store opened on first use (and
+ * closed after the command), and maps its result to an exit code. Subclasses implement {@link #run()}.
+ */
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        usageHelpAutoWidth = true, showDefaultValues = false)
+public abstract class IrCommand implements Callable<Integer> {
+    /** Default seconds to wait for another ir process; long enough for a burst of 20 at once on two cores. */
+    static final int DEFAULT_LOCK_TIMEOUT = 20;
+
+    @Spec
+    protected CommandSpec spec;
+
+    private IncidentStore store;
+
+    @Override
+    public final Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        }
+    }
+
+    /** Does the work; returns the exit code (0 on success). Errors are thrown as {@link ir.model.IrException}. */
+    protected abstract int run() throws Exception;
+
+    protected RootCommand root() {
+        return (RootCommand) spec.root().userObject();
+    }
+
+    protected Env env() {
+        return root().env;
+    }
+
+    protected PrintWriter out() {
+        return env().out();
+    }
+
+    protected Clock clock() {
+        return env().clock();
+    }
+
+    /** A message for the person (stderr), never mixed with data. */
+    protected void info(String message) {
+        env().err().println(message);
+    }
+
+    protected void warn(String message) {
+        env().err().println("ir: warning: " + message);
+    }
+
+    protected boolean canPrompt() {
+        return env().interactive() && !root().noInput;
+    }
+
+    protected IncidentStore store() {
+        if (store == null) {
+            Env env = env();
+            Workspace ws = Workspace.discover(env.cwd(), root().directory, env.getenv("IR_DIR"));
+            store = new GitIncidentStore(ws, env.clock(), identityOverride(), this::warn, lockTimeout());
+        }
+        return store;
+    }
+
+    protected IrConfig config() {
+        return store().config();
+    }
+
+    protected String identityOverride() {
+        return root().as != null ? root().as : env().getenv("IR_AUTHOR");
+    }
+
+    protected Duration lockTimeout() {
+        String v = env().getenv("IR_LOCK_TIMEOUT");
+        try {
+            return Duration.ofSeconds(v == null ? DEFAULT_LOCK_TIMEOUT : Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            throw ir.model.IrException.usage("IR_LOCK_TIMEOUT must be a whole number of seconds, not '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package ir.cli;
+
+import ir.model.Incident;
+import ir.model.IrConfig;
+import ir.model.ListField;
+import ir.model.Times;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ir list}: one line per incident, newest first. */
+@Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills."},
+        footer = {"", "Examples:", "  ir list --open", "  ir list --severity SEV-1 --since 2026-01-01",
+                "  ir list --json | jq -r '.[].id'"})
+public final class ListCommand extends IrCommand {
+    @Option(names = "--open", description = "Only incidents not yet resolved or closed.")
+    boolean open;
+
+    @Option(names = {"-s", "--severity"}, paramLabel = "SEV", description = "Only this severity.")
+    String severity;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "Only incidents declared on or after DATE "
+            + "(YYYY-MM-DD, or relative such as -30d).")
+    String since;
+
+    @Option(names = "--drills", description = "Include drills (practice incidents).")
+    boolean drills;
+
+    @Option(names = "--json", description = "A JSON array: each incident's document without its timeline, plus "
+            + "its number of events.")
+    boolean json;
+
+    @Override
+    protected int run() {
+        IrConfig config = config();
+        String sev = severity == null ? null : config.severity(severity);
+        Instant from = since == null ? null : Times.parseAny(since, clock(), "--since");
+        List<Incident> shown = new ArrayList<>();
+        for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
+            if (i.drill() && !drills
+                    || open && isDone(i)
+                    || sev != null && !sev.equalsIgnoreCase(i.severity())
+                    || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
+                continue;
+            }
+            shown.add(i);
+        }
+        shown.sort(Comparator.comparing((Incident i) -> i.openedAt() == null ? Instant.EPOCH : i.openedAt())
+                .reversed().thenComparing(Incident::id));
+        if (json) {
+            List<Object> docs = new ArrayList<>();
+            for (Incident i : shown) {
+                docs.add(summary(i));
+            }
+            out().println(store().json(docs));
+            return 0;
+        }
+        if (shown.isEmpty()) {
+            info("No incidents" + (open || sev != null || from != null ? " match" : " yet")
+                    + (drills ? "" : " (drills hidden: --drills)") + ".");
+            return 0;
+        }
+        int w = shown.stream().mapToInt(i -> i.id().length()).max().orElse(10);
+        String current = store().current().orElse("");
+        for (Incident i : shown) {
+            out().println((i.id().equals(current) ? "* " : "  ") + Text.pad(i.id(), w) + "  "
+                    + Text.pad(i.severity(), 6) + " " + Text.pad(i.status(), 13) + " "
+                    + Times.short_(i.openedAt(), clock(), false) + "  " + i.title() + (i.drill() ? "  [drill]" : ""));
+        }
+        return 0;
+    }
+
+    static boolean isDone(Incident i) {
+        return IrConfig.RESOLVED.equals(i.status()) || IrConfig.CLOSED.equals(i.status());
+    }
+
+    private static Map<String, Object> summary(Incident i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", i.id());
+        m.put("title", i.title());
+        m.put("severity", i.severity());
+        m.put("status", i.status());
+        m.put("drill", i.drill());
+        i.times().forEach((k, v) -> m.put(k.key(), v));
+        if (!i.roles().isEmpty()) {
+            m.put("roles", i.roles());
+        }
+        if (!i.list(ListField.TAGS).isEmpty()) {
+            m.put("tags", i.list(ListField.TAGS));
+        }
+        m.put("events", i.timeline().size());
+        m.put("open_actions", i.actions().stream().filter(a -> a.isOpen()).count());
+        return m;
+    }
+}

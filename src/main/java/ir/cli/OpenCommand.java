@@ -1,0 +1,109 @@
+package ir.cli;
+
+import ir.model.Change;
+import ir.model.Incident;
+import ir.model.IncidentIds;
+import ir.model.IrConfig;
+import ir.model.IrException;
+import ir.model.ListField;
+import ir.model.TextField;
+import ir.model.TimelineEvent;
+import ir.model.Times;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ir open}: declares an incident. */
+@Command(name = "open", description = {"Declare an incident. Prints its ID; it becomes the current incident.",
+        "Declare early: a severity can be changed later, a late declaration cannot."},
+        footer = {"", "Examples:", "  ir open Checkout latency spike --severity SEV-2",
+                "  ir open \"Payments down\" -s 1 --commander \"Alice <alice@example.com>\" --tag payments",
+                "  ir open \"Failover drill\" --drill --at 14:30"})
+public final class OpenCommand extends IrCommand {
+    @Parameters(paramLabel = "TITLE", arity = "1..*", description = "What is broken, in a few words.")
+    List<String> title;
+
+    @Option(names = {"-s", "--severity"}, paramLabel = "SEV",
+            description = "Severity from ir.yaml (default: its default_severity).")
+    String severity;
+
+    @Option(names = "--commander", paramLabel = "PERSON", description = "The Incident Commander.")
+    String commander;
+
+    @Option(names = "--summary", paramLabel = "TEXT", description = "A first summary of what is happening.")
+    String summary;
+
+    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "A tag (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--drill", description = "A practice incident: kept apart from real ones in lists and stats.")
+    boolean drill;
+
+    @Option(names = "--at", paramLabel = "TIME",
+            description = "When it was declared (default: now). " + Times.FORMATS + ".")
+    String at;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Choose the ID instead of YYYY-MM-DD-slug-of-title.")
+    String id;
+
+    @Option(names = "--json", description = "Print the new incident as JSON instead of its ID.")
+    boolean json;
+
+    @Override
+    protected int run() {
+        String text = String.join(" ", title).strip();
+        if (text.isEmpty()) {
+            throw IrException.usage("the title is empty: say in a few words what is broken, e.g. ir open "
+                    + "\"Checkout latency spike\"");
+        }
+        if (text.contains("\n")) {
+            text = text.replaceAll("\\s*\\R\\s*", " ");
+        }
+        Instant openedAt = at == null ? clock().instant().truncatedTo(ChronoUnit.SECONDS)
+                : Times.parse(at, clock(), "--at");
+        String wantedId = id == null ? null : IncidentIds.validate(id);
+        IrConfig config = config();
+        String sev = config.severity(severity);
+        String who = store().author();
+        String titleText = text;
+        Incident created = store().create(taken -> {
+            String newId = wantedId != null ? wantedId : IncidentIds.newId(titleText, openedAt, taken);
+            if (taken.contains(newId)) {
+                throw IrException.usage("incident " + newId + " already exists: choose another --id");
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("severity", sev);
+            TimelineEvent declared = new TimelineEvent(IncidentIds.randomId(), openedAt, who, TimelineEvent.DECLARED,
+                    "Declared " + sev + (drill ? " drill" : "") + ": " + titleText, false, attrs);
+            Incident i = Incident.declare(newId, titleText, sev, config.initialStatus(), drill, openedAt, declared);
+            if (commander != null && !commander.isBlank()) {
+                i = i.withRole("commander", List.of(commander.strip()));
+            }
+            if (summary != null && !summary.isBlank()) {
+                i = i.withText(TextField.SUMMARY, summary.strip());
+            }
+            List<String> cleanTags = tags.stream().map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+            if (!cleanTags.isEmpty()) {
+                i = i.withList(ListField.TAGS, cleanTags);
+            }
+            return new Change(i, "declare " + sev + (drill ? " drill" : "") + " \"" + titleText + "\"",
+                    TimelineEvent.DECLARED);
+        });
+        store().setCurrent(created.id());
+        if (json) {
+            out().println(store().json(created));
+        } else {
+            out().println(created.id());
+        }
+        info("Declared " + created.severity() + (drill ? " drill " : " ") + created.id()
+                + " (now the current incident). Log with: ir log WHAT HAPPENED");
+        return 0;
+    }
+}

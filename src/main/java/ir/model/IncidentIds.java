@@ -1,0 +1,64 @@
+package ir.model;
+
+import java.security.SecureRandom;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Incident IDs ({@code YYYY-MM-DD-slug}) and random event ids. */
+public final class IncidentIds {
+    public static final int MAX_SLUG = 40;
+    private static final Pattern VALID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private IncidentIds() {
+    }
+
+    /** Lowercase ASCII letters, digits and single dashes, at most 40 characters, cut at a word boundary. */
+    public static String slug(String title) {
+        String ascii = Normalizer.normalize(title, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (s.length() > MAX_SLUG) {
+            int cut = s.lastIndexOf('-', MAX_SLUG);
+            s = s.substring(0, cut > MAX_SLUG / 2 ? cut : MAX_SLUG).replaceAll("-+$", "");
+        }
+        return s.isEmpty() ? "incident" : s;
+    }
+
+    /** A new ID for a title declared at {@code at}; a clash with {@code taken} gets -2, -3, .... */
+    public static String newId(String title, Instant at, Set<String> taken) {
+        String base = at.atOffset(ZoneOffset.UTC).toLocalDate() + "-" + slug(title);
+        String id = base;
+        for (int n = 2; taken.contains(id); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
+    /** Checks an ID given with {@code --id}: the slug alphabet only, so it can never name a path outside. */
+    public static String validate(String id) {
+        String t = id == null ? "" : id.trim();
+        if (t.length() > 80 || !VALID.matcher(t).matches()) {
+            throw IrException.usage("invalid incident ID '" + id + "': use lowercase letters, digits and single "
+                    + "dashes (e.g. 2015-10-21-db-outage), at most 80 characters");
+        }
+        return t;
+    }
+
+    public static boolean isValid(String id) {
+        return id != null && id.length() <= 80 && VALID.matcher(id).matches();
+    }
+
+    /** A random 12-character base32 id for events and action items: unique across clones without coordination. */
+    public static String randomId() {
+        char[] c = new char[12];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = BASE32[RANDOM.nextInt(32)];
+        }
+        return new String(c);
+    }
+}

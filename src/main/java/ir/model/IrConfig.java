@@ -1,0 +1,98 @@
+package ir.model;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses. */
+public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                       List<String> postmortemRequiredFor) {
+
+    /** A severity level; the list order is most to least severe. */
+    public record Severity(String name, String description, boolean major) {
+    }
+
+    /** A response role; {@code multiple} roles (such as {@code sme}) may be held by several people. */
+    public record Role(String name, String title, String description, boolean multiple) {
+    }
+
+    public static final String INVESTIGATING = "investigating";
+    public static final String IDENTIFIED = "identified";
+    public static final String MONITORING = "monitoring";
+    public static final String RESOLVED = "resolved";
+    public static final String CLOSED = "closed";
+
+    public IrConfig {
+        severities = List.copyOf(severities);
+        roles = List.copyOf(roles);
+        statuses = List.copyOf(statuses);
+        postmortemRequiredFor = List.copyOf(postmortemRequiredFor);
+        if (severities.isEmpty()) {
+            throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
+        }
+        if (statuses.isEmpty()) {
+            throw IrException.usage("ir.yaml defines no statuses: add a 'statuses' list");
+        }
+    }
+
+    /** The status a new incident starts in. */
+    public String initialStatus() {
+        return statuses.get(0);
+    }
+
+    public Optional<Severity> findSeverity(String name) {
+        return severities.stream().filter(s -> s.name().equalsIgnoreCase(name.trim())).findFirst();
+    }
+
+    /** The canonical spelling of a severity, or a usage error that lists the valid ones. */
+    public String severity(String name) {
+        if (name == null || name.isBlank()) {
+            return severity(defaultSeverity);
+        }
+        String n = name.trim();
+        Optional<Severity> found = findSeverity(n);
+        if (found.isEmpty() && n.matches("\\d+")) {
+            // "2" is a common shorthand for SEV-2.
+            found = severities.stream().filter(s -> s.name().replaceAll("\\D", "").equals(n)).findFirst();
+        }
+        return found.map(Severity::name).orElseThrow(() -> IrException.usage(
+                "unknown severity '" + n + "': use one of " + severityNames() + " (defined in ir.yaml)"));
+    }
+
+    /** Index in the severity list: lower is more severe. */
+    public int rank(String severity) {
+        for (int i = 0; i < severities.size(); i++) {
+            if (severities.get(i).name().equalsIgnoreCase(severity)) {
+                return i;
+            }
+        }
+        return severities.size();
+    }
+
+    public String severityNames() {
+        return severities.stream().map(Severity::name).collect(Collectors.joining(", "));
+    }
+
+    public Optional<Role> findRole(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return roles.stream().filter(r -> r.name().equalsIgnoreCase(n)).findFirst();
+    }
+
+    /** The role definition, or a usage error that lists the valid ones. */
+    public Role role(String name) {
+        return findRole(name).orElseThrow(() -> IrException.usage("unknown role '" + name.trim() + "': use one of "
+                + roles.stream().map(Role::name).collect(Collectors.joining(", ")) + " (defined in ir.yaml)"));
+    }
+
+    /** The canonical status, or a usage error that lists the valid ones. */
+    public String status(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return statuses.stream().filter(s -> s.equalsIgnoreCase(n)).findFirst().orElseThrow(() -> IrException.usage(
+                "unknown status '" + name.trim() + "': use one of " + String.join(", ", statuses)));
+    }
+
+    public boolean postmortemRequired(String severity) {
+        return postmortemRequiredFor.stream().anyMatch(s -> s.equalsIgnoreCase(severity));
+    }
+}

@@ -1,0 +1,141 @@
+package ir.model;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing of times given on the command line and formatting of times and durations for people. */
+public final class Times {
+    private static final Pattern RELATIVE = Pattern.compile("-\\s*(\\d+)\\s*([smhdw])");
+    private static final Pattern DATE_TIME = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[ T](\\d{1,2}:\\d{2}(:\\d{2})?)");
+    private static final Pattern TIME = Pattern.compile("\\d{1,2}:\\d{2}(:\\d{2})?");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** A small allowance for clocks of two machines: a time further ahead is a typo. */
+    private static final Duration FUTURE_SLACK = Duration.ofMinutes(5);
+    public static final String FORMATS = "use RFC 3339 (2015-10-21T14:54:00Z), 'YYYY-MM-DD HH:MM', 'HH:MM' (local, "
+            + "today) or a relative time such as -15m, -2h, -1d";
+
+    private Times() {
+    }
+
+    /** Parses a point in time; {@code option} names the flag in the error message. Refuses times in the future. */
+    public static Instant parse(String text, Clock clock, String option) {
+        Instant at = parseAny(text, clock, option);
+        if (at.isAfter(clock.instant().plus(FUTURE_SLACK))) {
+            throw IrException.usage(option + " '" + text + "' is in the future (now is " + format(clock.instant())
+                    + "): give a past time, with its date if it was before midnight");
+        }
+        return at;
+    }
+
+    /** Like {@link #parse} but accepts future times too (due dates). A bare date means its start, local time. */
+    public static Instant parseAny(String text, Clock clock, String option) {
+        String t = text == null ? "" : text.trim();
+        try {
+            if (t.equalsIgnoreCase("now")) {
+                return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            }
+            Matcher rel = RELATIVE.matcher(t);
+            if (rel.matches()) {
+                long n = Long.parseLong(rel.group(1));
+                Duration d = switch (rel.group(2)) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofDays(7 * n);
+                };
+                return clock.instant().minus(d).truncatedTo(ChronoUnit.SECONDS);
+            }
+            Matcher dt = DATE_TIME.matcher(t);
+            if (dt.matches()) {
+                LocalDateTime ldt = LocalDateTime.of(LocalDate.parse(dt.group(1)), parseTime(dt.group(2)));
+                return ldt.atZone(clock.getZone()).toInstant();
+            }
+            if (TIME.matcher(t).matches()) {
+                LocalDate today = LocalDate.now(clock);
+                return LocalDateTime.of(today, parseTime(t)).atZone(clock.getZone()).toInstant();
+            }
+            if (DATE.matcher(t).matches()) {
+                return LocalDate.parse(t).atStartOfDay(clock.getZone()).toInstant();
+            }
+            return OffsetDateTime.parse(t.toUpperCase(Locale.ROOT).replace(' ', 'T'), RFC3339)
+                    .toInstant().truncatedTo(ChronoUnit.SECONDS);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw IrException.usage("invalid time for " + option + " '" + t + "': " + FORMATS);
+        }
+    }
+
+    private static final DateTimeFormatter RFC3339 = new java.time.format.DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral('T')
+            .appendPattern("HH:mm").optionalStart().appendPattern(":ss").optionalEnd()
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendOffset("+HH:MM", "Z").toFormatter(Locale.ROOT);
+
+    private static LocalTime parseTime(String s) {
+        String[] p = s.split(":");
+        return LocalTime.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p.length > 2 ? Integer.parseInt(p[2]) : 0);
+    }
+
+    /** A date such as a due date: {@code YYYY-MM-DD}, or a relative {@code +3d}, {@code +2w}. */
+    public static LocalDate parseDate(String text, Clock clock, String option) {
+        String t = text == null ? "" : text.trim();
+        Matcher m = Pattern.compile("\\+(\\d+)([dw])").matcher(t);
+        if (m.matches()) {
+            int n = Integer.parseInt(m.group(1));
+            return LocalDate.now(clock).plusDays(m.group(2).equals("w") ? 7L * n : n);
+        }
+        try {
+            return LocalDate.parse(t);
+        } catch (DateTimeParseException e) {
+            throw IrException.usage("invalid date for " + option + " '" + t + "': use YYYY-MM-DD or +3d / +2w");
+        }
+    }
+
+    /** RFC 3339 in UTC with second precision, as in the files. */
+    public static String format(Instant at) {
+        return at == null ? "" : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** {@code 2015-10-21 14:54} in UTC, or in the clock's zone when {@code local}. */
+    public static String short_(Instant at, Clock clock, boolean local) {
+        if (at == null) {
+            return "";
+        }
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+        return local ? f.format(at.atZone(clock.getZone())) : f.format(at.atOffset(ZoneOffset.UTC)) + "Z";
+    }
+
+    /** A duration for people: {@code 1h 06m}, {@code 45m}, {@code 2d 3h}, {@code 30s}. */
+    public static String human(Duration d) {
+        if (d == null) {
+            return "";
+        }
+        String sign = d.isNegative() ? "-" : "";
+        long s = Math.abs(d.getSeconds());
+        long days = s / 86400;
+        long h = (s % 86400) / 3600;
+        long m = (s % 3600) / 60;
+        if (days > 0) {
+            return sign + days + "d " + h + "h";
+        }
+        if (h > 0) {
+            return sign + h + "h " + String.format(Locale.ROOT, "%02dm", m);
+        }
+        if (m > 0) {
+            return sign + m + "m";
+        }
+        return sign + s + "s";
+    }
+}

@@ -1,0 +1,449 @@
+package ir.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.model.Change;
+import ir.model.ExitCode;
+import ir.model.Incident;
+import ir.model.IncidentIds;
+import ir.model.IrConfig;
+import ir.model.IrException;
+import ir.model.Times;
+import org.eclipse.jgit.lib.PersonIdent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The incident store of a workspace in a git work tree: YAML files under {@code incidents/}, commits with JGit. */
+public final class GitIncidentStore implements IncidentStore {
+    private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>]*)>\\s*$");
+
+    private final Workspace ws;
+    private final Clock clock;
+    private final String identityOverride;
+    private final Consumer<String> warn;
+    private final Duration lockTimeout;
+    private IrConfig config;
+    private GitRepo git;
+    private String author;
+
+    /**
+     * @param identityOverride {@code --as} or {@code IR_AUTHOR}, or null to use git's identity
+     * @param warn             where warnings go (stderr), one line each
+     */
+    public GitIncidentStore(Workspace ws, Clock clock, String identityOverride, Consumer<String> warn,
+                            Duration lockTimeout) {
+        this.ws = ws;
+        this.clock = clock;
+        this.identityOverride = identityOverride;
+        this.warn = warn;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** What {@link #init} did. */
+    public record InitResult(Path root, boolean created, boolean gitInitialised) {
+    }
+
+    /**
+     * Creates a workspace in {@code dir}: {@code git init} if it is not in a work tree, the default {@code ir.yaml},
+     * {@code incidents/}, {@code templates/} with {@code templates} (name to content), {@code .gitattributes}, and one
+     * commit. Changes nothing when {@code dir} already holds {@code ir.yaml}.
+     */
+    public static InitResult init(Path dir, Map<String, byte[]> templates, Clock clock, String identityOverride,
+                                  Consumer<String> warn, Duration lockTimeout) {
+        Path root = dir.toAbsolutePath().normalize();
+        if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
+            return new InitResult(root, false, false);
+        }
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot create " + root + ": " + e.getMessage(), e);
+        }
+        boolean gitInit = false;
+        Workspace ws;
+        try {
+            ws = Workspace.at(root);
+        } catch (IrException notInGit) {
+            GitRepo.init(root);
+            gitInit = true;
+            ws = Workspace.at(root);
+        }
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
+        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
+        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
+        Path attributes = Path.of(".gitattributes");
+        byte[] attrs = gitattributes(root.resolve(attributes));
+        if (attrs != null) {
+            files.put(attributes, attrs);
+        }
+        try (GitIncidentStore store = new GitIncidentStore(ws, clock, identityOverride, warn, lockTimeout)) {
+            store.writeAndCommit(files, "ir: create workspace", "init", null);
+        }
+        return new InitResult(root, true, gitInit);
+    }
+
+    /** Incident files merge with ir's driver (registered by the sync feature) and always use LF. */
+    private static byte[] gitattributes(Path existing) {
+        String line = "incidents/*.yaml merge=ir text eol=lf";
+        try {
+            String current = Files.isRegularFile(existing) ? Files.readString(existing, StandardCharsets.UTF_8) : "";
+            if (current.lines().anyMatch(l -> l.trim().equals(line))) {
+                return null;
+            }
+            String sep = current.isEmpty() || current.endsWith("\n") ? "" : "\n";
+            return (current + sep + line + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + existing + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Workspace workspace() {
+        return ws;
+    }
+
+    @Override
+    public IrConfig config() {
+        if (config == null) {
+            Path file = ws.root().resolve(Workspace.CONFIG);
+            config = ConfigCodec.parse(readBounded(file), Workspace.CONFIG);
+        }
+        return config;
+    }
+
+    @Override
+    public List<String> ids() {
+        Set<String> ids = new TreeSet<>();
+        Path dir = ws.incidentsDir();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.yaml")) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - ".yaml".length());
+                if (IncidentIds.isValid(id)) {
+                    ids.add(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return new ArrayList<>(ids);
+    }
+
+    @Override
+    public Incident load(String id) {
+        Path file = ws.incidentFile(IncidentIds.validate(id));
+        if (!Files.isRegularFile(file)) {
+            throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
+        }
+        return IncidentCodec.parse(readBounded(file), ws.display(file));
+    }
+
+    @Override
+    public List<Incident> loadAll(Consumer<String> warnings) {
+        List<Incident> out = new ArrayList<>();
+        for (String id : ids()) {
+            try {
+                out.add(load(id));
+            } catch (IrException e) {
+                warnings.accept(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String select(String query) {
+        if (query == null || query.isBlank()) {
+            String cur = current().orElseThrow(() -> IrException.notFound(
+                    "no current incident in this clone: pass -i ID, or run 'ir use ID' ('ir list' shows them)"));
+            if (!Files.isRegularFile(ws.incidentFile(cur))) {
+                throw IrException.notFound("the current incident '" + cur + "' no longer exists: pass -i ID, or "
+                        + "run 'ir use ID'");
+            }
+            return cur;
+        }
+        String q = query.trim().toLowerCase(java.util.Locale.ROOT);
+        List<String> all = ids();
+        if (all.contains(q)) {
+            return q;
+        }
+        List<String> matches = all.stream().filter(id -> id.startsWith(q)).toList();
+        if (matches.isEmpty()) {
+            matches = all.stream().filter(id -> id.contains(q)).toList();
+        }
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        if (matches.isEmpty()) {
+            throw IrException.notFound("no incident matches '" + query.trim() + "': run 'ir list' to see them");
+        }
+        throw IrException.notFound("'" + query.trim() + "' matches " + matches.size() + " incidents: "
+                + String.join(", ", matches.subList(0, Math.min(10, matches.size())))
+                + (matches.size() > 10 ? ", ..." : "") + "; give more of the ID");
+    }
+
+    @Override
+    public Optional<String> current() {
+        Path f = ws.stateDir().resolve("current");
+        try {
+            String id = Files.readString(f, StandardCharsets.UTF_8).trim();
+            return IncidentIds.isValid(id) ? Optional.of(id) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setCurrent(String id) {
+        try {
+            AtomicFiles.write(ws.stateDir().resolve("current"), (id + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write " + ws.stateDir().resolve("current") + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String author() {
+        if (author == null) {
+            author = resolveAuthor();
+        }
+        return author;
+    }
+
+    private String resolveAuthor() {
+        if (identityOverride != null && !identityOverride.isBlank()) {
+            return identityOverride.trim();
+        }
+        String[] configured = git().configuredIdentity();
+        if (configured != null) {
+            String name = configured[0] == null ? configured[1] : configured[0];
+            return configured[1] == null || configured[1].isBlank() ? name : name + " <" + configured[1] + ">";
+        }
+        String user = System.getProperty("user.name", "unknown");
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        String fallback = user + " <" + user + "@" + host + ">";
+        warn.accept("no identity configured: logging as " + fallback + " (set git's user.name and user.email, "
+                + "IR_AUTHOR or --as \"Name <email>\")");
+        return fallback;
+    }
+
+    private PersonIdent ident() {
+        String a = author();
+        Matcher m = PERSON.matcher(a);
+        String name = m.matches() ? m.group(1) : a.trim();
+        String email = m.matches() ? m.group(2).trim() : "";
+        if (name.isEmpty()) {
+            name = email;
+        }
+        Instant now = clock.instant();
+        return new PersonIdent(name, email, now, clock.getZone());
+    }
+
+    @Override
+    public Incident create(Function<Set<String>, Change> declare) {
+        try (WorkspaceLock lock = lock()) {
+            Change change = declare.apply(new HashSet<>(ids()));
+            Incident incident = change.incident();
+            Path file = ws.incidentFile(IncidentIds.validate(incident.id()));
+            if (Files.exists(file)) {
+                throw IrException.usage("incident " + incident.id() + " already exists: choose another --id");
+            }
+            writeAndCommit(Map.of(ws.root().relativize(file), IncidentCodec.toYaml(incident)),
+                    incident.id() + ": " + change.summary(), change.eventType(), incident.id());
+            return incident;
+        }
+    }
+
+    @Override
+    public Incident update(String id, Function<Incident, Change> fn) {
+        try (WorkspaceLock lock = lock()) {
+            Incident current = load(id);
+            Change change = fn.apply(current);
+            Incident next = change.incident();
+            if (!next.id().equals(id)) {
+                throw new IllegalStateException("a change may not rename an incident");
+            }
+            writeAndCommit(Map.of(ws.root().relativize(ws.incidentFile(id)), IncidentCodec.toYaml(next)),
+                    id + ": " + change.summary(), change.eventType(), id);
+            return next;
+        }
+    }
+
+    @Override
+    public void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType) {
+        try (WorkspaceLock lock = lock()) {
+            writeAndCommit(files, id + ": " + summary, eventType, id);
+        }
+    }
+
+    /**
+     * Writes each file atomically, then commits exactly those paths. If the commit fails, the files are put back as
+     * they were, so a failing command changes nothing.
+     */
+    private void writeAndCommit(Map<Path, byte[]> files, String subject, String eventType, String incidentId) {
+        Map<Path, byte[]> before = new LinkedHashMap<>();
+        Map<String, byte[]> byGitPath = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+                Path abs = ws.root().resolve(f.getKey()).normalize();
+                if (!abs.startsWith(ws.root())) {
+                    throw new IllegalArgumentException("path outside the workspace: " + f.getKey());
+                }
+                before.put(abs, Files.exists(abs) ? Files.readAllBytes(abs) : null);
+                byGitPath.put(ws.gitPath(abs), f.getValue());
+            }
+            for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+                Path abs = ws.root().resolve(f.getKey()).normalize();
+                if (f.getValue() == null) {
+                    Files.deleteIfExists(abs);
+                } else {
+                    AtomicFiles.write(abs, f.getValue());
+                }
+            }
+        } catch (IOException e) {
+            restore(before);
+            throw new IrException(ExitCode.FAILURE, "cannot write " + e.getMessage(), e);
+        }
+        StringBuilder msg = new StringBuilder(subject).append("\n\n");
+        if (incidentId != null) {
+            msg.append("Incident: ").append(incidentId).append('\n');
+        }
+        msg.append("Ir-Event: ").append(eventType).append('\n');
+        try {
+            git().commit(byGitPath, ident(), msg.toString(), lockTimeout);
+        } catch (RuntimeException e) {
+            restore(before);
+            throw e;
+        }
+    }
+
+    private void restore(Map<Path, byte[]> before) {
+        before.forEach((path, content) -> {
+            try {
+                if (content == null) {
+                    Files.deleteIfExists(path);
+                } else {
+                    AtomicFiles.write(path, content);
+                }
+            } catch (IOException e) {
+                warn.accept("could not restore " + path + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private WorkspaceLock lock() {
+        return WorkspaceLock.acquire(ws.stateDir(), lockTimeout);
+    }
+
+    private GitRepo git() {
+        if (git == null) {
+            git = GitRepo.open(ws);
+        }
+        return git;
+    }
+
+    private static byte[] readBounded(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > YamlCodec.MAX_DOCUMENT_BYTES) {
+                throw new IrException(ExitCode.FAILURE, file.getFileName() + " is " + (size / (1024 * 1024))
+                        + " MiB, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one "
+                        + "file: it is not an incident ir wrote; remove it or restore it with git");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return in.readNBytes(YamlCodec.MAX_DOCUMENT_BYTES + 1);
+            }
+        } catch (NoSuchFileException e) {
+            throw IrException.notFound("no such file: " + file);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String json(Object value) {
+        return YamlCodec.get().writeJson(toNode(value));
+    }
+
+    @Override
+    public String json(Incident incident, Map<String, Object> extra) {
+        ObjectNode doc = IncidentCodec.toTree(incident);
+        extra.forEach((k, v) -> doc.set(k, toNode(v)));
+        return YamlCodec.get().writeJson(doc);
+    }
+
+    @Override
+    public String yaml(Incident incident) {
+        return YamlCodec.utf8(IncidentCodec.toYaml(incident));
+    }
+
+    private static JsonNode toNode(Object v) {
+        if (v instanceof Incident i) {
+            return IncidentCodec.toTree(i);
+        }
+        if (v instanceof Instant at) {
+            return YamlCodec.newObject().textNode(Times.format(at));
+        }
+        if (v instanceof Duration d) {
+            return YamlCodec.newObject().numberNode(d.getSeconds());
+        }
+        if (v instanceof Map<?, ?> map) {
+            ObjectNode o = YamlCodec.newObject();
+            map.forEach((k, x) -> o.set(String.valueOf(k), toNode(x)));
+            return o;
+        }
+        if (v instanceof Collection<?> list) {
+            ArrayNode a = YamlCodec.newArray();
+            list.forEach(x -> a.add(toNode(x)));
+            return a;
+        }
+        if (v == null) {
+            return YamlCodec.newObject().nullNode();
+        }
+        return IncidentCodec.toNode(v);
+    }
+
+    @Override
+    public void close() {
+        if (git != null) {
+            git.close();
+            git = null;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package ir.store;
+
+import ir.model.ExitCode;
+import ir.model.IrException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.LockFailedException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The git side of the store: commits a given set of files straight from their contents, without staging the rest of
+ * the work tree, so a user's unrelated changes (staged or not) are never committed or disturbed. Only the touched
+ * index entries are updated, so {@code git status} stays clean for them.
+ */
+final class GitRepo implements AutoCloseable {
+    static {
+        // JGit forks `git` to find the system config; ir needs nothing from it and every millisecond of `ir log`
+        // counts. The first-ever run also probes the file system's timestamp resolution: do that in the background.
+        SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
+            @Override
+            public FileBasedConfig openSystemConfig(Config parent, FS fs) {
+                return new FileBasedConfig(parent, null, fs) {
+                    @Override
+                    public void load() {
+                        // no system config
+                    }
+
+                    @Override
+                    public boolean isOutdated() {
+                        return false;
+                    }
+                };
+            }
+        });
+        FS.FileStoreAttributes.setBackground(true);
+    }
+
+    private final Repository repo;
+    private final Path workTree;
+
+    private GitRepo(Repository repo, Path workTree) {
+        this.repo = repo;
+        this.workTree = workTree;
+    }
+
+    static GitRepo open(Workspace ws) {
+        try {
+            Repository r = new FileRepositoryBuilder().setGitDir(ws.gitDir().toFile())
+                    .setWorkTree(ws.workTree().toFile()).setMustExist(true).build();
+            return new GitRepo(r, ws.workTree());
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot open the git repository at " + ws.gitDir() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Creates a repository in {@code dir} with {@code main} as its first branch. */
+    static void init(Path dir) {
+        try {
+            Repository r = FileRepositoryBuilder.create(dir.resolve(Constants.DOT_GIT).toFile());
+            r.create(false);
+            RefUpdate head = r.updateRef(Constants.HEAD);
+            head.disableRefLog();
+            head.link(Constants.R_HEADS + "main");
+            r.close();
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot create a git repository in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    Repository repository() {
+        return repo;
+    }
+
+    /** {@code user.name} and {@code user.email} from the repository's config, then the user's; null when unset. */
+    String[] configuredIdentity() {
+        Config c = repo.getConfig();
+        String name = c.getString("user", null, "name");
+        String email = c.getString("user", null, "email");
+        return name == null && email == null ? null : new String[] {name, email};
+    }
+
+    /**
+     * Commits the files (work-tree-relative git paths; a null content deletes) on top of HEAD with only those paths
+     * changed. The files must already be written to the work tree.
+     */
+    ObjectId commit(Map<String, byte[]> files, PersonIdent who, String message, Duration lockTimeout) {
+        DirCache index = lockIndex(lockTimeout);
+        try (ObjectInserter ins = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
+             RevWalk rw = new RevWalk(reader)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            DirCache tree = DirCache.newInCore();
+            DirCacheBuilder b = tree.builder();
+            if (head != null) {
+                RevCommit hc = rw.parseCommit(head);
+                b.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, hc.getTree());
+            }
+            b.finish();
+            Map<String, ObjectId> blobs = new LinkedHashMap<>();
+            DirCacheEditor treeEdit = tree.editor();
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                if (f.getValue() == null) {
+                    treeEdit.add(new DirCacheEditor.DeletePath(f.getKey()));
+                    blobs.put(f.getKey(), null);
+                } else {
+                    ObjectId blob = ins.insert(Constants.OBJ_BLOB, f.getValue());
+                    blobs.put(f.getKey(), blob);
+                    treeEdit.add(entryEdit(f.getKey(), blob, null));
+                }
+            }
+            treeEdit.finish();
+            ObjectId treeId = tree.writeTree(ins);
+            if (head != null && treeId.equals(rw.parseCommit(head).getTree().getId())) {
+                return null;
+            }
+            CommitBuilder cb = new CommitBuilder();
+            cb.setTreeId(treeId);
+            if (head != null) {
+                cb.setParentId(head);
+            }
+            cb.setAuthor(who);
+            cb.setCommitter(who);
+            cb.setMessage(message);
+            ObjectId commit = ins.insert(cb);
+            ins.flush();
+
+            RefUpdate ru = repo.updateRef(Constants.HEAD);
+            ru.setNewObjectId(commit);
+            ru.setExpectedOldObjectId(head == null ? ObjectId.zeroId() : head);
+            ru.setRefLogIdent(who);
+            int nl = message.indexOf('\n');
+            ru.setRefLogMessage((head == null ? "commit (initial): " : "commit: ")
+                    + (nl < 0 ? message : message.substring(0, nl)), false);
+            RefUpdate.Result result = ru.update(rw);
+            switch (result) {
+                case NEW, FAST_FORWARD, FORCED -> { }
+                default -> throw new IrException(ExitCode.BUSY, "git refused to move HEAD (" + result
+                        + "): another program changed the branch meanwhile; run the command again");
+            }
+            DirCacheEditor indexEdit = index.editor();
+            for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
+                if (blob.getValue() == null) {
+                    indexEdit.add(new DirCacheEditor.DeletePath(blob.getKey()));
+                } else {
+                    indexEdit.add(entryEdit(blob.getKey(), blob.getValue(), workTree.resolve(blob.getKey())));
+                }
+            }
+            indexEdit.finish();
+            index.write();
+            index.commit();
+            return commit;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "git commit failed: " + e.getMessage(), e);
+        } finally {
+            index.unlock();
+        }
+    }
+
+    private static DirCacheEditor.PathEdit entryEdit(String path, ObjectId blob, Path file) {
+        return new DirCacheEditor.PathEdit(path) {
+            @Override
+            public void apply(DirCacheEntry ent) {
+                ent.setFileMode(FileMode.REGULAR_FILE);
+                ent.setObjectId(blob);
+                if (file != null) {
+                    try {
+                        ent.setLength(Files.size(file));
+                        ent.setLastModified(Files.getLastModifiedTime(file).toInstant());
+                    } catch (IOException e) {
+                        // leave the stat data empty: git will re-hash the file, which is only slower
+                    }
+                }
+            }
+        };
+    }
+
+    private DirCache lockIndex(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return repo.lockDirCache();
+            } catch (LockFailedException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IrException(ExitCode.BUSY, "git's index is locked (" + repo.getDirectory().toPath()
+                            .resolve("index.lock") + "): wait for the other git command to finish, or remove the "
+                            + "file if no git process is running");
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IrException(ExitCode.BUSY, "interrupted while waiting for git's index lock");
+                }
+            } catch (IOException e) {
+                throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}

@@ -1,0 +1,294 @@
+package ir.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.model.ActionItem;
+import ir.model.ExitCode;
+import ir.model.Incident;
+import ir.model.IrException;
+import ir.model.ListField;
+import ir.model.Milestone;
+import ir.model.TextField;
+import ir.model.TimelineEvent;
+import ir.model.Times;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Maps incidents to the YAML document of DESIGN.md and back, keeping the key order and unknown keys. */
+final class IncidentCodec {
+    private static final Set<String> EVENT_KEYS = Set.of("id", "at", "author", "type", "text", "important");
+    private static final Set<String> ACTION_KEYS = Set.of("id", "text", "type", "owner", "due", "status", "link");
+    private static final Set<String> KNOWN;
+
+    static {
+        Set<String> k = new java.util.HashSet<>(List.of("schema", "id", "title", "severity", "status", "drill",
+                "roles", "actions", "timeline"));
+        for (Milestone m : Milestone.values()) {
+            k.add(m.key());
+        }
+        for (TextField f : TextField.values()) {
+            k.add(f.key());
+        }
+        for (ListField f : ListField.values()) {
+            k.add(f.key());
+        }
+        KNOWN = Set.copyOf(k);
+    }
+
+    private IncidentCodec() {
+    }
+
+    static Incident parse(byte[] bytes, String name) {
+        return fromTree(YamlCodec.get().readObject(bytes, name), name);
+    }
+
+    static byte[] toYaml(Incident incident) {
+        return YamlCodec.get().writeYaml(toTree(incident));
+    }
+
+    static Incident fromTree(ObjectNode n, String name) {
+        try {
+            String id = text(n, "id");
+            if (id == null || id.isBlank()) {
+                throw bad(name, "has no 'id'");
+            }
+            Map<Milestone, Instant> times = new EnumMap<>(Milestone.class);
+            for (Milestone m : Milestone.values()) {
+                times.put(m, instant(n, m.key(), name));
+            }
+            Map<String, List<String>> roles = new LinkedHashMap<>();
+            JsonNode r = n.get("roles");
+            if (r != null && r.isObject()) {
+                r.fields().forEachRemaining(e -> roles.put(e.getKey(), strings(e.getValue())));
+            }
+            Map<TextField, String> texts = new EnumMap<>(TextField.class);
+            for (TextField f : TextField.values()) {
+                texts.put(f, text(n, f.key()));
+            }
+            Map<ListField, List<String>> lists = new EnumMap<>(ListField.class);
+            for (ListField f : ListField.values()) {
+                lists.put(f, strings(n.get(f.key())));
+            }
+            List<ActionItem> actions = new ArrayList<>();
+            for (JsonNode a : iterable(n.get("actions"))) {
+                if (a.isObject()) {
+                    actions.add(action((ObjectNode) a, name));
+                }
+            }
+            List<TimelineEvent> timeline = new ArrayList<>();
+            for (JsonNode e : iterable(n.get("timeline"))) {
+                if (e.isObject()) {
+                    timeline.add(event((ObjectNode) e, name));
+                }
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> {
+                if (!KNOWN.contains(e.getKey())) {
+                    extra.put(e.getKey(), e.getValue());
+                }
+            });
+            String title = text(n, "title");
+            if (title == null || title.isBlank()) {
+                throw bad(name, "has no 'title'");
+            }
+            JsonNode schema = n.get("schema");
+            return new Incident(schema == null ? Incident.SCHEMA : schema.asInt(Incident.SCHEMA), id, title,
+                    text(n, "severity"), text(n, "status"), n.path("drill").asBoolean(false), times, roles, texts,
+                    lists, actions, timeline, extra);
+        } catch (IrException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw bad(name, "does not look like an incident: " + e.getMessage());
+        }
+    }
+
+    private static IrException bad(String name, String what) {
+        return new IrException(ExitCode.FAILURE, name + " " + what + " (fix it, or restore it with git)");
+    }
+
+    static ObjectNode toTree(Incident i) {
+        ObjectNode n = YamlCodec.newObject();
+        n.put("schema", i.schema());
+        n.put("id", i.id());
+        n.put("title", i.title());
+        putIf(n, "severity", i.severity());
+        putIf(n, "status", i.status());
+        n.put("drill", i.drill());
+        i.times().forEach((m, at) -> n.put(m.key(), Times.format(at)));
+        if (!i.roles().isEmpty()) {
+            ObjectNode roles = n.putObject("roles");
+            i.roles().forEach((role, people) -> {
+                if (people.size() == 1) {
+                    roles.put(role, people.get(0));
+                } else {
+                    ArrayNode a = roles.putArray(role);
+                    people.forEach(a::add);
+                }
+            });
+        }
+        i.texts().forEach((f, v) -> n.put(f.key(), v));
+        i.lists().forEach((f, v) -> {
+            ArrayNode a = n.putArray(f.key());
+            v.forEach(a::add);
+        });
+        if (!i.actions().isEmpty()) {
+            ArrayNode a = n.putArray("actions");
+            i.actions().forEach(x -> a.add(actionTree(x)));
+        }
+        ArrayNode t = n.putArray("timeline");
+        i.timeline().forEach(e -> t.add(eventTree(e)));
+        i.extra().forEach((k, v) -> n.set(k, toNode(v)));
+        return n;
+    }
+
+    static ObjectNode eventTree(TimelineEvent e) {
+        ObjectNode n = YamlCodec.newObject();
+        n.put("id", e.id());
+        n.put("at", Times.format(e.at()));
+        putIf(n, "author", e.author());
+        n.put("type", e.type());
+        putIf(n, "text", e.text());
+        e.attrs().forEach((k, v) -> n.set(k, toNode(v)));
+        if (e.important()) {
+            n.put("important", true);
+        }
+        return n;
+    }
+
+    private static ObjectNode actionTree(ActionItem a) {
+        ObjectNode n = YamlCodec.newObject();
+        n.put("id", a.id());
+        n.put("text", a.text());
+        putIf(n, "type", a.type());
+        putIf(n, "owner", a.owner());
+        putIf(n, "due", a.due());
+        putIf(n, "status", a.status());
+        putIf(n, "link", a.link());
+        a.extra().forEach((k, v) -> n.set(k, toNode(v)));
+        return n;
+    }
+
+    private static TimelineEvent event(ObjectNode n, String name) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        n.fields().forEachRemaining(f -> {
+            if (!EVENT_KEYS.contains(f.getKey())) {
+                attrs.put(f.getKey(), scalarOrNode(f.getValue()));
+            }
+        });
+        String id = text(n, "id");
+        Instant at = instant(n, "at", name);
+        if (id == null || at == null) {
+            throw bad(name, "has a timeline event without 'id' or 'at'");
+        }
+        String type = text(n, "type");
+        return new TimelineEvent(id, at, text(n, "author"), type == null ? TimelineEvent.NOTE : type, text(n, "text"),
+                n.path("important").asBoolean(false), attrs);
+    }
+
+    private static ActionItem action(ObjectNode n, String name) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        n.fields().forEachRemaining(f -> {
+            if (!ACTION_KEYS.contains(f.getKey())) {
+                extra.put(f.getKey(), f.getValue());
+            }
+        });
+        String id = text(n, "id");
+        String text = text(n, "text");
+        if (id == null || text == null) {
+            throw bad(name, "has an action item without 'id' or 'text'");
+        }
+        return new ActionItem(id, text, text(n, "type"), text(n, "owner"), text(n, "due"), text(n, "status"),
+                text(n, "link"), extra);
+    }
+
+    /** Plain scalars become strings so the model stays free of Jackson; anything else stays a tree, unchanged. */
+    private static Object scalarOrNode(JsonNode v) {
+        return v.isValueNode() && !v.isNull() ? v.asText() : v;
+    }
+
+    static JsonNode toNode(Object v) {
+        if (v instanceof JsonNode j) {
+            return j;
+        }
+        if (v instanceof Boolean b) {
+            return YamlCodec.newObject().booleanNode(b);
+        }
+        if (v instanceof Integer x) {
+            return YamlCodec.newObject().numberNode(x);
+        }
+        if (v instanceof Long x) {
+            return YamlCodec.newObject().numberNode(x);
+        }
+        if (v instanceof List<?> list) {
+            ArrayNode a = YamlCodec.newArray();
+            list.forEach(x -> a.add(toNode(x)));
+            return a;
+        }
+        if (v instanceof Map<?, ?> map) {
+            ObjectNode o = YamlCodec.newObject();
+            map.forEach((k, x) -> o.set(String.valueOf(k), toNode(x)));
+            return o;
+        }
+        return YamlCodec.newObject().textNode(String.valueOf(v));
+    }
+
+    private static void putIf(ObjectNode n, String key, String value) {
+        if (value != null) {
+            n.put(key, value);
+        }
+    }
+
+    private static String text(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    private static List<String> strings(JsonNode v) {
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (v.isArray()) {
+            v.forEach(x -> {
+                if (x.isValueNode() && !x.isNull()) {
+                    out.add(x.asText());
+                }
+            });
+        } else if (v.isValueNode()) {
+            out.add(v.asText());
+        }
+        return out;
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode n) {
+        if (n == null || !n.isArray()) {
+            return List.of();
+        }
+        return () -> {
+            Iterator<JsonNode> it = n.elements();
+            return it;
+        };
+    }
+
+    private static Instant instant(JsonNode n, String key, String name) {
+        String s = text(n, key);
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw bad(name, "has an invalid time in '" + key + "': " + s + " (use RFC 3339 such as 2015-10-21T14:54:00Z)");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package ir.store;
+
+import ir.model.Change;
+import ir.model.Incident;
+import ir.model.IrConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Where incidents live. Every mutation is one atomic file write and one commit, made under the workspace lock, so
+ * concurrent {@code ir} processes serialise and nothing accepted is lost.
+ */
+public interface IncidentStore extends AutoCloseable {
+
+    Workspace workspace();
+
+    IrConfig config();
+
+    /** Every incident ID in the workspace, sorted. */
+    List<String> ids();
+
+    /** Reads one incident; a missing or invalid file is an error naming the file. */
+    Incident load(String id);
+
+    /** Every readable incident; each unreadable one is reported to {@code warn} and skipped. */
+    List<Incident> loadAll(Consumer<String> warn);
+
+    /**
+     * Resolves what the user typed ({@code -i}): a full ID, a unique prefix or a unique substring; null means the
+     * current incident. Fails with exit 3 when nothing or several match.
+     */
+    String select(String query);
+
+    Optional<String> current();
+
+    void setCurrent(String id);
+
+    /** The responder: {@code Name <email>}. */
+    String author();
+
+    /** Declares a new incident: {@code declare} gets the IDs taken so far and returns the new incident. */
+    Incident create(Function<Set<String>, Change> declare);
+
+    /** Reads, changes and commits one incident under the lock; returns the new state. */
+    Incident update(String id, Function<Incident, Change> change);
+
+    /**
+     * Writes and commits files that belong to an incident (such as its rendered post-mortem). Paths are relative to
+     * the workspace; a null content deletes the file.
+     */
+    void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType);
+
+    /** JSON text of a value built from incidents, maps, lists, strings, numbers and booleans. */
+    String json(Object value);
+
+    /** JSON text of an incident document with {@code extra} keys appended at its top level. */
+    String json(Incident incident, Map<String, Object> extra);
+
+    /** The YAML text of an incident, exactly as it is written to its file. */
+    String yaml(Incident incident);
+
+    @Override
+    void close();
+}

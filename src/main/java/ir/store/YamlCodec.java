@@ -1,0 +1,188 @@
+package ir.store;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import ir.model.ExitCode;
+import ir.model.IrException;
+import org.yaml.snakeyaml.LoaderOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place that turns bytes into YAML/JSON trees and back. Input is bounded: size, nesting depth and string
+ * length are limited and anchors/aliases are refused outright (incident files never need them), so a hostile file in
+ * a cloned repository cannot make {@code ir} expand without bound.
+ */
+final class YamlCodec {
+    /** Larger than any real incident (10,000 events of 500 characters), far smaller than memory. */
+    static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+    static final int MAX_DEPTH = 32;
+
+    private static volatile YamlCodec instance;
+
+    private final ObjectMapper yaml;
+    private final ObjectMapper json;
+
+    private YamlCodec() {
+        LoaderOptions loader = new LoaderOptions();
+        loader.setMaxAliasesForCollections(10);
+        loader.setNestingDepthLimit(MAX_DEPTH);
+        loader.setCodePointLimit(MAX_DOCUMENT_BYTES);
+        loader.setAllowDuplicateKeys(false);
+        StreamReadConstraints limits = StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_DEPTH)
+                .maxStringLength(MAX_DOCUMENT_BYTES)
+                .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                .build();
+        YAMLFactory factory = YAMLFactory.builder()
+                .loaderOptions(loader)
+                .streamReadConstraints(limits)
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                .build();
+        yaml = new ObjectMapper(factory);
+        json = new ObjectMapper();
+    }
+
+    /** Created on first use: commands that never touch YAML pay nothing for Jackson. */
+    static YamlCodec get() {
+        YamlCodec c = instance;
+        if (c == null) {
+            synchronized (YamlCodec.class) {
+                c = instance;
+                if (c == null) {
+                    c = new YamlCodec();
+                    instance = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    static ObjectNode newObject() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    static ArrayNode newArray() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /** Parses a YAML mapping; {@code name} is used in error messages. */
+    ObjectNode readObject(byte[] bytes, String name) {
+        if (bytes.length > MAX_DOCUMENT_BYTES) {
+            throw new IrException(ExitCode.FAILURE, name + " is " + (bytes.length / (1024 * 1024)) + " MiB, over "
+                    + "the " + (MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one file: split or trim it");
+        }
+        try (JsonParser p = new NoAliases(yaml.getFactory().createParser(bytes))) {
+            JsonNode node = yaml.readTree(p);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                throw new IrException(ExitCode.FAILURE, name + " is empty: restore it from git ('git checkout -- "
+                        + name + "') or delete it");
+            }
+            if (!node.isObject()) {
+                throw new IrException(ExitCode.FAILURE, name + " is not a YAML mapping: restore it from git");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw invalid(name, e.getLocation(), e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + name + ": " + e.getMessage(), e);
+        } catch (AliasFound e) {
+            throw new IrException(ExitCode.FAILURE, name + " uses a YAML anchor or alias at line " + e.line
+                    + ", which incident files never need: remove it (a cloned repository may be hostile)");
+        } catch (RuntimeException e) {
+            if (e instanceof IrException) {
+                throw e;
+            }
+            // SnakeYAML reports its limits (code points, nesting, aliases) as unchecked exceptions.
+            throw new IrException(ExitCode.FAILURE, name + " is not valid YAML: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static IrException invalid(String name, JsonLocation loc, String message) {
+        String where = loc != null && loc.getLineNr() > 0 ? " at line " + loc.getLineNr() : "";
+        return new IrException(ExitCode.FAILURE, name + " is not valid YAML" + where + ": " + firstLine(message)
+                + " (fix it, or restore it with git)");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
+    }
+
+    byte[] writeYaml(JsonNode node) {
+        try {
+            byte[] b = yaml.writeValueAsBytes(node);
+            if (b.length > 0 && b[b.length - 1] != '\n') {
+                byte[] withNewline = java.util.Arrays.copyOf(b, b.length + 1);
+                withNewline[b.length] = '\n';
+                return withNewline;
+            }
+            return b;
+        } catch (JsonProcessingException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    String writeJson(JsonNode node) {
+        try {
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                    .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+            return json.writer(pp).writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static final class AliasFound extends RuntimeException {
+        final int line;
+
+        AliasFound(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
+    /** Refuses YAML aliases and anchors: a billion-laughs document fails on its first alias. */
+    private static final class NoAliases extends JsonParserDelegate {
+        NoAliases(JsonParser d) {
+            super(d);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = super.nextToken();
+            if (delegate instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
+                throw new AliasFound(y.currentLocation().getLineNr());
+            }
+            return t;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package ir.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import ir.cli.Cli;
+import ir.cli.Env;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives the real {@code ir} CLI in-process against a real git repository in a temporary directory, with a pinned
+ * identity and clock. Read results back with {@link #yaml(String)} (a YAML parser) and {@link #commits()} (JGit).
+ */
+public final class IrTester {
+    public static final String ALICE = "Alice Responder <alice@example.com>";
+    public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Map<String, String> environment = new HashMap<>();
+    private Instant now = T0;
+    private ZoneId zone = ZoneOffset.UTC;
+    private Path cwd;
+
+    private IrTester(Path dir) {
+        this.dir = dir;
+        this.cwd = dir;
+        environment.put("IR_AUTHOR", ALICE);
+    }
+
+    /** A fresh git repository in {@code dir} (not yet an ir workspace). */
+    public static IrTester gitRepo(Path dir) {
+        try {
+            Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call().close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new IrTester(dir);
+    }
+
+    /** A fresh git repository with {@code ir init} already run in it. */
+    public static IrTester workspace(Path dir) {
+        IrTester t = gitRepo(dir);
+        Result r = t.run("init");
+        if (r.exit() != 0) {
+            throw new IllegalStateException("ir init failed: " + r.err());
+        }
+        return t;
+    }
+
+    /** A tester for a directory that is not a git repository. */
+    public static IrTester plainDir(Path dir) {
+        return new IrTester(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public IrTester env(String name, String value) {
+        if (value == null) {
+            environment.remove(name);
+        } else {
+            environment.put(name, value);
+        }
+        return this;
+    }
+
+    public IrTester cwd(Path newCwd) {
+        cwd = newCwd;
+        return this;
+    }
+
+    public IrTester at(Instant instant) {
+        now = instant;
+        return this;
+    }
+
+    public IrTester at(String rfc3339) {
+        return at(Instant.parse(rfc3339));
+    }
+
+    public IrTester zone(ZoneId z) {
+        zone = z;
+        return this;
+    }
+
+    public IrTester advance(Duration d) {
+        now = now.plus(d);
+        return this;
+    }
+
+    public Instant now() {
+        return now;
+    }
+
+    public Clock clock() {
+        return Clock.fixed(now, zone);
+    }
+
+    /** The result of one run: exit code, stdout and stderr. */
+    public record Result(int exit, String out, String err) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout is not JSON: " + out, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "exit=" + exit + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    public Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    public Result runWithInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Env env = new Env(new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), clock(), cwd, Map.copyOf(environment),
+                false);
+        int code = Cli.run(env, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    public Path incidentFile(String id) {
+        return dir.resolve("incidents").resolve(id + ".yaml");
+    }
+
+    /** The incident file read back with a YAML parser. */
+    public JsonNode yaml(String id) {
+        try {
+            return YAML.readTree(incidentFile(id).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String read(String relative) {
+        try {
+            return Files.readString(dir.resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The commits of HEAD, newest first, read with JGit. */
+    public List<RevCommit> commits() {
+        try (Git git = Git.open(dir.toFile())) {
+            List<RevCommit> out = new ArrayList<>();
+            if (git.getRepository().resolve("HEAD") == null) {
+                return out;
+            }
+            git.log().call().forEach(out::add);
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The paths changed by a commit relative to its parent. */
+    public List<String> changedPaths(RevCommit c) {
+        try (Git git = Git.open(dir.toFile())) {
+            var repo = git.getRepository();
+            try (var reader = repo.newObjectReader(); var walk = new org.eclipse.jgit.treewalk.TreeWalk(reader)) {
+                walk.setRecursive(true);
+                walk.addTree(c.getTree());
+                if (c.getParentCount() > 0) {
+                    walk.addTree(repo.parseCommit(c.getParent(0)).getTree());
+                } else {
+                    walk.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+                }
+                walk.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+                List<String> paths = new ArrayList<>();
+                while (walk.next()) {
+                    paths.add(walk.getPathString());
+                }
+                return paths;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** True when git sees no change in the work tree or index (untracked files count as changes). */
+    public boolean clean() {
+        try (Git git = Git.open(dir.toFile())) {
+            return git.status().call().isClean();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens an incident and returns its ID. */
+    public String open(String... args) {
+        String[] full = new String[args.length + 1];
+        full[0] = "open";
+        System.arraycopy(args, 0, full, 1, args.length);
+        Result r = run(full);
+        if (r.exit() != 0) {
+            throw new IllegalStateException("ir open failed: " + r);
+        }
+        return r.out().strip();
+    }
+}
