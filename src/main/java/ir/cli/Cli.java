@@ -12,7 +12,12 @@ public final class Cli {
     }
 
     public static CommandLine commandLine(Env env) {
-        RootCommand root = new RootCommand(env);
+        return commandLine(env, null);
+    }
+
+    /** A command line whose commands all use {@code sharedStore} (kept open by the caller), e.g. for the shell. */
+    public static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore) {
+        RootCommand root = new RootCommand(env, sharedStore);
         CommandLine cl = new CommandLine(root);
         cl.addSubcommand("init", new InitCommand());
         cl.addSubcommand("open", new OpenCommand());

@@ -73,6 +73,9 @@ public abstract class IrCommand implements Callable<Integer> {
     }
 
     protected IncidentStore store() {
+        if (root().sharedStore != null) {
+            return root().sharedStore;
+        }
         if (store == null) {
             Env env = env();
             Workspace ws = Workspace.discover(env.cwd(), root().directory, env.getenv("IR_DIR"));

@@ -94,7 +94,7 @@ final class IncidentCodec {
             Map<String, Object> extra = new LinkedHashMap<>();
             n.fields().forEachRemaining(e -> {
                 if (!KNOWN.contains(e.getKey())) {
-                    extra.put(e.getKey(), e.getValue());
+                    extra.put(e.getKey(), plain(e.getValue()));
                 }
             });
             String title = text(n, "title");
@@ -182,7 +182,8 @@ final class IncidentCodec {
         Map<String, Object> attrs = new LinkedHashMap<>();
         n.fields().forEachRemaining(f -> {
             if (!EVENT_KEYS.contains(f.getKey())) {
-                attrs.put(f.getKey(), scalarOrNode(f.getValue()));
+                attrs.put(f.getKey(), f.getValue().isValueNode() && !f.getValue().isNull()
+                        ? f.getValue().asText() : plain(f.getValue()));
             }
         });
         String id = text(n, "id");
@@ -199,7 +200,7 @@ final class IncidentCodec {
         Map<String, Object> extra = new LinkedHashMap<>();
         n.fields().forEachRemaining(f -> {
             if (!ACTION_KEYS.contains(f.getKey())) {
-                extra.put(f.getKey(), f.getValue());
+                extra.put(f.getKey(), plain(f.getValue()));
             }
         });
         String id = text(n, "id");
@@ -211,9 +212,34 @@ final class IncidentCodec {
                 text(n, "link"), extra);
     }
 
-    /** Plain scalars become strings so the model stays free of Jackson; anything else stays a tree, unchanged. */
-    private static Object scalarOrNode(JsonNode v) {
-        return v.isValueNode() && !v.isNull() ? v.asText() : v;
+    /**
+     * A YAML value as plain Java (LinkedHashMap, ArrayList, String, Boolean, Long, Double, null), so the model can
+     * read fields it carries in {@code extra} without knowing Jackson, and writes them back unchanged.
+     */
+    static Object plain(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        if (v.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            v.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
+            return m;
+        }
+        if (v.isArray()) {
+            List<Object> l = new ArrayList<>();
+            v.forEach(x -> l.add(plain(x)));
+            return l;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() ? (Object) v.longValue() : v.bigIntegerValue();
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        return v.asText();
     }
 
     static JsonNode toNode(Object v) {
@@ -228,6 +254,15 @@ final class IncidentCodec {
         }
         if (v instanceof Long x) {
             return YamlCodec.newObject().numberNode(x);
+        }
+        if (v instanceof Double x) {
+            return YamlCodec.newObject().numberNode(x);
+        }
+        if (v instanceof java.math.BigInteger x) {
+            return YamlCodec.newObject().numberNode(x);
+        }
+        if (v == null) {
+            return YamlCodec.newObject().nullNode();
         }
         if (v instanceof List<?> list) {
             ArrayNode a = YamlCodec.newArray();
