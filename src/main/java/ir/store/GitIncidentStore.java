@@ -306,6 +306,24 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Incident updateWithFiles(String id, Function<Incident, Update> fn) {
+        try (WorkspaceLock lock = lock()) {
+            Incident current = load(id);
+            Update update = fn.apply(current);
+            Change change = update.change();
+            Incident next = change.incident();
+            if (!next.id().equals(id)) {
+                throw new IllegalStateException("a change may not rename an incident");
+            }
+            Map<Path, byte[]> files = new LinkedHashMap<>();
+            files.put(ws.root().relativize(ws.incidentFile(id)), IncidentCodec.toYaml(next));
+            files.putAll(update.files());
+            writeAndCommit(files, id + ": " + change.summary(), change.eventType(), id);
+            return next;
+        }
+    }
+
+    @Override
     public void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType) {
         try (WorkspaceLock lock = lock()) {
             writeAndCommit(files, id + ": " + summary, eventType, id);

@@ -50,6 +50,16 @@ public interface IncidentStore extends AutoCloseable {
     /** Reads, changes and commits one incident under the lock; returns the new state. */
     Incident update(String id, Function<Incident, Change> change);
 
+    /** A change of an incident plus other files of it (paths relative to the workspace; null deletes one). */
+    record Update(Change change, Map<Path, byte[]> files) {
+    }
+
+    /**
+     * Like {@link #update}, and writes {@code files} of the same incident (such as its rendered post-mortem) in the
+     * same single commit. {@code change} runs under the lock, so it may read those files to decide.
+     */
+    Incident updateWithFiles(String id, Function<Incident, Update> change);
+
     /**
      * Writes and commits files that belong to an incident (such as its rendered post-mortem). Paths are relative to
      * the workspace; a null content deletes the file.

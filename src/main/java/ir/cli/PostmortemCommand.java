@@ -1,0 +1,290 @@
+package ir.cli;
+
+import ir.model.Change;
+import ir.model.ExitCode;
+import ir.model.Incident;
+import ir.model.IncidentIds;
+import ir.model.IrException;
+import ir.model.Postmortems;
+import ir.model.TimelineEvent;
+import ir.render.PostmortemView;
+import ir.render.Templates;
+import ir.store.IncidentStore;
+import ir.store.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ir postmortem}: renders, checks and tracks the review of an incident's post-mortem. */
+@Command(name = "postmortem", description = {"Render the incident's post-mortem to incidents/<id>.md (Markdown from a "
+        + "Mustache template) and commit it; check it for completeness and blame-prone wording; record its review.",
+        "A hand-edited incidents/<id>.md is never overwritten without --force: fill the facts with 'ir set' / "
+                + "'ir add' / 'ir edit' and re-render, or edit the Markdown by hand after the final render."},
+        footer = {"", "Examples:", "  ir postmortem", "  ir postmortem --check",
+                "  ir postmortem -i checkout --template update --stdout",
+                "  ir postmortem --status in-review", "  ir postmortem --status reviewed && ir status closed"})
+public final class PostmortemCommand extends IrCommand {
+    static final String DEFAULT_TEMPLATE = "postmortem";
+
+    @Mixin
+    IncidentOption incident;
+
+    @Option(names = "--template", paramLabel = "NAME|FILE", description = "A template name (templates/NAME.md."
+            + "mustache in the workspace, else the built-in postmortem or update) or a path to a template file inside "
+            + "the workspace (default: postmortem).")
+    String template;
+
+    @Option(names = "--stdout", description = "Print the document instead of writing and committing it.")
+    boolean stdout;
+
+    @Option(names = "--force", description = "Overwrite incidents/<id>.md even if it was edited by hand since ir "
+            + "last rendered it (committed edits stay in git history).")
+    boolean force;
+
+    @Option(names = "--check", description = "List what a complete post-mortem still lacks and blame-prone wording; "
+            + "exit 0 when complete, 1 when not. Changes nothing.")
+    boolean check;
+
+    @Option(names = "--json", description = "With --check: the findings as JSON.")
+    boolean json;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Record the review state: draft, in-review or "
+            + "reviewed (a timeline event and a commit). 'ir status closed' needs a required post-mortem reviewed.")
+    String status;
+
+    /** Signals, from inside the store's lock, that there is nothing to commit. */
+    private static final class Unchanged extends RuntimeException {
+        Unchanged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @Override
+    protected int run() {
+        validateOptions();
+        String id = store().select(incident.incident);
+        if (check) {
+            return check(id);
+        }
+        if (status != null) {
+            return status(id, Postmortems.parseStatus(status));
+        }
+        return render(id);
+    }
+
+    private void validateOptions() {
+        if (json && !check) {
+            throw IrException.usage("--json goes with --check (the rendered document is Markdown): ir postmortem "
+                    + "--check --json");
+        }
+        if (check && (stdout || force || status != null || template != null)) {
+            throw IrException.usage("--check only reads: use it without --stdout, --force, --status and --template");
+        }
+        if (status != null && (stdout || force || template != null)) {
+            throw IrException.usage("--status records the review state only: use it without --stdout, --force and "
+                    + "--template");
+        }
+    }
+
+    private int render(String id) {
+        Templates templates = templates();
+        Templates.Source source = templates.find(template == null ? DEFAULT_TEMPLATE : template, env().cwd());
+        Instant now = now();
+        if (stdout) {
+            Incident i = store().load(id);
+            out().print(templates.render(source, PostmortemView.of(i, config(), now)));
+            out().flush();
+            return 0;
+        }
+        Path rel = markdownPath(id);
+        try {
+            store().updateWithFiles(id, current -> {
+                String md = templates.render(source, PostmortemView.of(current, config(), now));
+                byte[] bytes = md.getBytes(StandardCharsets.UTF_8);
+                byte[] existing = read(rel);
+                refuseHandEdits(current, existing, rel);
+                String sha = sha256(bytes);
+                if (existing != null && sha.equals(Postmortems.renderedSha256(current))
+                        && source.name().equals(Postmortems.renderedTemplate(current))) {
+                    throw new Unchanged(rel + " is up to date");
+                }
+                Incident next = Postmortems.withRendered(current, sha, now, source.name());
+                return new IncidentStore.Update(new Change(next, "render post-mortem", Postmortems.EVENT),
+                        Map.of(rel, bytes));
+            });
+        } catch (Unchanged u) {
+            info(u.getMessage());
+            out().println(rel.toString().replace('\\', '/'));
+            return 0;
+        }
+        info("Wrote " + rel.toString().replace('\\', '/') + " from template " + source.origin()
+                + " and committed it");
+        out().println(rel.toString().replace('\\', '/'));
+        return 0;
+    }
+
+    private void refuseHandEdits(Incident current, byte[] existing, Path rel) {
+        if (existing == null || force) {
+            return;
+        }
+        String recorded = Postmortems.renderedSha256(current);
+        if (recorded == null || !recorded.equals(sha256(existing))) {
+            String shown = rel.toString().replace('\\', '/');
+            throw new IrException(ExitCode.BUSY, shown + (recorded == null ? " was not written by ir"
+                    : " was edited by hand since ir last rendered it") + ": ir will not overwrite it. Keep editing it "
+                    + "by hand, or see a fresh render with 'ir postmortem --stdout', or replace it with 'ir postmortem "
+                    + "--force' (commit your edits first to keep them in git history)");
+        }
+    }
+
+    private int check(String id) {
+        Incident i = store().load(id);
+        boolean written = read(markdownPath(id)) != null;
+        List<Postmortems.Finding> findings = Postmortems.check(i, config(), written);
+        List<Postmortems.Finding> problems = findings.stream().filter(Postmortems.Finding::problem).toList();
+        List<Postmortems.Finding> warnings = findings.stream().filter(f -> !f.problem()).toList();
+        boolean complete = problems.isEmpty();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("id", id);
+            doc.put("complete", complete);
+            doc.put("required", Postmortems.required(i, config()));
+            doc.put("written", written);
+            doc.put("status", Postmortems.status(i));
+            doc.put("problems", findingMaps(problems));
+            doc.put("warnings", findingMaps(warnings));
+            out().println(store().json(doc));
+        } else {
+            out().println("Post-mortem of " + id + ": " + (complete ? "complete" : "incomplete") + " ("
+                    + problems.size() + (problems.size() == 1 ? " problem, " : " problems, ") + warnings.size()
+                    + (warnings.size() == 1 ? " warning" : " warnings") + ")");
+            problems.forEach(p -> out().println("  missing: " + p.message()));
+            warnings.forEach(w -> out().println("  warning: " + w.message()));
+        }
+        return complete ? 0 : 1;
+    }
+
+    private static List<Map<String, Object>> findingMaps(List<Postmortems.Finding> findings) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Postmortems.Finding f : findings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("field", f.field());
+            m.put("message", f.message());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private int status(String id, String newStatus) {
+        Path rel = markdownPath(id);
+        Instant now = now();
+        String who = store().author();
+        Templates templates = templates();
+        List<String> notes = new ArrayList<>();
+        Incident done;
+        try {
+            done = store().updateWithFiles(id, current -> {
+                String from = Postmortems.status(current);
+                if (newStatus.equals(from)) {
+                    throw new Unchanged("the post-mortem of " + id + " is already " + newStatus);
+                }
+                byte[] existing = read(rel);
+                if (existing == null && !Postmortems.DRAFT.equals(newStatus)) {
+                    throw IrException.usage("there is no post-mortem to review: " + rel.toString().replace('\\', '/')
+                            + " is not written; run 'ir postmortem' first");
+                }
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                if (from != null) {
+                    attrs.put("from", from);
+                }
+                attrs.put("to", newStatus);
+                TimelineEvent event = new TimelineEvent(IncidentIds.randomId(), now, who, Postmortems.EVENT,
+                        "post-mortem " + (from == null ? "" : from + " -> ") + newStatus, false, attrs);
+                Incident next = Postmortems.withStatus(current, newStatus).withEvent(event);
+                Map<Path, byte[]> files = new LinkedHashMap<>();
+                // Keep the document's status line true: re-render it when ir wrote it and nobody edited it since.
+                String recorded = Postmortems.renderedSha256(current);
+                if (existing != null && recorded != null && recorded.equals(sha256(existing))) {
+                    String name = Postmortems.renderedTemplate(current) == null ? DEFAULT_TEMPLATE
+                            : Postmortems.renderedTemplate(current);
+                    try {
+                        Templates.Source source = templates.find(name, env().cwd());
+                        byte[] md = templates.render(source, PostmortemView.of(next, config(), now))
+                                .getBytes(StandardCharsets.UTF_8);
+                        next = Postmortems.withRendered(next, sha256(md), now, source.name());
+                        files.put(rel, md);
+                    } catch (IrException e) {
+                        notes.add("did not re-render " + rel + ": " + e.getMessage());
+                    }
+                } else if (existing != null) {
+                    notes.add(rel.toString().replace('\\', '/') + " was edited by hand: update its status line "
+                            + "yourself");
+                }
+                return new IncidentStore.Update(new Change(next, "post-mortem " + newStatus, Postmortems.EVENT),
+                        files);
+            });
+        } catch (Unchanged u) {
+            info(u.getMessage());
+            return 0;
+        }
+        notes.forEach(this::warn);
+        if (Postmortems.REVIEWED.equals(newStatus)) {
+            long problems = Postmortems.check(done, config(), true).stream().filter(Postmortems.Finding::problem)
+                    .count();
+            if (problems > 0) {
+                warn("marked reviewed with " + problems + " open problem" + (problems == 1 ? "" : "s")
+                        + ": see 'ir postmortem --check'");
+            }
+        }
+        info("Post-mortem of " + id + " is now " + newStatus);
+        return 0;
+    }
+
+    private Templates templates() {
+        Workspace ws = store().workspace();
+        return new Templates(ws.root(), ws.templatesDir());
+    }
+
+    private Instant now() {
+        return clock().instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** {@code incidents/<id>.md}, relative to the workspace. */
+    private static Path markdownPath(String id) {
+        return Path.of(Workspace.INCIDENTS, IncidentIds.validate(id) + ".md");
+    }
+
+    private byte[] read(Path rel) {
+        Path abs = store().workspace().root().resolve(rel);
+        try {
+            return Files.readAllBytes(abs);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + rel + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
