@@ -119,7 +119,7 @@ public final class PostmortemCommand extends IrCommand {
                 byte[] existing = read(rel);
                 refuseHandEdits(current, existing, rel);
                 String sha = sha256(bytes);
-                if (existing != null && sha.equals(Postmortems.renderedSha256(current))
+                if (existing != null && sha.equals(sha256(existing)) && sha.equals(Postmortems.renderedSha256(current))
                         && source.name().equals(Postmortems.renderedTemplate(current))) {
                     throw new Unchanged(rel + " is up to date");
                 }

@@ -219,10 +219,10 @@ public final class Postmortems {
         for (ActionItem a : incident.actions()) {
             List<String> lacks = new ArrayList<>();
             if (a.owner() == null || a.owner().isBlank()) {
-                lacks.add("an owner");
+                lacks.add("owner");
             }
             if (a.type() == null || a.type().isBlank()) {
-                lacks.add("a type (" + String.join(", ", ActionItem.TYPES) + ")");
+                lacks.add("type (" + String.join(", ", ActionItem.TYPES) + ")");
             }
             if (!lacks.isEmpty()) {
                 out.add(problem("actions", "action item " + a.id() + " ('" + oneLine(a.text(), 50) + "') has no "

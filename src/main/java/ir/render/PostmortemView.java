@@ -203,7 +203,7 @@ public final class PostmortemView {
         String marker = switch (kind) {
             case TimelineEvent.SEVERITY -> "**Severity " + arrow(e) + "**";
             case TimelineEvent.STATUS -> "**Status " + arrow(e) + "**";
-            case TimelineEvent.ROLE -> "**Role " + safeWord(e.attr("role")) + "**";
+            case TimelineEvent.ROLE -> "**Role**";
             case TimelineEvent.MILESTONE -> "**Milestone: " + safeWord(e.attr("milestone")) + "**";
             case TimelineEvent.DECLARED -> "**Declared**";
             default -> "";
@@ -240,8 +240,9 @@ public final class PostmortemView {
         String from = e.attr("from");
         String to = e.attr("to");
         if (TimelineEvent.ROLE.equals(e.type())) {
-            return from == null ? "assigned to " + to : to == null ? from + " stepped down"
-                    : "handed off from " + from + " to " + to;
+            String role = e.attr("role") == null ? "role" : e.attr("role");
+            return from == null ? role + " assigned to " + to : to == null ? role + " cleared (was " + from + ")"
+                    : role + " handed off from " + from + " to " + to;
         }
         if (TimelineEvent.MILESTONE.equals(e.type())) {
             return "milestone: " + (e.attr("milestone") == null ? "" : e.attr("milestone"));

@@ -126,9 +126,12 @@ public final class Templates {
             if (c instanceof IrException ie) {
                 return ie.getMessage();
             }
-            if (c instanceof OutputTooLarge || c instanceof StackOverflowError) {
-                return "template " + source.origin() + " nests too deeply or produces too much: check its "
-                        + "sections and partials";
+            if (c instanceof OutputTooLarge) {
+                return "template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
+                        + " KiB: check it for sections nested in themselves";
+            }
+            if (c instanceof StackOverflowError) {
+                return "template " + source.origin() + " nests too deeply: check its partials";
             }
             if (c instanceof MustacheException) {
                 t = c;
