@@ -193,6 +193,20 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void builtInTemplateIsUsedWhenTheWorkspaceHasNoCopy() throws IOException {
+        assertThat(t.read("templates/postmortem.md.mustache")).isEqualTo(new String(
+                ir.render.BuiltinTemplates.read("postmortem"), StandardCharsets.UTF_8));
+        String fromCopy = t.run("postmortem", "--stdout").out();
+        Files.delete(dir.resolve("templates/postmortem.md.mustache"));
+
+        IrTester.Result r = t.run("postmortem");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("from template built-in postmortem");
+        assertThat(t.read(MD)).isEqualTo(fromCopy);
+    }
+
+    @Test
     void aCustomTemplateNameIsLookedUpInTemplatesAndPartialsComeFromThere() {
         Fixtures.writeFile(t, "templates/exec.md.mustache", "{{> header}}\nFor execs: {{title}}\n");
         Fixtures.writeFile(t, "templates/header.md.mustache", "ACME confidential");
