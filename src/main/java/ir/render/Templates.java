@@ -122,9 +122,14 @@ public final class Templates {
     /** {@code template postmortem, line 12: Failed to close 'summary' tag}: one line, for a person to act on. */
     static String describe(Source source, Throwable e) {
         Throwable t = e;
+        String at = "";
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MustacheException me && me.getContext() != null && at.isEmpty()) {
+                at = " (line " + me.getContext().line() + (me.getContext().file() == null
+                        || me.getContext().file().equals(source.name()) ? "" : " of " + me.getContext().file()) + ")";
+            }
             if (c instanceof IrException ie) {
-                return ie.getMessage();
+                return ie.getMessage() + at;
             }
             if (c instanceof OutputTooLarge) {
                 return "template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
@@ -178,13 +183,18 @@ public final class Templates {
             return name;
         }
 
+        private String lineOf(String name) {
+            return Templates.lineOf(root, name);
+        }
+
         @Override
         public Reader getReader(String name) {
             if (name.equals(root.name())) {
                 return new StringReader(root.text());
             }
             if (!NAME.matcher(name).matches()) {
-                throw new IrException(ExitCode.USAGE, "template " + root.origin() + " includes '" + name + "': a "
+                throw new IrException(ExitCode.USAGE, "template " + root.origin() + lineOf(name) + " includes '" + name
+                        + "': a "
                         + "partial must be a plain name of a file in templates/ (no path), such as {{> header}}");
             }
             if (++depth > 50) {
@@ -192,11 +202,21 @@ public final class Templates {
             }
             Source s = named(name);
             if (s == null) {
-                throw new IrException(ExitCode.USAGE, "template " + root.origin() + " includes the partial '" + name
+                throw new IrException(ExitCode.USAGE, "template " + root.origin() + lineOf(name) + " includes the "
+                        + "partial '" + name
                         + "', which is neither templates/" + name + BuiltinTemplates.SUFFIX + " nor built in");
             }
             return new StringReader(s.text());
         }
+    }
+
+    /** {@code , line N} of the first {@code {{> name}}} in the root template, or nothing if it is in a partial. */
+    private static String lineOf(Source root, String partial) {
+        Matcher m = Pattern.compile("\\{\\{\\s*[>&<]\\s*" + Pattern.quote(partial) + "\\s*}}").matcher(root.text());
+        if (!m.find()) {
+            return "";
+        }
+        return ", line " + (root.text().substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1) + ",";
     }
 
     private static final class OutputTooLarge extends RuntimeException {

@@ -251,7 +251,7 @@ class PostmortemCommandTest {
             IrTester.Result r = t.run("postmortem", "--template", "sneaky", "--stdout");
 
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-            assertThat(r.err()).startsWith("ir: template templates/sneaky.md.mustache includes '")
+            assertThat(r.err()).startsWith("ir: template templates/sneaky.md.mustache, line 1, includes '")
                     .contains("a partial must be a plain name").hasLineCount(1);
             assertThat(r.out()).isEmpty();
         }
