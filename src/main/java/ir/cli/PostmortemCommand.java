@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code ir postmortem}: renders, checks and tracks the review of an incident's post-mortem. */
 @Command(name = "postmortem", description = {"Render the incident's post-mortem to incidents/<id>.md (Markdown from a "
@@ -154,8 +155,12 @@ public final class PostmortemCommand extends IrCommand {
 
     private int check(String id) {
         Incident i = store().load(id);
-        boolean written = read(markdownPath(id)) != null;
-        List<Postmortems.Finding> findings = Postmortems.check(i, config(), written);
+        byte[] existing = read(markdownPath(id));
+        boolean written = existing != null;
+        List<Postmortems.Finding> findings = new ArrayList<>(Postmortems.check(i, config(), written));
+        if (written) {
+            documentFinding(i, existing, markdownPath(id).toString().replace('\\', '/')).ifPresent(findings::add);
+        }
         List<Postmortems.Finding> problems = findings.stream().filter(Postmortems.Finding::problem).toList();
         List<Postmortems.Finding> warnings = findings.stream().filter(f -> !f.problem()).toList();
         boolean complete = problems.isEmpty();
@@ -177,6 +182,29 @@ public final class PostmortemCommand extends IrCommand {
             warnings.forEach(w -> out().println("  warning: " + w.message()));
         }
         return complete ? 0 : 1;
+    }
+
+    /** Whether the Markdown still shows the incident file: hand-edited, or older than the facts. */
+    private Optional<Postmortems.Finding> documentFinding(Incident i, byte[] existing, String shown) {
+        String recorded = Postmortems.renderedSha256(i);
+        if (recorded == null || !recorded.equals(sha256(existing))) {
+            return Optional.of(new Postmortems.Finding(Postmortems.Finding.WARNING, "document", shown
+                    + " was edited by hand since ir rendered it: this check reads the incident file, so keep the "
+                    + "facts there too"));
+        }
+        try {
+            Templates templates = templates();
+            String name = Postmortems.renderedTemplate(i) == null ? DEFAULT_TEMPLATE : Postmortems.renderedTemplate(i);
+            String fresh = templates.render(templates.find(name, env().cwd()), PostmortemView.of(i, config(), now()));
+            if (!sha256(fresh.getBytes(StandardCharsets.UTF_8)).equals(recorded)) {
+                return Optional.of(new Postmortems.Finding(Postmortems.Finding.WARNING, "document", shown
+                        + " is out of date: the incident changed since it was rendered; run 'ir postmortem'"));
+            }
+        } catch (IrException e) {
+            return Optional.of(new Postmortems.Finding(Postmortems.Finding.WARNING, "document",
+                    "cannot re-render " + shown + " to compare: " + e.getMessage()));
+        }
+        return Optional.empty();
     }
 
     private static List<Map<String, Object>> findingMaps(List<Postmortems.Finding> findings) {

@@ -417,6 +417,22 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void checkWarnsWhenTheDocumentIsOutOfDateOrEditedByHand() throws IOException {
+        assertThat(t.run("postmortem").exit()).isZero();
+        Fixtures.write(t, REENACTED, t.read(YAML).replace("trigger: The 14:50 deploy", "trigger: The 14:49 deploy"));
+
+        IrTester.Result stale = t.run("postmortem", "--check");
+        Files.writeString(dir.resolve(MD), t.read(MD) + "notes\n");
+        IrTester.Result edited = t.run("postmortem", "--check");
+
+        assertThat(stale.exit()).isZero();
+        assertThat(stale.out()).contains("(0 problems, 1 warning)").contains("  warning: " + MD + " is out of date: "
+                + "the incident changed since it was rendered; run 'ir postmortem'");
+        assertThat(edited.exit()).isZero();
+        assertThat(edited.out()).contains("  warning: " + MD + " was edited by hand since ir rendered it");
+    }
+
+    @Test
     void checkFlagsActionItemsWithoutOwnerOrTypeAndBlamefulWording() {
         Fixtures.write(t, REENACTED, Fixtures.reenactedYaml()
                 .replace("    type: process\n    owner: Carol Chen <carol@example.com>\n", "")
