@@ -7,7 +7,7 @@ import ir.model.IncidentIds;
 import ir.model.IrException;
 import ir.model.Postmortems;
 import ir.model.TimelineEvent;
-import ir.render.PostmortemView;
+import ir.render.PostmortemDocument;
 import ir.render.Templates;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
@@ -20,12 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ import java.util.Optional;
                 "  ir postmortem -i checkout --template update --stdout",
                 "  ir postmortem --status in-review", "  ir postmortem --status reviewed && ir status closed"})
 public final class PostmortemCommand extends IrCommand {
-    static final String DEFAULT_TEMPLATE = "postmortem";
+    static final String DEFAULT_TEMPLATE = PostmortemDocument.DEFAULT_TEMPLATE;
 
     @Mixin
     IncidentOption incident;
@@ -108,34 +106,32 @@ public final class PostmortemCommand extends IrCommand {
         Instant now = now();
         if (stdout) {
             Incident i = store().load(id);
-            out().print(templates.render(source, PostmortemView.of(i, config(), now)));
+            out().print(new String(PostmortemDocument.render(i, config(), templates, source, now).markdown(),
+                    StandardCharsets.UTF_8));
             out().flush();
             return 0;
         }
         Path rel = markdownPath(id);
         try {
             store().updateWithFiles(id, current -> {
-                String md = templates.render(source, PostmortemView.of(current, config(), now));
-                byte[] bytes = md.getBytes(StandardCharsets.UTF_8);
                 byte[] existing = read(rel);
                 refuseHandEdits(current, existing, rel);
-                String sha = sha256(bytes);
-                if (existing != null && sha.equals(sha256(existing)) && sha.equals(Postmortems.renderedSha256(current))
+                PostmortemDocument.Rendered r = PostmortemDocument.render(current, config(), templates, source, now);
+                if (PostmortemDocument.untouched(current, existing) && Arrays.equals(existing, r.markdown())
                         && source.name().equals(Postmortems.renderedTemplate(current))) {
-                    throw new Unchanged(rel + " is up to date");
+                    throw new Unchanged(shown(rel) + " is up to date");
                 }
-                Incident next = Postmortems.withRendered(current, sha, now, source.name());
-                return new IncidentStore.Update(new Change(next, "render post-mortem", Postmortems.EVENT),
-                        Map.of(rel, bytes));
+                return new IncidentStore.Update(new Change(r.incident(), "render post-mortem", Postmortems.EVENT),
+                        Map.of(rel, r.markdown()));
             });
         } catch (Unchanged u) {
             info(u.getMessage());
-            out().println(rel.toString().replace('\\', '/'));
+            out().println(shown(rel));
             return 0;
         }
-        info("Wrote " + rel.toString().replace('\\', '/') + " from template " + source.origin()
+        info("Wrote " + shown(rel) + " from template " + source.origin()
                 + " and committed it");
-        out().println(rel.toString().replace('\\', '/'));
+        out().println(shown(rel));
         return 0;
     }
 
@@ -144,9 +140,8 @@ public final class PostmortemCommand extends IrCommand {
             return;
         }
         String recorded = Postmortems.renderedSha256(current);
-        if (recorded == null || !recorded.equals(sha256(existing))) {
-            String shown = rel.toString().replace('\\', '/');
-            throw new IrException(ExitCode.BUSY, shown + (recorded == null ? " was not written by ir"
+        if (!PostmortemDocument.untouched(current, existing)) {
+            throw new IrException(ExitCode.BUSY, shown(rel) + (recorded == null ? " was not written by ir"
                     : " was edited by hand since ir last rendered it") + ": ir will not overwrite it. Keep editing it "
                     + "by hand, or see a fresh render with 'ir postmortem --stdout', or replace it with 'ir postmortem "
                     + "--force' (commit your edits first to keep them in git history)");
@@ -159,7 +154,7 @@ public final class PostmortemCommand extends IrCommand {
         boolean written = existing != null;
         List<Postmortems.Finding> findings = new ArrayList<>(Postmortems.check(i, config(), written));
         if (written) {
-            documentFinding(i, existing, markdownPath(id).toString().replace('\\', '/')).ifPresent(findings::add);
+            documentFinding(i, existing, shown(markdownPath(id))).ifPresent(findings::add);
         }
         List<Postmortems.Finding> problems = findings.stream().filter(Postmortems.Finding::problem).toList();
         List<Postmortems.Finding> warnings = findings.stream().filter(f -> !f.problem()).toList();
@@ -186,17 +181,13 @@ public final class PostmortemCommand extends IrCommand {
 
     /** Whether the Markdown still shows the incident file: hand-edited, or older than the facts. */
     private Optional<Postmortems.Finding> documentFinding(Incident i, byte[] existing, String shown) {
-        String recorded = Postmortems.renderedSha256(i);
-        if (recorded == null || !recorded.equals(sha256(existing))) {
+        if (!PostmortemDocument.untouched(i, existing)) {
             return Optional.of(new Postmortems.Finding(Postmortems.Finding.WARNING, "document", shown
                     + " was edited by hand since ir rendered it: this check reads the incident file, so keep the "
                     + "facts there too"));
         }
         try {
-            Templates templates = templates();
-            String name = Postmortems.renderedTemplate(i) == null ? DEFAULT_TEMPLATE : Postmortems.renderedTemplate(i);
-            String fresh = templates.render(templates.find(name, env().cwd()), PostmortemView.of(i, config(), now()));
-            if (!sha256(fresh.getBytes(StandardCharsets.UTF_8)).equals(recorded)) {
+            if (PostmortemDocument.refresh(i, existing, config(), templates(), now()).isPresent()) {
                 return Optional.of(new Postmortems.Finding(Postmortems.Finding.WARNING, "document", shown
                         + " is out of date: the incident changed since it was rendered; run 'ir postmortem'"));
             }
@@ -233,7 +224,7 @@ public final class PostmortemCommand extends IrCommand {
                 }
                 byte[] existing = read(rel);
                 if (existing == null && !Postmortems.DRAFT.equals(newStatus)) {
-                    throw IrException.usage("there is no post-mortem to review: " + rel.toString().replace('\\', '/')
+                    throw IrException.usage("there is no post-mortem to review: " + shown(rel)
                             + " is not written; run 'ir postmortem' first");
                 }
                 Map<String, Object> attrs = new LinkedHashMap<>();
@@ -246,22 +237,19 @@ public final class PostmortemCommand extends IrCommand {
                 Incident next = Postmortems.withStatus(current, newStatus).withEvent(event);
                 Map<Path, byte[]> files = new LinkedHashMap<>();
                 // Keep the document's status line true: re-render it when ir wrote it and nobody edited it since.
-                String recorded = Postmortems.renderedSha256(current);
-                if (existing != null && recorded != null && recorded.equals(sha256(existing))) {
-                    String name = Postmortems.renderedTemplate(current) == null ? DEFAULT_TEMPLATE
-                            : Postmortems.renderedTemplate(current);
+                if (PostmortemDocument.untouched(current, existing)) {
                     try {
-                        Templates.Source source = templates.find(name, env().cwd());
-                        byte[] md = templates.render(source, PostmortemView.of(next, config(), now))
-                                .getBytes(StandardCharsets.UTF_8);
-                        next = Postmortems.withRendered(next, sha256(md), now, source.name());
-                        files.put(rel, md);
+                        Optional<PostmortemDocument.Rendered> r = PostmortemDocument.refresh(next, existing, config(),
+                                templates, now);
+                        if (r.isPresent()) {
+                            next = r.get().incident();
+                            files.put(rel, r.get().markdown());
+                        }
                     } catch (IrException e) {
-                        notes.add("did not re-render " + rel + ": " + e.getMessage());
+                        notes.add("did not re-render " + shown(rel) + ": " + e.getMessage());
                     }
                 } else if (existing != null) {
-                    notes.add(rel.toString().replace('\\', '/') + " was edited by hand: update its status line "
-                            + "yourself");
+                    notes.add(shown(rel) + " was edited by hand: update its status line yourself");
                 }
                 return new IncidentStore.Update(new Change(next, "post-mortem " + newStatus, Postmortems.EVENT),
                         files);
@@ -292,9 +280,12 @@ public final class PostmortemCommand extends IrCommand {
         return clock().instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** {@code incidents/<id>.md}, relative to the workspace. */
     private static Path markdownPath(String id) {
-        return Path.of(Workspace.INCIDENTS, IncidentIds.validate(id) + ".md");
+        return PostmortemDocument.path(id);
+    }
+
+    private static String shown(Path rel) {
+        return rel.toString().replace('\\', '/');
     }
 
     private byte[] read(Path rel) {
@@ -309,10 +300,6 @@ public final class PostmortemCommand extends IrCommand {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PostmortemDocument.sha256(bytes);
     }
 }

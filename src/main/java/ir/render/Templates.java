@@ -69,7 +69,15 @@ public final class Templates {
             throw IrException.usage("template file " + t + " does not exist: give a template name ("
                     + String.join(", ", BuiltinTemplates.NAMES) + ") or a path to a file in the workspace");
         }
-        return new Source(t, t, readInside(file, t));
+        String text = readInside(file, t);
+        // Named relative to the workspace, so the name recorded with a render finds the file again from anywhere.
+        String name = workspace.relativize(file).toString().replace('\\', '/');
+        return new Source(name, name, text);
+    }
+
+    /** The workspace root: file templates recorded with a render are relative to it. */
+    public Path workspace() {
+        return workspace;
     }
 
     /** The workspace's {@code templates/<name>.md.mustache}, else the built-in one, else null. */

@@ -509,6 +509,22 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void aTemplateFileIsRecordedRelativeToTheWorkspaceAndReusedFromASubdirectory() {
+        Fixtures.writeFile(t, "docs/brief.mustache", "{{title}}: {{postmortem_status_label}}\n");
+        Fixtures.commit(t, "docs/brief.mustache", "our template");
+        t.cwd(dir.resolve("docs"));
+        assertThat(t.run("postmortem", "--template", "brief.mustache").exit()).isZero();
+        assertThat(t.yaml(REENACTED).get("postmortem").get("template").asText()).isEqualTo("docs/brief.mustache");
+
+        t.cwd(dir.resolve("incidents"));
+        IrTester.Result r = t.run("postmortem", "--status", "in-review");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(t.read(MD)).isEqualTo("Checkout latency spike: In review\n");
+        assertThat(t.clean()).isTrue();
+    }
+
+    @Test
     void statusOfAHandEditedDocumentLeavesTheDocumentAloneAndSaysSo() throws IOException {
         assertThat(t.run("postmortem").exit()).isZero();
         Files.writeString(dir.resolve(MD), t.read(MD) + "hand notes\n");
