@@ -227,6 +227,9 @@ public final class Postmortems {
             if (!lacks.isEmpty()) {
                 out.add(problem("actions", "action item " + a.id() + " ('" + oneLine(a.text(), 50) + "') has no "
                         + String.join(" and no ", lacks)));
+            } else if (!ActionItem.TYPES.contains(a.type().trim().toLowerCase(Locale.ROOT))) {
+                out.add(problem("actions", "action item " + a.id() + " ('" + oneLine(a.text(), 50) + "') has the "
+                        + "unknown type '" + a.type() + "': use one of " + String.join(", ", ActionItem.TYPES)));
             }
         }
         if (!written && required(incident, config)) {

@@ -36,7 +36,7 @@ public final class PostmortemDocument {
     /** True when ir wrote {@code existing} (the file's bytes, or null when there is none) and nobody changed it since. */
     public static boolean untouched(Incident incident, byte[] existing) {
         String recorded = Postmortems.renderedSha256(incident);
-        return existing != null && recorded != null && recorded.equals(sha256(existing));
+        return existing != null && recorded != null && recorded.equals(fingerprint(existing));
     }
 
     /** Renders {@code incident} with {@code source} and records the render in it. */
@@ -44,7 +44,7 @@ public final class PostmortemDocument {
                                   Instant now) {
         byte[] md = templates.render(source, PostmortemView.of(incident, config, now))
                 .getBytes(StandardCharsets.UTF_8);
-        return new Rendered(Postmortems.withRendered(incident, sha256(md), now, source.name()), md);
+        return new Rendered(Postmortems.withRendered(incident, fingerprint(md), now, source.name()), md);
     }
 
     /**
@@ -62,10 +62,19 @@ public final class PostmortemDocument {
         String name = Postmortems.renderedTemplate(incident) == null ? DEFAULT_TEMPLATE
                 : Postmortems.renderedTemplate(incident);
         Rendered r = render(incident, config, templates, templates.find(name, templates.workspace()), now);
-        if (sha256(r.markdown()).equals(sha256(existing))) {
+        if (fingerprint(r.markdown()).equals(fingerprint(existing))) {
             return Optional.empty();
         }
         return Optional.of(r);
+    }
+
+    /**
+     * The SHA-256 of a document with CRLF line endings read as LF, so a checkout that converts line endings is not
+     * taken for a hand edit.
+     */
+    public static String fingerprint(byte[] bytes) {
+        return sha256(new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     public static String sha256(byte[] bytes) {

@@ -88,6 +88,7 @@ class PostmortemCommandTest {
         assertThat(pm.get("template").asText()).isEqualTo("postmortem");
         assertThat(pm.get("rendered_sha256").asText()).isEqualTo(PostmortemCommand.sha256(
                 t.read(MD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(pm.get("rendered_at").asText()).isEqualTo("2026-11-28T17:00:00Z");
     }
 
     @Test
@@ -323,6 +324,17 @@ class PostmortemCommandTest {
         assertThat(t.read(MD)).isEqualTo(edited);
         assertThat(t.read(YAML)).isEqualTo(yaml);
         assertThat(t.commits()).hasSize(before);
+    }
+
+    @Test
+    void aCheckoutWithCrlfLineEndingsIsNotTakenForAHandEdit() throws IOException {
+        assertThat(t.run("postmortem").exit()).isZero();
+        Files.writeString(dir.resolve(MD), t.read(MD).replace("\n", "\r\n"));
+
+        IrTester.Result r = t.run("postmortem");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(t.read(MD)).doesNotContain("\r\n");
     }
 
     @Test

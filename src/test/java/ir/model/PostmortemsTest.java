@@ -87,6 +87,22 @@ class PostmortemsTest {
     }
 
     @Test
+    void actionItemsNeedAnOwnerAndAKnownType() {
+        Incident i = incident("SEV-3", false).withActions(List.of(
+                new ActionItem("a1", "Add an alert", "prevent", "Bob", null, null, null, Map.of()),
+                new ActionItem("a2", "Fix the runbook", "fix", "Bob", null, null, null, Map.of()),
+                new ActionItem("a3", "Talk to vendor", null, null, null, null, null, Map.of())));
+
+        List<String> problems = Postmortems.check(i, CONFIG, true).stream().filter(f -> f.field().equals("actions"))
+                .map(Postmortems.Finding::message).toList();
+
+        assertThat(problems).containsExactly(
+                "action item a2 ('Fix the runbook') has the unknown type 'fix': use one of mitigate, prevent, "
+                        + "process, other",
+                "action item a3 ('Talk to vendor') has no owner and no type (mitigate, prevent, process, other)");
+    }
+
+    @Test
     void blameNeedsAPersonNextToABlamingWord() {
         Incident i = incident("SEV-2", false).withRole("commander", List.of("Bob Builder <bob@example.com>"))
                 .withText(TextField.ROOT_CAUSE, "The deploy had no canary. Bob should have caught it.")
