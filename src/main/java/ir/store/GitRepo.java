@@ -39,7 +39,7 @@ import java.util.Map;
 final class GitRepo implements AutoCloseable {
     static {
         // JGit forks `git` to find the system config; ir needs nothing from it and every millisecond of `ir log`
-        // counts. The first-ever run also probes the file system's timestamp resolution: do that in the background.
+        // counts.
         SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
             @Override
             public FileBasedConfig openSystemConfig(Config parent, FS fs) {
@@ -56,7 +56,6 @@ final class GitRepo implements AutoCloseable {
                 };
             }
         });
-        FS.FileStoreAttributes.setBackground(true);
     }
 
     private final Repository repo;
