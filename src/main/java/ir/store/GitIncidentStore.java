@@ -163,7 +163,12 @@ public final class GitIncidentStore implements IncidentStore {
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        return IncidentCodec.parse(readBounded(file), ws.display(file));
+        Incident incident = IncidentCodec.parse(readBounded(file), ws.display(file));
+        if (!incident.id().equals(id)) {
+            throw new IrException(ExitCode.FAILURE, ws.display(file) + " says its id is '" + incident.id()
+                    + "': an incident's id must match its file name; fix one of them");
+        }
+        return incident;
     }
 
     @Override
