@@ -142,7 +142,8 @@ public final class Lifecycle {
             next = next.withTime(sets, at);
             attrs.put("milestone", sets.label());
         }
-        String eventText = blank(text) ? "Status " + (from == null ? "" : from + " -> ") + status : text.strip();
+        String eventText = blank(text) ? "Status " + (from == null ? "" : from + " -> ") + status
+                : status + ": " + text.strip();
         TimelineEvent e = event(at, author, TimelineEvent.STATUS, eventText, attrs);
         return new Change(next.withEvent(e), "status " + (from == null ? "" : from + " -> ") + status
                 + (blank(text) ? "" : ": " + firstLine(text)), TimelineEvent.STATUS);

@@ -72,7 +72,7 @@ public final class Times {
             }
             return OffsetDateTime.parse(t.toUpperCase(Locale.ROOT).replace(' ', 'T'), RFC3339)
                     .toInstant().truncatedTo(ChronoUnit.SECONDS);
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             throw IrException.usage("invalid time for " + option + " '" + t + "': " + FORMATS);
         }
     }
