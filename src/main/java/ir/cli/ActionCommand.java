@@ -23,8 +23,8 @@ import java.util.Map;
 @Command(name = "action", description = {"Action items: follow-up work that comes out of an incident.",
         "'ir actions' lists them across incidents."},
         subcommands = {ActionCommand.Add.class, ActionCommand.Done.class},
-        footer = {"", "Examples:", "  ir action add add a canary stage for config pushes --owner Bob --due +14d "
-                + "--type prevent", "  ir action done k3x9"})
+        footer = {"", "Examples:", "  ir action add canary stage for config pushes --owner Bob --due +14d",
+                "  ir action done k3x9"})
 public final class ActionCommand extends IrCommand {
     @Override
     protected int run() {

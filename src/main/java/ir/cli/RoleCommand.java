@@ -16,7 +16,7 @@ import java.util.List;
         "Giving a held role to someone else records a hand-off; roles with 'multiple: true' (such as sme) gain "
                 + "the person instead."},
         footer = {"", "Examples:", "  ir role commander \"Alice <alice@example.com>\"",
-                "  ir role scribe Bob --at 15:10", "  ir role sme \"Carol <carol@example.com>\"",
+                "  ir role scribe me --at 15:10", "  ir role sme \"Carol <carol@example.com>\"",
                 "  ir role --clear sme Carol", "  ir role --clear customer-liaison"})
 public final class RoleCommand extends IrCommand {
     @Mixin
@@ -30,7 +30,7 @@ public final class RoleCommand extends IrCommand {
     String role;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "PERSON",
-            description = "Who, ideally \"Name <email>\" (the words are joined).")
+            description = "Who, ideally \"Name <email>\" (the words are joined); 'me' is you.")
     List<String> person;
 
     @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
@@ -48,8 +48,12 @@ public final class RoleCommand extends IrCommand {
         }
         String id = store().select(incident.incident);
         String author = store().author();
-        var next = store().update(id, i -> clear ? Lifecycle.clearRole(i, r, who, when, author)
-                : Lifecycle.assignRole(i, r, who, when, author));
+        if ("me".equalsIgnoreCase(who)) {
+            who = author;
+        }
+        String person = who;
+        var next = store().update(id, i -> clear ? Lifecycle.clearRole(i, r, person, when, author)
+                : Lifecycle.assignRole(i, r, person, when, author));
         List<String> holders = next.roles().getOrDefault(r.name(), List.of());
         info(holders.isEmpty() ? r.name() + " is now unassigned on " + id
                 : r.name() + " on " + id + ": " + String.join(", ", holders));

@@ -150,6 +150,12 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void roleMeIsTheResponder() {
+        ok(ir.run("role", "commander", "me"));
+        assertThat(ir.yaml(id).get("roles").get("commander").asText()).isEqualTo(IrTester.ALICE);
+    }
+
+    @Test
     void roleRefusesUnknownRoleAndListsValidOnes() {
         refused(2, "unknown role 'pilot': use one of commander, deputy, scribe, sme, customer-liaison, "
                 + "internal-liaison", "role", "pilot", "Alice");
