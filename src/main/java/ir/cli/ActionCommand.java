@@ -88,6 +88,9 @@ public final class ActionCommand extends IrCommand {
                 return new Change(i.withActions(next).withEvent(e), "action add: " + Text.firstLine(text, 60),
                         TimelineEvent.ACTION_ITEM);
             });
+            if (dueDate != null && java.time.LocalDate.parse(dueDate).isBefore(java.time.LocalDate.now(clock()))) {
+                warn("action item " + item.id() + " is already overdue (due " + dueDate + ")");
+            }
             out().println(item.id());
             info("Added action item " + item.id() + " to " + id);
             return 0;

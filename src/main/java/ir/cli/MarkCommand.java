@@ -35,8 +35,11 @@ public final class MarkCommand extends IrCommand {
         Instant when = Args.at(at, clock());
         String id = store().select(incident.incident);
         String who = store().author();
-        store().update(id, i -> Lifecycle.mark(i, m, when, who));
+        var next = store().update(id, i -> Lifecycle.mark(i, m, when, who));
         info(id + ": " + m.label() + " at " + Times.short_(when, clock(), false));
+        if (m == Milestone.RESOLVED && !Lifecycle.isDone(config(), next.status())) {
+            info("Its status is still " + next.status() + ": run 'ir resolve' when it is over.");
+        }
         return 0;
     }
 }

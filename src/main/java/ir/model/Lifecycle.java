@@ -26,6 +26,10 @@ public final class Lifecycle {
         if (severity.equals(from)) {
             throw IrException.usage(i.id() + " is already " + severity + ": nothing to change");
         }
+        if (i.openedAt() != null && at.isBefore(i.openedAt())) {
+            throw IrException.usage("--at " + Times.format(at) + " is before " + i.id() + " was declared ("
+                    + Times.format(i.openedAt()) + ") as " + from + ": a severity changes after the declaration");
+        }
         notBeforeLast(i, e -> TimelineEvent.SEVERITY.equals(e.type()), at, "severity change");
         boolean escalate = from == null || config.rank(severity) < config.rank(from);
         String verb = escalate ? "escalate" : "downgrade";

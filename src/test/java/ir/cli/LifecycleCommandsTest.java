@@ -110,6 +110,11 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void severityRefusesATimeBeforeTheDeclaration() {
+        refused(2, "was declared (2015-10-21T15:01:00Z) as SEV-2", "severity", "1", "--at", "14:59");
+    }
+
+    @Test
     void severityRefusesUnknownIncident() {
         refused(3, "no incident matches 'nope'", "severity", "1", "-i", "nope");
     }
@@ -262,6 +267,9 @@ class LifecycleCommandsTest {
         ok(ir.run("mark", "detected_at", "--at", "2015-10-21T16:58:00+02:00"));
         assertThat(ir.yaml(id).get("detected_at").asText()).isEqualTo("2015-10-21T14:58:00Z");
         assertThat(head().getFullMessage()).contains("Ir-Event: milestone");
+        Result r = ok(ir.run("mark", "resolved", "--at", "15:20"));
+        assertThat(r.err()).contains("still investigating");
+        assertThat(ir.yaml(id).get("status").asText()).isEqualTo("investigating");
     }
 
     @Test
