@@ -26,10 +26,15 @@ import java.util.List;
         + "is validated and committed (without a timeline event).",
         "If it is invalid, or the incident changed meanwhile, nothing is committed and your edited text is kept in a "
                 + "file under .git/ir/edits/ whose path is printed."},
-        footer = {"", "Examples:", "  ir edit", "  EDITOR=nano ir edit -i checkout"})
+        footer = {"", "Examples:", "  ir edit", "  EDITOR=nano ir edit -i checkout",
+                "  ir edit --from .git/ir/edits/2015-10-21-checkout.k3x9ab.yaml"})
 public final class EditCommand extends IrCommand {
     @Mixin
     IncidentOption incident;
+
+    @picocli.CommandLine.Option(names = "--from", paramLabel = "FILE", description = "Start from this text instead "
+            + "of the incident, e.g. an edit ir kept after refusing it.")
+    Path from;
 
     @Override
     protected int run() throws IOException, InterruptedException {
@@ -40,8 +45,8 @@ public final class EditCommand extends IrCommand {
         Path dir = store().workspace().stateDir().resolve("edits");
         Files.createDirectories(dir);
         Path file = dir.resolve(id + "." + IncidentIds.randomId().substring(0, 6) + ".yaml");
-        Files.writeString(file, before, StandardCharsets.UTF_8);
-        String kept = " (your edit is kept in " + file + ")";
+        Files.writeString(file, from == null ? before : readFrom(), StandardCharsets.UTF_8);
+        String kept = " (your edit is kept: fix it with 'ir edit -i " + id + " --from " + file + "')";
 
         List<String> cmd = new ArrayList<>(editor);
         cmd.add(file.toString());
@@ -79,7 +84,8 @@ public final class EditCommand extends IrCommand {
             }
             Lifecycle.validate(edited, config());
         } catch (IrException e) {
-            throw new IrException(e.exitCode(), "invalid: " + e.getMessage() + "; nothing committed" + kept, e);
+            throw new IrException(e.exitCode(), "invalid: " + e.getMessage().replace(" (fix it, or restore it with "
+                    + "git)", "") + "; nothing committed" + kept, e);
         }
         if (store().yaml(edited).equals(before)) {
             Files.deleteIfExists(file);
@@ -96,6 +102,17 @@ public final class EditCommand extends IrCommand {
         Files.deleteIfExists(file);
         info(id + ": saved");
         return 0;
+    }
+
+    private String readFrom() throws IOException {
+        Path f = env().cwd().resolve(from);
+        if (!Files.isRegularFile(f)) {
+            throw IrException.usage("no such file for --from: " + f);
+        }
+        if (Files.size(f) > 8L * 1024 * 1024) {
+            throw IrException.usage(f + " is too large to be an incident");
+        }
+        return Files.readString(f, StandardCharsets.UTF_8);
     }
 
     /** {@code $VISUAL}, else {@code $EDITOR}, split into words (quotes group words: "code -w", 'my editor'). */

@@ -367,9 +367,15 @@ class LifecycleCommandsTest {
     void editRefusesInvalidYamlAndKeepsTheEditedText() throws Exception {
         ir.env("EDITOR", editor("bad", "printf 'title: [unclosed\\n' >> \"$1\""));
         Result r = refused(2, "invalid:", "edit");
-        String kept = r.err().substring(r.err().indexOf("kept in ") + 8, r.err().lastIndexOf(')'));
+        assertThat(r.err()).doesNotContain("restore it with git");
+        String kept = r.err().substring(r.err().indexOf("--from ") + 7, r.err().lastIndexOf("')"));
         assertThat(Path.of(kept)).exists().startsWith(dir.resolve(".git/ir"));
         assertThat(java.nio.file.Files.readString(Path.of(kept))).endsWith("title: [unclosed\n");
+
+        // Fixing the kept text and saving it commits it.
+        ir.env("EDITOR", editor("fix", "sed -i -e '/^title: \\[unclosed/d' -e 's/^title: .*/title: Fixed/' \"$1\""));
+        ok(ir.run("edit", "--from", kept));
+        assertThat(ir.yaml(id).get("title").asText()).isEqualTo("Fixed");
     }
 
     @Test
