@@ -11,7 +11,8 @@ import java.util.List;
 /** {@code ir resolve}: the same as {@code ir status resolved}. */
 @Command(name = "resolve", description = {"Resolve the incident: status resolved, resolved_at set if not yet set.",
         "Same as 'ir status resolved TEXT...'."},
-        footer = {"", "Examples:", "  ir resolve error rate normal for 30 minutes", "  ir resolve -i checkout --at 16:30"})
+        footer = {"", "Examples:", "  ir resolve error rate normal for 30 minutes",
+                "  ir resolve -i checkout --at 16:30"})
 public final class ResolveCommand extends IrCommand {
     @Mixin
     IncidentOption incident;

@@ -107,7 +107,8 @@ public final class Lifecycle {
      * investigating); a resolved or closed incident goes back only through {@link #reopen}; statuses after
      * {@code resolved} (such as {@code closed}) need a resolved incident, and {@code closed} also passes
      * {@link #checkCanClose}. Entering monitoring sets {@code mitigated_at}, resolved {@code resolved_at} and closed
-     * {@code closed_at}, each only when not yet set.
+     * {@code closed_at}, each only when not yet set; resolving an incident that was never mitigated also sets
+     * {@code mitigated_at} to its resolution, since its impact ended then.
      */
     public static Change status(Incident i, IrConfig config, String status, String text, Instant at, String author) {
         String from = i.status();
@@ -145,6 +146,13 @@ public final class Lifecycle {
             Milestones.checkOrder(i, sets, at);
             next = next.withTime(sets, at);
             attrs.put("milestone", sets.label());
+        }
+        if (sets == Milestone.RESOLVED && i.time(Milestone.MITIGATED) == null
+                && next.time(Milestone.RESOLVED) != null) {
+            // Resolved without a separate mitigation (no monitoring phase): the impact ended then too.
+            Instant end = next.time(Milestone.RESOLVED);
+            Milestones.checkOrder(next, Milestone.MITIGATED, end);
+            next = next.withTime(Milestone.MITIGATED, end);
         }
         String eventText = blank(text) ? "Status " + (from == null ? "" : from + " -> ") + status
                 : status + ": " + text.strip();

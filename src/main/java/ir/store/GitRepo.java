@@ -251,7 +251,8 @@ final class GitRepo implements AutoCloseable {
             ObjectId id = repo.resolve(revision + "^{commit}");
             return id == null ? null : rw.parseCommit(id);
         } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
-                 | org.eclipse.jgit.errors.IncorrectObjectTypeException | org.eclipse.jgit.errors.MissingObjectException e) {
+                 | org.eclipse.jgit.errors.IncorrectObjectTypeException
+                 | org.eclipse.jgit.errors.MissingObjectException e) {
             return null;
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot read the git history: " + e.getMessage(), e);

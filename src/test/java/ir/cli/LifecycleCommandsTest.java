@@ -209,6 +209,18 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void resolvingWithoutAMitigationEndsTheImpactThen() {
+        ok(ir.run("mark", "started", "--at", "14:54"));
+        ok(ir.run("resolve", "--at", "15:24"));
+        JsonNode y = ir.yaml(id);
+        assertThat(y.get("mitigated_at").asText()).isEqualTo("2015-10-21T15:24:00Z");
+        assertThat(y.get("resolved_at").asText()).isEqualTo("2015-10-21T15:24:00Z");
+        JsonNode d = ok(ir.run("show", "--json")).json().get("computed").get("durations");
+        assertThat(d.get("impact_duration").get("minutes").asLong()).isEqualTo(30);
+        assertThat(d.get("time_to_mitigate").get("minutes").asLong()).isEqualTo(30);
+    }
+
+    @Test
     void statusRefusesClosedBeforeResolved() {
         refused(2, "it can be closed only after 'ir resolve'", "status", "closed");
     }
