@@ -122,17 +122,20 @@ public final class ActionCommand extends IrCommand {
             List<Incident> where = incident.incident == null ? store().loadAll(m -> warn(m + " (skipped)"))
                     : List.of(store().load(store().select(incident.incident)));
             List<String[]> matches = new ArrayList<>();
+            List<String[]> exact = new ArrayList<>();
             for (Incident i : where) {
                 for (ActionItem a : i.actions()) {
                     if (a.id().equalsIgnoreCase(q)) {
-                        matches.clear();
-                        matches.add(new String[] {i.id(), a.id()});
-                        break;
-                    }
-                    if (a.id().toLowerCase(Locale.ROOT).startsWith(q)) {
+                        exact.add(new String[] {i.id(), a.id()});
+                    } else if (a.id().toLowerCase(Locale.ROOT).startsWith(q)) {
                         matches.add(new String[] {i.id(), a.id()});
                     }
                 }
+            }
+            if (exact.size() == 1) {
+                matches = exact;
+            } else {
+                matches.addAll(exact);
             }
             if (matches.isEmpty()) {
                 throw IrException.notFound("no action item '" + action.strip() + "'"

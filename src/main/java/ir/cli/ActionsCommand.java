@@ -26,6 +26,10 @@ public final class ActionsCommand extends IrCommand {
             + "(case-insensitive).")
     String owner;
 
+    @Option(names = {"-i", "--incident"}, paramLabel = "ID", description = "Only this incident's items (full ID, "
+            + "unique prefix or substring).")
+    String incident;
+
     @Option(names = "--json", description = "A JSON array of items, each with its incident and 'overdue'.")
     boolean json;
 
@@ -38,7 +42,9 @@ public final class ActionsCommand extends IrCommand {
         LocalDate today = LocalDate.now(clock());
         String who = owner == null ? null : owner.strip().toLowerCase(Locale.ROOT);
         List<Row> rows = new ArrayList<>();
-        for (Incident i : store().loadAll(m -> warn(m + " (skipped)"))) {
+        List<Incident> incidents = incident == null ? store().loadAll(m -> warn(m + " (skipped)"))
+                : List.of(store().load(store().select(incident)));
+        for (Incident i : incidents) {
             for (ActionItem a : i.actions()) {
                 if (open && !a.isOpen()
                         || who != null && (a.owner() == null || !a.owner().toLowerCase(Locale.ROOT).contains(who))) {

@@ -497,6 +497,10 @@ class LifecycleCommandsTest {
         assertThat(json.get(0).get("overdue").asBoolean()).isTrue();
         assertThat(json.get(1).get("overdue").asBoolean()).isFalse();
 
+        JsonNode mine = ok(ir.run("actions", "-i", other, "--json")).json();
+        assertThat(mine.size()).isEqualTo(2);
+        refused(3, "no incident matches 'nope'", "actions", "-i", "nope");
+
         JsonNode bob = ok(ir.run("actions", "--owner", "BOB", "--json")).json();
         assertThat(bob.size()).isEqualTo(1);
         assertThat(bob.get(0).get("text").asText()).isEqualTo("late one");
