@@ -25,6 +25,18 @@ public final class Cli {
         cl.addSubcommand("show", new ShowCommand());
         cl.addSubcommand("list", new ListCommand());
         cl.addSubcommand("use", new UseCommand());
+        cl.addSubcommand("severity", new SeverityCommand());
+        cl.addSubcommand("role", new RoleCommand());
+        cl.addSubcommand("status", new StatusCommand());
+        cl.addSubcommand("resolve", new ResolveCommand());
+        cl.addSubcommand("reopen", new ReopenCommand());
+        cl.addSubcommand("mark", new MarkCommand());
+        cl.addSubcommand("set", new SetCommand());
+        cl.addSubcommand("add", new AddCommand());
+        cl.addSubcommand("edit", new EditCommand());
+        cl.addSubcommand("action", new ActionCommand());
+        cl.addSubcommand("actions", new ActionsCommand());
+        cl.addSubcommand("history", new HistoryCommand());
         cl.addSubcommand("stats", new StatsCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
