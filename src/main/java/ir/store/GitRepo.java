@@ -249,7 +249,9 @@ final class GitRepo implements AutoCloseable {
         try (RevWalk rw = new RevWalk(repo)) {
             ObjectId id = repo.resolve(revision + "^{commit}");
             return id == null ? null : rw.parseCommit(id);
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
+        } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
+            throw IrException.notFound("'" + revision + "' names several commits: give more of its id");
+        } catch (org.eclipse.jgit.errors.RevisionSyntaxException
                  | org.eclipse.jgit.errors.IncorrectObjectTypeException
                  | org.eclipse.jgit.errors.MissingObjectException e) {
             return null;
