@@ -2,6 +2,7 @@ package ir.cli;
 
 import ir.model.Incident;
 import ir.model.IrConfig;
+import ir.model.Lifecycle;
 import ir.model.ListField;
 import ir.model.Times;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ public final class ListCommand extends IrCommand {
         List<Incident> shown = new ArrayList<>();
         for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
             if (i.drill() && !drills
-                    || open && isDone(i)
+                    || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
                 continue;
@@ -74,10 +75,6 @@ public final class ListCommand extends IrCommand {
                     + Times.short_(i.openedAt(), clock(), false) + "  " + i.title() + (i.drill() ? "  [drill]" : ""));
         }
         return 0;
-    }
-
-    static boolean isDone(Incident i) {
-        return IrConfig.RESOLVED.equals(i.status()) || IrConfig.CLOSED.equals(i.status());
     }
 
     private static Map<String, Object> summary(Incident i) {

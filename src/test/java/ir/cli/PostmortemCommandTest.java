@@ -537,6 +537,29 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void closingAnIncidentThatNeedsAPostmortemWaitsUntilItIsReviewed() {
+        int before = t.commits().size();
+
+        IrTester.Result refused = t.run("status", "closed");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("ir: " + REENACTED + " cannot be closed yet: a post-mortem is required "
+                + "for SEV-1 incidents (ir.yaml postmortem.required_for) and " + REENACTED + "'s is not written")
+                .hasLineCount(1);
+        assertThat(t.commits()).hasSize(before);
+
+        assertThat(t.run("postmortem").exit()).isZero();
+        assertThat(t.run("postmortem", "--status", "in-review").exit()).isZero();
+        assertThat(t.run("status", "closed").err()).contains("'s is 'in-review'");
+        assertThat(t.run("postmortem", "--status", "reviewed").exit()).isZero();
+
+        IrTester.Result closed = t.run("status", "closed");
+
+        assertThat(closed.exit()).as(closed.toString()).isZero();
+        assertThat(t.yaml(REENACTED).get("status").asText()).isEqualTo("closed");
+    }
+
+    @Test
     void statusOfAHandEditedDocumentLeavesTheDocumentAloneAndSaysSo() throws IOException {
         assertThat(t.run("postmortem").exit()).isZero();
         Files.writeString(dir.resolve(MD), t.read(MD) + "hand notes\n");
