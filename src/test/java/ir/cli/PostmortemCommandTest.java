@@ -622,7 +622,7 @@ class PostmortemCommandTest {
     }
 
     /** One fenced mermaid block: a Gantt chart whose every line is a directive, a section, a task or a milestone. */
-    private static void assertWellFormedMermaid(MarkdownDoc doc) {
+    static void assertWellFormedMermaid(MarkdownDoc doc) {
         List<FencedCodeBlock> blocks = doc.fences("mermaid");
         assertThat(blocks).hasSize(1);
         List<String> lines = new ArrayList<>(blocks.get(0).getLiteral().lines().toList());
