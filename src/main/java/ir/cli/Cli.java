@@ -25,6 +25,8 @@ public final class Cli {
         cl.addSubcommand("show", new ShowCommand());
         cl.addSubcommand("list", new ListCommand());
         cl.addSubcommand("use", new UseCommand());
+        cl.addSubcommand("sync", new SyncCommand());
+        cl.addSubcommand("merge-file", new MergeFileCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
