@@ -130,11 +130,18 @@ final class GitSync {
     // ---- fetch and push ------------------------------------------------------------------------------------------
 
     private ObjectId fetch(String remote, boolean named, String remoteBranch, String remoteRef) {
-        String spec = named ? "+" + remoteRef + ":" + Constants.R_REMOTES + remote + "/" + remoteBranch : remoteRef;
+        // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
+        String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
         try {
             FetchResult r = Git.wrap(repo).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec)).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
+        } catch (org.eclipse.jgit.api.errors.TransportException e) {
+            if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
+                return null; // an empty repository, or the branch is not there yet: the push creates it
+            }
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         } catch (GitAPIException | RuntimeException e) {
             throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
                     + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
