@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CrashSafetyTest {
     /** {@code -Dir.killRuns=100} for the acceptance run; the default keeps the suite fast. */
-    private static final int KILL_RUNS = Integer.getInteger("ir.killRuns", 25);
+    private static final int KILL_RUNS = Integer.getInteger("ir.killRuns", 100);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
