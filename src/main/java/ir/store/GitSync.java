@@ -430,6 +430,9 @@ final class GitSync {
                 old.put(tw.getPathString(), before == null ? null : before.id);
             }
         }
+        for (Map.Entry<String, Entry> c : changes.entrySet()) {
+            checkSafe(c.getKey(), c.getValue());
+        }
         DirCache index = git.lockIndex(lockTimeout);
         try {
             List<String> dirty = new ArrayList<>();
@@ -506,6 +509,48 @@ final class GitSync {
         } finally {
             index.unlock();
         }
+    }
+
+    /**
+     * A fetched tree is untrusted: refuse paths git itself would refuse ({@code ..}, {@code .git}, ...), paths that
+     * leave the work tree through a symbolic link, and links or submodules (ir writes only regular files).
+     */
+    private void checkSafe(String path, Entry e) {
+        try {
+            org.eclipse.jgit.util.SystemReader.getInstance().checkPath(path);
+        } catch (org.eclipse.jgit.errors.CorruptObjectException ex) {
+            throw unsafe(path, ex.getMessage());
+        }
+        Path root = ws.workTree().toAbsolutePath().normalize();
+        Path file = root.resolve(path).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw unsafe(path, "outside the work tree");
+        }
+        try {
+            Path realRoot = root.toRealPath();
+            for (Path p = file.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (!p.toRealPath().startsWith(realRoot) || Files.isSymbolicLink(p)) {
+                        throw unsafe(path, "a directory on its way is a symbolic link");
+                    }
+                    break;
+                }
+            }
+            if (Files.isSymbolicLink(file)) {
+                throw unsafe(path, "it is a symbolic link in the work tree");
+            }
+        } catch (IOException ex) {
+            throw unsafe(path, ex.getMessage());
+        }
+        if (e != null && e.mode != FileMode.REGULAR_FILE && e.mode != FileMode.EXECUTABLE_FILE) {
+            throw new IrException(ExitCode.BUSY, "the sync would check out " + path + " as a symbolic link or "
+                    + "submodule, which ir does not do; nothing was changed: use 'git pull' for this merge");
+        }
+    }
+
+    private static IrException unsafe(String path, String why) {
+        return new IrException(ExitCode.FAILURE, "refusing to check out '" + path + "' from the remote (" + why
+                + "); nothing was changed");
     }
 
     private static ObjectId blobId(byte[] content) {

@@ -291,6 +291,49 @@ class SyncTest {
         fsck(b.dir());
     }
 
+    @Test
+    void aRemoteTreeThatWouldWriteIntoDotGitIsRefusedAndChangesNothing() throws Exception {
+        bare = Clones.bare(tmp.resolve("remote.git"));
+        a = Clones.first(tmp.resolve("a"), bare);
+        try (Git git = Git.open(bare.toFile())) {
+            var repo = git.getRepository();
+            try (var ins = repo.newObjectInserter(); var rw = new org.eclipse.jgit.revwalk.RevWalk(repo);
+                 var tw = new org.eclipse.jgit.treewalk.TreeWalk(repo)) {
+                var head = rw.parseCommit(repo.resolve("refs/heads/main"));
+                var sub = new org.eclipse.jgit.lib.TreeFormatter();
+                sub.append("config", org.eclipse.jgit.lib.FileMode.REGULAR_FILE,
+                        ins.insert(org.eclipse.jgit.lib.Constants.OBJ_BLOB, "[core]\n\thooksPath = /tmp\n"
+                                .getBytes(StandardCharsets.UTF_8)));
+                ObjectId subId = ins.insert(sub);
+                var root = new org.eclipse.jgit.lib.TreeFormatter();
+                root.append(".git", org.eclipse.jgit.lib.FileMode.TREE, subId);
+                tw.addTree(head.getTree());
+                while (tw.next()) {
+                    root.append(tw.getNameString(), tw.getFileMode(0), tw.getObjectId(0));
+                }
+                var cb = new org.eclipse.jgit.lib.CommitBuilder();
+                cb.setTreeId(ins.insert(root));
+                cb.setParentId(head);
+                PersonIdent evil = new PersonIdent("Mallory", "m@example.com");
+                cb.setAuthor(evil);
+                cb.setCommitter(evil);
+                cb.setMessage("evil");
+                ObjectId commit = ins.insert(cb);
+                ins.flush();
+                var ru = repo.updateRef("refs/heads/main");
+                ru.setNewObjectId(commit);
+                ru.forceUpdate();
+            }
+        }
+        ObjectId before = head(a.dir());
+        String config = a.read(".git/config");
+        IrTester.Result r = a.run("sync");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("ir: refusing to check out '.git/config'").contains("nothing was changed");
+        assertThat(head(a.dir())).isEqualTo(before);
+        assertThat(a.read(".git/config")).isEqualTo(config);
+    }
+
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
