@@ -318,7 +318,8 @@ public final class GitIncidentStore implements IncidentStore {
 
     /**
      * {@code ir sync}: commits what an interrupted command left, registers the merge driver in this clone's git
-     * config if missing, then fetches, merges (incident files semantically) and pushes, all under the lock.
+     * config if missing, then fetches, merges (incident files semantically) and pushes. The workspace lock is held
+     * only while the branch and work tree change, never during network I/O, so logging goes on during a sync.
      *
      * @param remote      a remote name or URL; null for the branch's upstream, else {@code origin}
      * @param hook        re-renders post-mortems of merged incidents; null to merge them as text
@@ -329,8 +330,17 @@ public final class GitIncidentStore implements IncidentStore {
         try (WorkspaceLock lock = lock()) {
             recover(true);
             registerMergeDriver(git().repository().getConfig(), mergeDriver, warn);
-            return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal()).run(remote);
         }
+        return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal(), () -> {
+            WorkspaceLock lock = lock();
+            try {
+                recover(false);
+                return lock;
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+        }).run(remote);
     }
 
     /**

@@ -72,9 +72,15 @@ final class GitSync {
     private final PostmortemHook hook;
     private final Duration lockTimeout;
     private final Journal journal;
+    private final java.util.function.Supplier<WorkspaceLock> lock;
 
+    /**
+     * @param lock takes the workspace lock; held only while the branch and work tree change, not while talking to
+     *             the remote, so {@code ir log} keeps working during a slow fetch or push
+     */
     GitSync(GitRepo git, Workspace ws, PersonIdent who, Consumer<String> warn, PostmortemHook hook,
-            Duration lockTimeout, Journal journal) {
+            Duration lockTimeout, Journal journal, java.util.function.Supplier<WorkspaceLock> lock) {
+        this.lock = lock;
         this.git = git;
         this.repo = git.repository();
         this.ws = ws;
@@ -103,7 +109,10 @@ final class GitSync {
         List<String> mergedIncidents = new ArrayList<>();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             ObjectId theirs = fetch(remote, named, remoteBranch, remoteRef);
-            Step step = integrate(theirs, remote + "/" + remoteBranch);
+            Step step;
+            try (WorkspaceLock held = lock.get()) {
+                step = integrate(theirs, remote + "/" + remoteBranch);
+            }
             fetchedNew |= step.fetchedNew;
             merged |= step.merged;
             step.incidents.stream().filter(i -> !mergedIncidents.contains(i)).forEach(mergedIncidents::add);

@@ -76,6 +76,7 @@ class CrashSafetyTest {
         long full = Math.max(50, (System.nanoTime() - started) / 1_000_000);
         Random random = new Random(Long.getLong("ir.killSeed", 6));
         int killed = 0;
+        int midCommit = 0;
         for (int i = 0; i < KILL_RUNS; i++) {
             String text = "event " + i;
             Process p = startLog(t.dir(), id, text);
@@ -86,6 +87,9 @@ class CrashSafetyTest {
                 killed++;
             }
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            if (!finished && Files.exists(t.dir().resolve(".git/ir/pending"))) {
+                midCommit++;
+            }
             if (finished && p.exitValue() == 0) {
                 accepted.add(text);
             }
@@ -99,6 +103,8 @@ class CrashSafetyTest {
         assertThat(Files.list(t.dir().resolve("incidents")).map(p -> p.getFileName().toString()))
                 .noneMatch(n -> n.startsWith(".ir-tmp-"));
         assertThat(killed).as("some runs were killed").isPositive();
+        System.out.printf("kill test: %d runs, %d killed, %d of them left a change for recovery%n", KILL_RUNS, killed,
+                midCommit);
         if (Clones.gitInstalled(tmp)) {
             Clones.Proc fsck = Clones.run(t.dir(), java.util.Map.of(), "git", "fsck", "--strict", "--no-dangling");
             assertThat(fsck.exit()).as(fsck.output()).isZero();
