@@ -330,6 +330,11 @@ public final class GitIncidentStore implements IncidentStore {
         try (WorkspaceLock lock = lock()) {
             recover(true);
             registerMergeDriver(git().repository().getConfig(), mergeDriver, warn);
+            byte[] attrs = gitattributes(ws.root().resolve(".gitattributes"));
+            if (attrs != null) {
+                writeAndCommit(Map.of(Path.of(".gitattributes"), attrs), "ir: merge incident files with ir's merge "
+                        + "driver", "sync", null);
+            }
         }
         return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal(), () -> {
             WorkspaceLock lock = lock();

@@ -246,13 +246,13 @@ final class GitSync {
             rw.setRevFilter(RevFilter.ALL);
             TreeResult merged = mergeTrees(base == null ? null : rw.parseCommit(base), rw.parseCommit(h),
                     rw.parseCommit(t), reader, ins);
+            merged.warnings.forEach(warn);
             if (!merged.conflicts.isEmpty()) {
                 throw new IrException(ExitCode.BUSY, "cannot merge " + theirName + ": both sides changed "
                         + String.join(", ", merged.conflicts.subList(0, Math.min(5, merged.conflicts.size())))
                         + (merged.conflicts.size() > 5 ? ", ..." : "") + " in ways ir cannot merge; nothing was "
                         + "changed: run 'git pull', resolve and commit those files, then run 'ir sync' again");
             }
-            merged.warnings.forEach(warn);
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(merged.tree);
             cb.setParentIds(h, t);

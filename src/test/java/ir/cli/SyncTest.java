@@ -334,6 +334,27 @@ class SyncTest {
         assertThat(a.read(".git/config")).isEqualTo(config);
     }
 
+    @Test
+    void syncCommitsAnIncidentChangeLeftUncommittedAndTheMissingGitattributesLineThenPushes() throws Exception {
+        threeClones();
+        Path attrs = a.dir().resolve(".gitattributes");
+        Files.writeString(attrs, "*.png binary\n");
+        commitFile(a.dir(), ".gitattributes", "*.png binary\n");
+        String edited = Files.readString(a.incidentFile(id)).replace("title: Checkout latency spike",
+                "title: Checkout latency spike in eu-west");
+        Files.writeString(a.incidentFile(id), edited);
+
+        IrTester.Result r = a.run("sync");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("left uncommitted by an interrupted command");
+        assertThat(a.clean()).isTrue();
+        assertThat(a.read(".gitattributes")).isEqualTo("*.png binary\nincidents/*.yaml merge=ir text eol=lf\n");
+        sync(b);
+        assertThat(b.yaml(id).get("title").asText()).isEqualTo("Checkout latency spike in eu-west");
+        assertThat(head(bare)).isEqualTo(head(a.dir()));
+    }
+
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
