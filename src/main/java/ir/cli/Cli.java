@@ -39,6 +39,8 @@ public final class Cli {
         cl.addSubcommand("history", new HistoryCommand());
         cl.addSubcommand("stats", new StatsCommand());
         cl.addSubcommand("postmortem", new PostmortemCommand());
+        cl.addSubcommand("sync", new SyncCommand());
+        cl.addSubcommand("merge-file", new MergeFileCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

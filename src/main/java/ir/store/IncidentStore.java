@@ -66,6 +66,17 @@ public interface IncidentStore extends AutoCloseable {
      */
     void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType);
 
+    /**
+     * Fetches, merges (incident files semantically) and pushes; see {@code GitIncidentStore#sync}.
+     *
+     * @param remote      a remote name or URL; null for the branch's upstream, else {@code origin}
+     * @param hook        re-renders post-mortems of merged incidents, or null
+     * @param mergeDriver the git merge driver command to register if none is, or null
+     */
+    default SyncResult sync(String remote, ir.model.PostmortemHook hook, String mergeDriver) {
+        throw new UnsupportedOperationException("this store cannot sync");
+    }
+
     /** JSON text of a value built from incidents, maps, lists, strings, numbers and booleans. */
     String json(Object value);
 
