@@ -1,12 +1,18 @@
 package ir.cli;
 
 import ir.model.PostmortemHook;
+import ir.model.Postmortems;
+import ir.model.TimelineEvent;
+import ir.render.PostmortemDocument;
+import ir.render.Templates;
+import ir.store.Workspace;
 import ir.store.IncidentStore;
 import ir.store.SyncResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,11 +73,30 @@ public final class SyncCommand extends IrCommand {
     }
 
     /**
-     * Re-renders the post-mortems of merged incidents. The renderer (package ir.render) plugs in here; until then
-     * post-mortems merge as text files.
+     * Re-renders the post-mortems of merged incidents with the template each was last rendered with, when neither
+     * side's Markdown was edited by hand since ir rendered it (then the text merge stands). The render time is the
+     * newest event's, not the clock's, so two clones merging the same histories write the same bytes.
      */
     static PostmortemHook postmortemHook(IncidentStore store) {
-        return null;
+        return (merged, ours, theirs) -> {
+            if (!untouchedOrAbsent(ours) || !untouchedOrAbsent(theirs)) {
+                return null;
+            }
+            Instant at = merged.timeline().stream().map(TimelineEvent::at).max(Instant::compareTo)
+                    .orElse(merged.openedAt());
+            Workspace ws = store.workspace();
+            Templates templates = new Templates(ws.root(), ws.templatesDir());
+            String name = Postmortems.renderedTemplate(merged) == null ? PostmortemDocument.DEFAULT_TEMPLATE
+                    : Postmortems.renderedTemplate(merged);
+            PostmortemDocument.Rendered r = PostmortemDocument.render(merged, store.config(), templates,
+                    templates.find(name, ws.root()), at);
+            return new PostmortemHook.Rerendered(r.incident(), r.markdown());
+        };
+    }
+
+    private static boolean untouchedOrAbsent(PostmortemHook.Side side) {
+        return side.markdown() == null
+                || side.incident() != null && PostmortemDocument.untouched(side.incident(), side.markdown());
     }
 
     /** The command git runs for incident files ({@code merge=ir}); the {@code ir} launcher on PATH by default. */

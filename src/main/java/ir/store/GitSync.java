@@ -358,19 +358,22 @@ final class GitSync {
                 }
             }
         }
-        // Post-mortems of merged incidents are rendered again from the merged incident.
+        // Post-mortems of merged incidents are rendered again from the merged incident, unless a side's Markdown
+        // was edited by hand (the hook decides): then the text merge stands, and a conflict is left for a person.
         for (Map.Entry<String, Incident> m : mergedIncidents.entrySet()) {
             String md = incidentsPrefix + m.getKey() + ".md";
+            String yaml = incidentsPrefix + m.getKey() + ".yaml";
             Entry e = result.get(md);
             if (hook == null || e == null) {
                 continue;
             }
-            String current = textConflicts.containsKey(md) ? null
-                    : new String(reader.open(e.id).getBytes(), StandardCharsets.UTF_8);
-            String text = hook.rerender(m.getValue(), current);
-            if (text != null) {
-                result.put(md, new Entry(e.mode, ins.insert(Constants.OBJ_BLOB,
-                        text.getBytes(StandardCharsets.UTF_8))));
+            PostmortemHook.Rerendered r = hook.rerender(m.getValue(), side(ours, yaml, md, reader),
+                    side(theirs, yaml, md, reader));
+            if (r != null) {
+                result.put(md, new Entry(e.mode, ins.insert(Constants.OBJ_BLOB, r.markdown())));
+                Entry y = result.get(yaml);
+                result.put(yaml, new Entry(y == null ? FileMode.REGULAR_FILE : y.mode,
+                        ins.insert(Constants.OBJ_BLOB, IncidentCodec.toYaml(r.incident()))));
                 textConflicts.remove(md);
             }
         }
@@ -387,6 +390,31 @@ final class GitSync {
         ObjectId tree = conflicts.isEmpty() ? dc.writeTree(ins) : null;
         ins.flush();
         return new TreeResult(tree, new ArrayList<>(new TreeSet<>(conflicts)), incidents, warnings);
+    }
+
+    /** One side's incident and post-mortem for the post-mortem hook; an unreadable side has no incident. */
+    private PostmortemHook.Side side(RevCommit commit, String yamlPath, String mdPath, ObjectReader reader)
+            throws IOException {
+        byte[] y = blob(commit, yamlPath, reader);
+        Incident incident = null;
+        if (y != null) {
+            try {
+                incident = IncidentCodec.parse(y, yamlPath);
+            } catch (IrException bad) {
+                incident = null;
+            }
+        }
+        return new PostmortemHook.Side(incident, blob(commit, mdPath, reader));
+    }
+
+    private byte[] blob(RevCommit commit, String path, ObjectReader reader) throws IOException {
+        try (TreeWalk w = TreeWalk.forPath(reader, path, commit.getTree())) {
+            if (w == null) {
+                return null;
+            }
+            var loader = reader.open(w.getObjectId(0), Constants.OBJ_BLOB);
+            return loader.getSize() > YamlCodec.MAX_DOCUMENT_BYTES ? null : loader.getBytes();
+        }
     }
 
     private static void put(Map<String, Entry> result, String path, Entry e) {

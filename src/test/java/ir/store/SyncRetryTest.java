@@ -42,14 +42,17 @@ class SyncRetryTest {
         SyncResult result;
         try (GitIncidentStore store = new GitIncidentStore(Workspace.at(b.dir()), b.clock(), "Bob <bob@example.com>",
                 w -> { }, Duration.ofSeconds(10))) {
-            result = store.sync(null, (merged, current) -> {
+            result = store.sync(null, (merged, ours, theirs) -> {
                 if (rendered.isEmpty()) {
                     // someone else pushes while this sync is between its fetch and its push
                     IrTester.Result r = c.run("sync");
                     assertThat(r.exit()).as(r.toString()).isZero();
                 }
                 rendered.add(merged.timeline().size());
-                return "# " + merged.title() + "\n\n" + merged.timeline().size() + " events\n";
+                assertThat(ours.markdown()).isNotNull();
+                assertThat(theirs.incident().id()).isEqualTo(merged.id());
+                return new ir.model.PostmortemHook.Rerendered(merged, ("# " + merged.title() + "\n\n"
+                        + merged.timeline().size() + " events\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }, null);
         }
 
