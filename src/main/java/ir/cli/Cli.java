@@ -25,6 +25,7 @@ public final class Cli {
         cl.addSubcommand("show", new ShowCommand());
         cl.addSubcommand("list", new ListCommand());
         cl.addSubcommand("use", new UseCommand());
+        cl.addSubcommand("shell", new ShellCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
