@@ -49,6 +49,10 @@ public final class GitIncidentStore implements IncidentStore {
     private IrConfig config;
     private GitRepo git;
     private String author;
+    /** The last incident parsed and the exact bytes it was parsed from (see {@link #load}). */
+    private String parsedId;
+    private byte[] parsedBytes;
+    private Incident parsedIncident;
 
     /**
      * @param identityOverride {@code --as} or {@code IR_AUTHOR}, or null to use git's identity
@@ -163,7 +167,17 @@ public final class GitIncidentStore implements IncidentStore {
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        return IncidentCodec.parse(readBounded(file), ws.display(file));
+        byte[] bytes = readBounded(file);
+        // The file is always read again (another responder may have changed it); only parsing the very same bytes
+        // twice is skipped, which halves the YAML work of a long-lived store such as the shell's.
+        if (id.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
+            return parsedIncident;
+        }
+        Incident incident = IncidentCodec.parse(bytes, ws.display(file));
+        parsedId = id;
+        parsedBytes = bytes;
+        parsedIncident = incident;
+        return incident;
     }
 
     @Override
@@ -191,6 +205,10 @@ public final class GitIncidentStore implements IncidentStore {
             return cur;
         }
         String q = query.trim().toLowerCase(java.util.Locale.ROOT);
+        if (IncidentIds.isValid(q) && Files.isRegularFile(ws.incidentFile(q))) {
+            // a full ID wins over prefixes anyway: no need to list every incident
+            return q;
+        }
         List<String> all = ids();
         if (all.contains(q)) {
             return q;
@@ -299,8 +317,15 @@ public final class GitIncidentStore implements IncidentStore {
             if (!next.id().equals(id)) {
                 throw new IllegalStateException("a change may not rename an incident");
             }
-            writeAndCommit(Map.of(ws.root().relativize(ws.incidentFile(id)), IncidentCodec.toYaml(next)),
+            ObjectNode tree = IncidentCodec.toTree(next);
+            byte[] bytes = YamlCodec.get().writeYaml(tree);
+            writeAndCommit(Map.of(ws.root().relativize(ws.incidentFile(id)), bytes),
                     id + ": " + change.summary(), change.eventType(), id);
+            // What a later load of these exact bytes would parse, without scanning the YAML text again: the
+            // shell's prompt and its next entry read the file back at once.
+            parsedId = id;
+            parsedBytes = bytes;
+            parsedIncident = IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id)));
             return next;
         }
     }

@@ -343,13 +343,18 @@ public final class Shell {
     /** Prints the entries other responders added since the last prompt, so a shared incident stays in view. */
     private void reportOthers(Incident i) {
         String me = store.author();
-        for (TimelineEvent e : i.sortedTimeline()) {
+        List<TimelineEvent> added = new ArrayList<>();
+        for (TimelineEvent e : i.timeline()) {
             if (seen.add(e.id()) && !me.equals(e.author())) {
-                String who = e.author() == null ? "?" : e.author().replaceFirst("\\s*<.*$", "");
-                String type = e.type().equals(TimelineEvent.NOTE) ? "" : "[" + e.type() + "] ";
-                String text = e.text() == null ? "" : e.text().lines().findFirst().orElse("");
-                out.println("  " + HHMM.format(e.at().atOffset(ZoneOffset.UTC)) + "Z " + who + ": " + type + text);
+                added.add(e);
             }
+        }
+        added.sort(Incident.EVENT_ORDER);
+        for (TimelineEvent e : added) {
+            String who = e.author() == null ? "?" : e.author().replaceFirst("\\s*<.*$", "");
+            String type = e.type().equals(TimelineEvent.NOTE) ? "" : "[" + e.type() + "] ";
+            String text = e.text() == null ? "" : e.text().lines().findFirst().orElse("");
+            out.println("  " + HHMM.format(e.at().atOffset(ZoneOffset.UTC)) + "Z " + who + ": " + type + text);
         }
         out.flush();
     }
