@@ -112,6 +112,9 @@ public final class Shell {
                 continue;
             } catch (EndOfFileException e) {
                 break;
+            } finally {
+                // JLine may interrupt the reading thread on Ctrl-C; left set, the flag would fail the next lock wait
+                Thread.interrupted();
             }
             if (!execute(line)) {
                 break;

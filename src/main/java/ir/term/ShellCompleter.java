@@ -1,7 +1,6 @@
 package ir.term;
 
 import ir.model.ActionItem;
-import ir.model.Incident;
 import ir.model.IrConfig;
 import ir.model.IrException;
 import ir.model.ListField;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * TAB completion in the shell: command names, then what each command takes — severities with their descriptions
@@ -238,28 +236,12 @@ final class ShellCompleter implements Completer {
     /** People already seen: authors of entries and holders of roles in every incident, and the user. */
     private void people(List<Candidate> out) {
         if (people == null) {
-            people = new TreeSet<>();
-            for (Incident i : shell.store().loadAll(w -> { })) {
-                addPeople(i);
-            }
-            people.add(shell.store().author());
+            people = People.seen(shell.store());
         }
         if (shell.incident() != null) {
-            addPeople(shell.store().load(shell.incident()));
+            People.add(people, shell.store().load(shell.incident()));
         }
         plain(out, people);
-    }
-
-    private void addPeople(Incident i) {
-        i.timeline().forEach(e -> addPerson(e.author()));
-        i.roles().values().forEach(holders -> holders.forEach(this::addPerson));
-        i.actions().forEach(a -> addPerson(a.owner()));
-    }
-
-    private void addPerson(String p) {
-        if (p != null && !p.isBlank()) {
-            people.add(p.strip());
-        }
     }
 
     private static void plain(List<Candidate> out, java.util.Collection<String> values) {
