@@ -163,18 +163,19 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public Incident load(String id) {
-        Path file = ws.incidentFile(IncidentIds.validate(id));
+        String valid = IncidentIds.validate(id);
+        Path file = ws.incidentFile(valid);
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
         byte[] bytes = readBounded(file);
         // The file is always read again (another responder may have changed it); only parsing the very same bytes
-        // twice is skipped, which halves the YAML work of a long-lived store such as the shell's.
-        if (id.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
+        // twice is skipped, which spares a long-lived store (the shell's) most of its YAML work.
+        if (valid.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
             return parsedIncident;
         }
         Incident incident = IncidentCodec.parse(bytes, ws.display(file));
-        parsedId = id;
+        parsedId = valid;
         parsedBytes = bytes;
         parsedIncident = incident;
         return incident;
@@ -323,9 +324,13 @@ public final class GitIncidentStore implements IncidentStore {
                     id + ": " + change.summary(), change.eventType(), id);
             // What a later load of these exact bytes would parse, without scanning the YAML text again: the
             // shell's prompt and its next entry read the file back at once.
-            parsedId = id;
-            parsedBytes = bytes;
-            parsedIncident = IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id)));
+            try {
+                parsedIncident = IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id)));
+                parsedId = id;
+                parsedBytes = bytes;
+            } catch (RuntimeException e) {
+                parsedId = null;
+            }
             return next;
         }
     }
