@@ -239,19 +239,24 @@ public final class Shell {
             args.add("--verbose");
         }
         args.add(name);
+        // -i goes right after the deepest command on the path that takes it (/action add TEXT: after 'add', or
+        // after 'action' when the option lives there).
         CommandLine target = sub;
+        int insertAt = sub.getCommandSpec().findOption("-i") != null ? args.size() : -1;
         int i = 0;
         while (i < rest.size() && target.getSubcommands().containsKey(rest.get(i))) {
             target = target.getSubcommands().get(rest.get(i));
             args.add(rest.get(i));
+            if (target.getCommandSpec().findOption("-i") != null) {
+                insertAt = args.size();
+            }
             i++;
         }
         List<String> tail = rest.subList(i, rest.size());
-        if (incident != null && target.getCommandSpec().findOption("-i") != null && !namesIncident(tail)) {
-            args.add("-i");
-            args.add(incident);
-        }
         args.addAll(tail);
+        if (incident != null && insertAt >= 0 && !namesIncident(rest)) {
+            args.addAll(insertAt, List.of("-i", incident));
+        }
         String before = clonesCurrent();
         int code = commands.execute(args.toArray(String[]::new));
         if (code != 0) {

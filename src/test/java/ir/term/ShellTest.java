@@ -195,6 +195,24 @@ class ShellTest {
     }
 
     @Test
+    void optionsOfOneCommandDoNotLeakIntoTheNext() {
+        IrTester t = IrTester.workspace(dir);
+        String id = t.open("Checkout latency spike");
+
+        Result r = t.runWithInput("/log --important --type decision roll back\nplain entry\n/log another\n", "shell");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        for (JsonNode e : t.yaml(id).get("timeline")) {
+            String text = e.path("text").asText();
+            if (text.equals("plain entry") || text.equals("another")) {
+                assertThat(e.path("type").asText()).isEqualTo("note");
+                assertThat(e.has("important")).isFalse();
+            }
+        }
+        assertThat(texts(t.yaml(id))).contains("roll back", "plain entry", "another");
+    }
+
+    @Test
     void quitLeavesAndLaterLinesAreNotRead() {
         IrTester t = IrTester.workspace(dir);
         String id = t.open("Checkout latency spike");
