@@ -43,6 +43,7 @@ public final class ShellBench {
 
         Workspace ws = Workspace.discover(dir, null, null);
         long[] nanos = new long[n];
+        long[] warm = new long[n];
         long[] cpu = new long[n];
         long[] direct = new long[n];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -59,6 +60,13 @@ public final class ShellBench {
                 shell.prompt();
                 nanos[i] = System.nanoTime() - t0;
                 cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            }
+            // The same again in the same JVM: a shell that has been open a while (JIT warm).
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                shell.execute("entry " + (n + i) + ": checked the dashboards, p99 latency still above 2s on checkout");
+                shell.prompt();
+                warm[i] = System.nanoTime() - t0;
             }
             // The same number of entries through the store alone (no shell, picocli or prompt): what the shell adds.
             String id = store.select(null);
@@ -78,10 +86,11 @@ public final class ShellBench {
         Arrays.sort(sorted);
         double median = median(nanos);
         System.out.printf("shell: %d entries committed (%d commits), per entry: median %.2f ms, "
-                        + "p90 %.2f ms, max %.2f ms, first %.2f ms (budget: median <= 15 ms)%n", n, commits - 2 - n,
+                        + "p90 %.2f ms, max %.2f ms, first %.2f ms (budget: median <= 15 ms)%n", n, commits - 2 - 2 * n,
                 median, sorted[(int) (n * 0.9)] / 1e6, sorted[n - 1] / 1e6, nanos[0] / 1e6);
-        System.out.printf("shell: CPU time per entry: median %.2f ms; the store alone (update, no shell): median "
-                + "%.2f ms wall; load average %.2f on %d cores%n", median(cpu), median(direct),
+        System.out.printf("shell: CPU time per entry: median %.2f ms; the next %d entries (warm JVM, file twice as "
+                + "long): median %.2f ms; the store alone (update, no shell, after those): median %.2f ms; load "
+                + "average %.2f on %d cores%n", median(cpu), n, median(warm), median(direct),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
         System.out.println(median <= 15.0 ? "shell: within budget" : "shell: OVER BUDGET");
