@@ -8,8 +8,9 @@ import picocli.CommandLine.Mixin;
         + "committed before the next prompt; a line starting with / is a command (/sev SEV-1, /role commander "
         + "PERSON, /status monitoring, /show, /help, /quit).",
         "TAB completes commands, severities, roles, statuses, people and incident IDs. Ctrl-C cancels the line, "
-                + "Ctrl-D leaves. History is kept per clone in .git/ir/shell_history.",
-        "Without a terminal (or with --no-input) it reads lines from standard input, one entry or command each."},
+                + "Ctrl-D leaves. Up and Down browse this clone's history (kept under .git/ir, never committed).",
+        "Without a terminal (or with --no-input) it reads lines from standard input, one entry or command each, "
+                + "and exits 1 if any of them failed."},
         footer = {"", "Examples:", "  ir shell", "  ir shell -i checkout", "  ir shell -i checkout < notes.txt"})
 public final class ShellCommand extends IrCommand {
     @Mixin
