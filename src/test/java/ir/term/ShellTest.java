@@ -91,11 +91,18 @@ class ShellTest {
                 "quoted" words and !! bangs
                 //var/log is full
                   padded entry  \s
+                0x1F
+                12:30
+                1_000
+                null
+                yes
+                last entry, so every one above was read back and rewritten
                 """, "shell");
 
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(texts(t.yaml(id))).containsExactlyInAnyOrder("Declared SEV-3: Disk full", "--force was not used",
-                "don't restart the primary", "\"quoted\" words and !! bangs", "/var/log is full", "padded entry");
+                "don't restart the primary", "\"quoted\" words and !! bangs", "/var/log is full", "padded entry",
+                "0x1F", "12:30", "1_000", "null", "yes", "last entry, so every one above was read back and rewritten");
     }
 
     @Test
