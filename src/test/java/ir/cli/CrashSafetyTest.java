@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CrashSafetyTest {
-    /** {@code -Dir.killRuns=100} for the acceptance run (about 50-100 s on 2 busy cores); 60 keeps the suite fast. */
-    private static final int KILL_RUNS = Integer.getInteger("ir.killRuns", 60);
+    /** The acceptance count (about 50-100 s on 2 cores); {@code -Dir.killRuns=N} changes it. */
+    private static final int KILL_RUNS = Integer.getInteger("ir.killRuns", 100);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir
