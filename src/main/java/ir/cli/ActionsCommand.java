@@ -2,6 +2,7 @@ package ir.cli;
 
 import ir.model.ActionItem;
 import ir.model.Incident;
+import ir.model.Person;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,8 +85,9 @@ public final class ActionsCommand extends IrCommand {
             ActionItem a = r.item();
             out().println("[" + (a.isOpen() ? " " : "x") + "] " + Text.pad(a.id(), 12) + "  " + Text.pad(
                     r.incident().id(), w) + "  " + Text.pad(a.due() == null ? "" : a.due(), 10) + " "
-                    + Text.pad(r.overdue() ? "OVERDUE" : "", 8) + Text.pad(a.owner() == null ? "" : IncidentView
-                    .shortName(a.owner()), 12) + " " + Text.pad(a.type() == null ? "" : a.type(), 9)
+                    + Text.pad(r.overdue() ? "OVERDUE" : "", 8)
+                    + Text.pad(a.owner() == null ? "" : Person.name(a.owner()), 12) + " "
+                    + Text.pad(a.type() == null ? "" : a.type(), 9)
                     + Text.firstLine(a.text(), 80));
         }
         return 0;

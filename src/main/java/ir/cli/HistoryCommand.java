@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.store.IncidentStore.Revision;
+import ir.model.Person;
 import ir.model.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +50,7 @@ public final class HistoryCommand extends IrCommand {
         }
         for (Revision r : revisions) {
             out().println(Times.short_(r.at(), clock(), local) + "  " + r.commit().substring(0, 8) + "  "
-                    + Text.pad(IncidentView.shortName(r.author()), 16) + " " + r.subject());
+                    + Text.pad(Person.name(r.author()), 16) + " " + r.subject());
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import ir.model.Durations;
 import ir.model.Incident;
 import ir.model.ListField;
 import ir.model.Milestone;
+import ir.model.Person;
 import ir.model.TextField;
 import ir.model.TimelineEvent;
 import ir.model.Times;
@@ -135,7 +136,7 @@ final class IncidentView {
             }
             String text = e.text() == null ? describe(e) : e.text();
             List<String> lines = text.lines().toList();
-            out.println("  " + HMS.format(zdt) + "  " + Text.pad(shortName(e.author()), 10) + " "
+            out.println("  " + HMS.format(zdt) + "  " + Text.pad(Person.name(e.author()), 10) + " "
                     + Text.pad(e.type(), 10) + (e.important() ? "! " : "  ") + (lines.isEmpty() ? "" : lines.get(0)));
             for (int n = 1; n < lines.size(); n++) {
                 out.println(" ".repeat(36) + lines.get(n));
@@ -157,16 +158,6 @@ final class IncidentView {
 
     static String when(Instant at, Clock clock, boolean local) {
         return Times.short_(at, clock, local);
-    }
-
-    /** {@code Alice <alice@example.com>} shows as {@code Alice}. */
-    static String shortName(String person) {
-        if (person == null) {
-            return "";
-        }
-        int lt = person.indexOf('<');
-        String name = lt > 0 ? person.substring(0, lt).strip() : person.strip();
-        return name.isEmpty() ? person.strip() : name;
     }
 
     private static String capitalise(String s) {

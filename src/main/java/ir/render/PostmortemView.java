@@ -6,6 +6,7 @@ import ir.model.Incident;
 import ir.model.IrConfig;
 import ir.model.ListField;
 import ir.model.Milestone;
+import ir.model.Person;
 import ir.model.Postmortems;
 import ir.model.TextField;
 import ir.model.TimelineEvent;
@@ -192,7 +193,7 @@ public final class PostmortemView {
         }
         List<Map<String, Object>> list = new ArrayList<>();
         for (String p : people) {
-            list.add(map("name", Markdown.inline(shortName(p)), "person", Markdown.inline(p)));
+            list.add(map("name", Markdown.inline(Person.name(p)), "person", Markdown.inline(p)));
         }
         return list;
     }
@@ -217,7 +218,7 @@ public final class PostmortemView {
         }
         String cellText = marker.isEmpty() ? body : body.isEmpty() ? marker : marker + " " + body;
         return map("id", e.id(), "at", time(e.at()), "rfc3339", Times.format(e.at()),
-                "clock", CLOCK.format(e.at().atOffset(ZoneOffset.UTC)), "who", Markdown.cell(shortName(e.author())),
+                "clock", CLOCK.format(e.at().atOffset(ZoneOffset.UTC)), "who", Markdown.cell(Person.name(e.author())),
                 "author", Markdown.cell(e.author()), "type", kind, "text", Markdown.cell(text), "event", cellText, "line", Markdown.listItem(text),
                 "important", e.important(), "milestone", TimelineEvent.MILESTONE.equals(kind),
                 "severity_change", TimelineEvent.SEVERITY.equals(kind), "status_change",
@@ -345,15 +346,6 @@ public final class PostmortemView {
 
     private static String time(Instant at) {
         return at == null ? null : TIME.format(at.atOffset(ZoneOffset.UTC));
-    }
-
-    private static String shortName(String person) {
-        if (person == null) {
-            return "";
-        }
-        int lt = person.indexOf('<');
-        String name = lt > 0 ? person.substring(0, lt).strip() : person.strip();
-        return name.isEmpty() ? person.strip() : name;
     }
 
     private static String capitalise(String s) {
