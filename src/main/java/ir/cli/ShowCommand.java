@@ -22,15 +22,44 @@ public final class ShowCommand extends IrCommand {
     @Option(names = "--local", description = "Show times in the local time zone instead of UTC.")
     boolean local;
 
+    @Option(names = "--as-of", paramLabel = "TIME|COMMIT", description = "The incident as it was recorded at that "
+            + "time (" + ir.model.Times.FORMATS + ") or in that commit (see 'ir history'), read from git.")
+    String asOf;
+
     @Override
     protected int run() {
-        Incident i = store().load(store().select(incident.incident));
-        if (json) {
-            out().println(store().json(i, Map.of("computed", IncidentView.computed(i, clock().instant()))));
+        String id = store().select(incident.incident);
+        Incident i;
+        java.time.Clock clock = clock();
+        if (asOf == null) {
+            i = store().load(id);
         } else {
-            IncidentView.print(out(), i, clock(), local);
+            var snapshot = asOfSnapshot(id);
+            i = snapshot.incident();
+            // Durations are counted up to that moment, as they stood then.
+            java.time.Instant then = asOfTime != null ? asOfTime : snapshot.revision().at();
+            clock = java.time.Clock.fixed(then, clock.getZone());
+            info("As of " + ir.model.Times.short_(then, clock, local) + ": commit "
+                    + snapshot.revision().commit().substring(0, 8) + " " + snapshot.revision().subject());
+        }
+        if (json) {
+            out().println(store().json(i, Map.of("computed", IncidentView.computed(i, clock.instant()))));
+        } else {
+            IncidentView.print(out(), i, clock, local);
         }
         return 0;
+    }
+
+    private java.time.Instant asOfTime;
+
+    /** A time when {@code --as-of} reads as one, else a git revision. */
+    private ir.store.IncidentStore.Snapshot asOfSnapshot(String id) {
+        try {
+            asOfTime = ir.model.Times.parseAny(asOf, clock(), "--as-of");
+        } catch (ir.model.IrException notATime) {
+            return store().snapshotAt(id, asOf);
+        }
+        return store().snapshotAsOf(id, asOfTime);
     }
 
 }

@@ -71,7 +71,9 @@ public record Durations(Duration toDetect, Duration toAcknowledge, Duration toMi
         }
         String current = changes.isEmpty() ? incident.severity()
                 : changes.get(0).attr("from") != null ? changes.get(0).attr("from") : incident.severity();
-        Instant from = first(incident.time(Milestone.STARTED), opened);
+        // The incident held its first severity from impact start, or from its declaration if that came first.
+        Instant started = incident.time(Milestone.STARTED);
+        Instant from = started != null && started.isBefore(opened) ? started : opened;
         if (!changes.isEmpty() && changes.get(0).at().isBefore(from)) {
             from = changes.get(0).at();
         }

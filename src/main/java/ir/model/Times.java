@@ -9,7 +9,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -72,7 +71,7 @@ public final class Times {
             }
             return OffsetDateTime.parse(t.toUpperCase(Locale.ROOT).replace(' ', 'T'), RFC3339)
                     .toInstant().truncatedTo(ChronoUnit.SECONDS);
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             throw IrException.usage("invalid time for " + option + " '" + t + "': " + FORMATS);
         }
     }
@@ -98,7 +97,7 @@ public final class Times {
         }
         try {
             return LocalDate.parse(t);
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             throw IrException.usage("invalid date for " + option + " '" + t + "': use YYYY-MM-DD or +3d / +2w");
         }
     }

@@ -163,7 +163,12 @@ public final class GitIncidentStore implements IncidentStore {
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        return IncidentCodec.parse(readBounded(file), ws.display(file));
+        Incident incident = IncidentCodec.parse(readBounded(file), ws.display(file));
+        if (!incident.id().equals(id)) {
+            throw new IrException(ExitCode.FAILURE, ws.display(file) + " says its id is '" + incident.id()
+                    + "': an incident's id must match its file name; fix one of them");
+        }
+        return incident;
     }
 
     @Override
@@ -437,6 +442,74 @@ public final class GitIncidentStore implements IncidentStore {
             return YamlCodec.newObject().nullNode();
         }
         return IncidentCodec.toNode(v);
+    }
+
+    @Override
+    public List<Revision> history(String id) {
+        List<Revision> out = new ArrayList<>();
+        for (org.eclipse.jgit.revwalk.RevCommit c : git().log(incidentPaths(id))) {
+            out.add(revision(c));
+        }
+        return out;
+    }
+
+    @Override
+    public Snapshot snapshotAt(String id, String revision) {
+        org.eclipse.jgit.revwalk.RevCommit c = revision == null || revision.isBlank() ? null
+                : git().commitOf(revision.trim());
+        if (c == null) {
+            throw IrException.notFound("no commit '" + revision + "' in this repository: give a commit from "
+                    + "'ir history' or a time");
+        }
+        return snapshot(id, c);
+    }
+
+    @Override
+    public Snapshot snapshotAsOf(String id, Instant at) {
+        org.eclipse.jgit.revwalk.RevCommit found = null;
+        for (org.eclipse.jgit.revwalk.RevCommit c : git().log(incidentPaths(id))) {
+            if (!c.getAuthorIdent().getWhenAsInstant().isAfter(at)) {
+                found = c;
+            }
+        }
+        if (found == null) {
+            throw IrException.notFound("incident " + id + " had not been recorded by " + Times.format(at)
+                    + ": see 'ir history' for when it was");
+        }
+        return snapshot(id, found);
+    }
+
+    private Snapshot snapshot(String id, org.eclipse.jgit.revwalk.RevCommit c) {
+        String path = incidentPaths(id).get(0);
+        byte[] bytes = git().read(c, path, YamlCodec.MAX_DOCUMENT_BYTES);
+        if (bytes == null) {
+            throw IrException.notFound("incident " + id + " did not exist in commit " + c.abbreviate(7).name());
+        }
+        return new Snapshot(IncidentCodec.parse(bytes, path + " at " + c.abbreviate(7).name()), revision(c));
+    }
+
+    /** The git paths of an incident's files: its YAML first, then its rendered post-mortem. */
+    private List<String> incidentPaths(String id) {
+        Path yaml = ws.incidentFile(IncidentIds.validate(id));
+        return List.of(ws.gitPath(yaml), ws.gitPath(ws.incidentsDir().resolve(id + ".md")));
+    }
+
+    private static Revision revision(org.eclipse.jgit.revwalk.RevCommit c) {
+        PersonIdent a = c.getAuthorIdent();
+        String who = a.getEmailAddress() == null || a.getEmailAddress().isEmpty() ? a.getName()
+                : a.getName() + " <" + a.getEmailAddress() + ">";
+        List<String> events = c.getFooterLines("Ir-Event");
+        return new Revision(c.getName(), a.getWhenAsInstant(), who, c.getShortMessage(),
+                events.isEmpty() ? null : events.get(events.size() - 1).trim());
+    }
+
+    @Override
+    public Incident parse(byte[] yaml, String name) {
+        try {
+            return IncidentCodec.parse(yaml, name);
+        } catch (IrException e) {
+            throw e.exitCode() == ExitCode.USAGE ? e : IrException.usage(e.getMessage());
+        }
     }
 
     @Override

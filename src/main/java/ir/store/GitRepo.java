@@ -39,7 +39,7 @@ import java.util.Map;
 final class GitRepo implements AutoCloseable {
     static {
         // JGit forks `git` to find the system config; ir needs nothing from it and every millisecond of `ir log`
-        // counts. The first-ever run also probes the file system's timestamp resolution: do that in the background.
+        // counts.
         SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
             @Override
             public FileBasedConfig openSystemConfig(Config parent, FS fs) {
@@ -56,7 +56,6 @@ final class GitRepo implements AutoCloseable {
                 };
             }
         });
-        FS.FileStoreAttributes.setBackground(true);
     }
 
     private final Repository repo;
@@ -219,6 +218,61 @@ final class GitRepo implements AutoCloseable {
             } catch (IOException e) {
                 throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The commits reachable from HEAD that changed any of {@code paths}, oldest first. */
+    java.util.List<RevCommit> log(java.util.List<String> paths) {
+        try (RevWalk rw = new RevWalk(repo)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            if (head == null) {
+                return java.util.List.of();
+            }
+            rw.markStart(rw.parseCommit(head));
+            rw.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+                    org.eclipse.jgit.treewalk.filter.PathFilterGroup.createFromStrings(paths),
+                    org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
+            rw.sort(org.eclipse.jgit.revwalk.RevSort.TOPO);
+            rw.sort(org.eclipse.jgit.revwalk.RevSort.REVERSE, true);
+            java.util.List<RevCommit> out = new java.util.ArrayList<>();
+            for (RevCommit c : rw) {
+                out.add(c);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read the git history: " + e.getMessage(), e);
+        }
+    }
+
+    /** The commit a revision names, or null when it names none. */
+    RevCommit commitOf(String revision) {
+        try (RevWalk rw = new RevWalk(repo)) {
+            ObjectId id = repo.resolve(revision + "^{commit}");
+            return id == null ? null : rw.parseCommit(id);
+        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
+                 | org.eclipse.jgit.errors.IncorrectObjectTypeException
+                 | org.eclipse.jgit.errors.MissingObjectException e) {
+            return null;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read the git history: " + e.getMessage(), e);
+        }
+    }
+
+    /** The content of {@code path} in {@code commit}, at most {@code limit} bytes, or null when it is absent. */
+    byte[] read(RevCommit commit, String path, int limit) {
+        try (org.eclipse.jgit.treewalk.TreeWalk tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path,
+                commit.getTree())) {
+            if (tw == null) {
+                return null;
+            }
+            org.eclipse.jgit.lib.ObjectLoader loader = repo.open(tw.getObjectId(0), Constants.OBJ_BLOB);
+            if (loader.getSize() > limit) {
+                throw new IrException(ExitCode.FAILURE, path + " in commit " + commit.abbreviate(7).name()
+                        + " is over the " + (limit / (1024 * 1024)) + " MiB limit for one file");
+            }
+            return loader.getBytes();
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + path + " from git: " + e.getMessage(), e);
         }
     }
 

@@ -65,6 +65,29 @@ public interface IncidentStore extends AutoCloseable {
     /** The YAML text of an incident, exactly as it is written to its file. */
     String yaml(Incident incident);
 
+    /** One commit of an incident's history: when it was recorded, by whom, its first line and Ir-Event trailer. */
+    record Revision(String commit, java.time.Instant at, String author, String subject, String eventType) {
+    }
+
+    /** The incident as it was committed at {@code revision}. */
+    record Snapshot(Incident incident, Revision revision) {
+    }
+
+    /** The commits that changed the incident's files ({@code <id>.yaml}, {@code <id>.md}), oldest first. */
+    List<Revision> history(String id);
+
+    /**
+     * The incident as committed at a git revision (commit id, unique abbreviation, or a name such as
+     * {@code HEAD~2}); exit 3 when the revision is unknown or the incident did not exist there.
+     */
+    Snapshot snapshotAt(String id, String revision);
+
+    /** The incident as last committed at or before {@code at}; exit 3 when it had not been committed yet. */
+    Snapshot snapshotAsOf(String id, java.time.Instant at);
+
+    /** Parses an incident document (as {@code ir edit} saves it); a usage error says what and where is wrong. */
+    Incident parse(byte[] yaml, String name);
+
     @Override
     void close();
 }

@@ -216,6 +216,56 @@ public final class IrTester {
         }
     }
 
+    /**
+     * Runs a command that must be refused: checks the exit code, a single-line {@code ir: ...} message starting with
+     * {@code messageStart}, nothing on stdout, and that no file in the work tree and no commit changed.
+     */
+    public Result assertRefused(int exit, String messageStart, String... args) {
+        return assertRefusedWithInput("", exit, messageStart, args);
+    }
+
+    public Result assertRefusedWithInput(String stdin, int exit, String messageStart, String... args) {
+        Map<String, String> filesBefore = snapshot();
+        int commitsBefore = commits().size();
+        Result r = runWithInput(stdin, args);
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        org.assertj.core.api.Assertions.assertThat(r.err()).as(r.toString()).startsWith(messageStart);
+        org.assertj.core.api.Assertions.assertThat(r.err().strip().lines()).as(r.toString()).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(r.out()).as(r.toString()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(commits()).hasSize(commitsBefore);
+        org.assertj.core.api.Assertions.assertThat(snapshot()).isEqualTo(filesBefore);
+        return r;
+    }
+
+    /** Every file of the work tree outside .git, path to SHA-256 of its content. */
+    public Map<String, String> snapshot() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(dir.resolve(".git"))) {
+            return out;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path rel = dir.relativize(p);
+                if (rel.startsWith(".git") || !Files.isRegularFile(p)) {
+                    continue;
+                }
+                var md = java.security.MessageDigest.getInstance("SHA-256");
+                try (var in = Files.newInputStream(p)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                }
+                out.put(rel.toString(), java.util.HexFormat.of().formatHex(md.digest()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     /** Opens an incident and returns its ID. */
     public String open(String... args) {
         String[] full = new String[args.length + 1];

@@ -1,0 +1,37 @@
+package ir.cli;
+
+import ir.model.Lifecycle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.util.List;
+
+/** {@code ir reopen}: brings a resolved or closed incident back, saying why. */
+@Command(name = "reopen", description = {"Reopen a resolved or closed incident, saying why (required).",
+        "It returns to the first status of ir.yaml; resolved_at and closed_at are cleared (the event keeps them)."},
+        footer = {"", "Example:", "  ir reopen errors are back after the cache warmed up"})
+public final class ReopenCommand extends IrCommand {
+    @Mixin
+    IncidentOption incident;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Why it is reopened ('-' reads standard input).")
+    List<String> words;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
+            + ".")
+    String at;
+
+    @Override
+    protected int run() {
+        Instant when = Args.at(at, clock());
+        String why = Args.text(words, env().in());
+        String id = store().select(incident.incident);
+        String who = store().author();
+        var next = store().update(id, i -> Lifecycle.reopen(i, config(), why, when, who));
+        info(id + " is reopened: now " + next.status());
+        return 0;
+    }
+}

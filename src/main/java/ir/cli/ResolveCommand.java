@@ -1,0 +1,33 @@
+package ir.cli;
+
+import ir.model.IrConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+/** {@code ir resolve}: the same as {@code ir status resolved}. */
+@Command(name = "resolve", description = {"Resolve the incident: status resolved, resolved_at set if not yet set.",
+        "Same as 'ir status resolved TEXT...'."},
+        footer = {"", "Examples:", "  ir resolve error rate normal for 30 minutes",
+                "  ir resolve -i checkout --at 16:30"})
+public final class ResolveCommand extends IrCommand {
+    @Mixin
+    IncidentOption incident;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "How it ended, for the timeline ('-' reads "
+            + "standard input).")
+    List<String> words;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
+            + ".")
+    String at;
+
+    @Override
+    protected int run() {
+        return StatusCommand.change(this, incident.incident, config().status(IrConfig.RESOLVED),
+                Args.text(words, env().in()), at);
+    }
+}

@@ -1,0 +1,361 @@
+package ir.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The rules of an incident's response, as pure functions from the incident to a {@link Change}: severity changes,
+ * role assignments and hand-offs, status transitions (including reopening) and milestones. Each one refuses an
+ * invalid step with a usage error and otherwise returns the new incident with its timeline event.
+ */
+public final class Lifecycle {
+    private Lifecycle() {
+    }
+
+    // ---- severity --------------------------------------------------------------------------------------------
+
+    /** Changes the severity; {@code severity} must already be canonical (see {@link IrConfig#severity}). */
+    public static Change severity(Incident i, IrConfig config, String severity, String reason, Instant at,
+                                  String author) {
+        String from = i.severity();
+        if (severity.equals(from)) {
+            throw IrException.usage(i.id() + " is already " + severity + ": nothing to change");
+        }
+        if (i.openedAt() != null && at.isBefore(i.openedAt())) {
+            throw IrException.usage("--at " + Times.format(at) + " is before " + i.id() + " was declared ("
+                    + Times.format(i.openedAt()) + ") as " + from + ": a severity changes after the declaration");
+        }
+        notBeforeLast(i, e -> TimelineEvent.SEVERITY.equals(e.type()), at, "severity change");
+        boolean escalate = from == null || config.rank(severity) < config.rank(from);
+        String verb = escalate ? "escalate" : "downgrade";
+        String text = (escalate ? "Escalated " : "Downgraded ") + (from == null ? "" : from + " -> ") + severity
+                + (blank(reason) ? "" : ": " + reason.strip());
+        TimelineEvent e = event(at, author, TimelineEvent.SEVERITY, text, attrs("from", from, "to", severity));
+        return new Change(i.withSeverity(severity).withEvent(e), verb + " " + (from == null ? "" : from + " -> ")
+                + severity, TimelineEvent.SEVERITY);
+    }
+
+    // ---- roles -----------------------------------------------------------------------------------------------
+
+    /**
+     * Gives {@code role} to {@code person}. A role held by one person is handed off (the event has {@code from} and
+     * {@code to}); a {@code multiple} role (such as {@code sme}) gains the person.
+     */
+    public static Change assignRole(Incident i, IrConfig.Role role, String person, Instant at, String author) {
+        String who = person(person);
+        List<String> holders = i.roles().getOrDefault(role.name(), List.of());
+        if (holders.stream().anyMatch(h -> samePerson(h, who))) {
+            throw IrException.usage(who + " already holds " + role.name() + " on " + i.id() + ": nothing to change");
+        }
+        notBeforeLast(i, e -> TimelineEvent.ROLE.equals(e.type()) && role.name().equals(e.attr("role")), at,
+                role.name() + " change");
+        if (role.multiple() || holders.isEmpty()) {
+            List<String> next = new ArrayList<>(holders);
+            next.add(who);
+            String text = who + (role.multiple() && !holders.isEmpty() ? " joins as " : " is ") + role.name();
+            TimelineEvent e = event(at, author, TimelineEvent.ROLE, text, attrs("role", role.name(), "to", who));
+            return new Change(i.withRole(role.name(), next).withEvent(e), "role " + role.name() + ": " + who,
+                    TimelineEvent.ROLE);
+        }
+        String from = String.join(", ", holders);
+        String text = role.name() + " handed off from " + from + " to " + who;
+        TimelineEvent e = event(at, author, TimelineEvent.ROLE, text,
+                attrs("role", role.name(), "from", from, "to", who, "handoff", true));
+        return new Change(i.withRole(role.name(), List.of(who)).withEvent(e), "hand off " + role.name() + " "
+                + from + " -> " + who, TimelineEvent.ROLE);
+    }
+
+    /** Clears a role, or removes one person from it when {@code person} is given. */
+    public static Change clearRole(Incident i, IrConfig.Role role, String person, Instant at, String author) {
+        List<String> holders = i.roles().getOrDefault(role.name(), List.of());
+        if (holders.isEmpty()) {
+            throw IrException.usage("nobody holds " + role.name() + " on " + i.id() + ": nothing to clear");
+        }
+        List<String> removed;
+        List<String> next;
+        if (blank(person)) {
+            removed = holders;
+            next = List.of();
+        } else {
+            String who = person(person);
+            removed = holders.stream().filter(h -> samePerson(h, who)).toList();
+            if (removed.isEmpty()) {
+                throw IrException.usage(who + " does not hold " + role.name() + " on " + i.id() + " (held by "
+                        + String.join(", ", holders) + ")");
+            }
+            next = holders.stream().filter(h -> !removed.contains(h)).toList();
+        }
+        notBeforeLast(i, e -> TimelineEvent.ROLE.equals(e.type()) && role.name().equals(e.attr("role")), at,
+                role.name() + " change");
+        String from = String.join(", ", removed);
+        TimelineEvent e = event(at, author, TimelineEvent.ROLE, from + " no longer " + role.name(),
+                attrs("role", role.name(), "from", from));
+        return new Change(i.withRole(role.name(), next).withEvent(e), "clear " + role.name() + " (was " + from + ")",
+                TimelineEvent.ROLE);
+    }
+
+    // ---- status ----------------------------------------------------------------------------------------------
+
+    /**
+     * Moves the incident to {@code status} (canonical, see {@link IrConfig#status}). Statuses before
+     * {@code resolved} in ir.yaml are active and may follow each other in any order (monitoring can fall back to
+     * investigating); a resolved or closed incident goes back only through {@link #reopen}; statuses after
+     * {@code resolved} (such as {@code closed}) need a resolved incident, and {@code closed} also passes
+     * {@link #checkCanClose}. Entering monitoring sets {@code mitigated_at}, resolved {@code resolved_at} and closed
+     * {@code closed_at}, each only when not yet set; resolving an incident that was never mitigated also sets
+     * {@code mitigated_at} to its resolution, since its impact ended then.
+     */
+    public static Change status(Incident i, IrConfig config, String status, String text, Instant at, String author) {
+        String from = i.status();
+        if (status.equals(from)) {
+            throw IrException.usage(i.id() + " is already " + status + ": nothing to change");
+        }
+        if (isDone(config, from) && !isDone(config, status)) {
+            throw IrException.usage(i.id() + " is " + from + ": to work on it again run 'ir reopen WHY'");
+        }
+        if (isAfterResolved(config, status) && !isDone(config, from)) {
+            throw IrException.usage(i.id() + " is " + from + ", not resolved: it can be " + status
+                    + " only after 'ir resolve'");
+        }
+        if (isDone(config, from) && isDone(config, status) && config.statuses().indexOf(status)
+                < config.statuses().indexOf(from)) {
+            throw IrException.usage(i.id() + " is " + from + ": to work on it again run 'ir reopen WHY'");
+        }
+        if (IrConfig.CLOSED.equals(status)) {
+            checkCanClose(i, config);
+        }
+        if (i.openedAt() != null && at.isBefore(i.openedAt())) {
+            throw IrException.usage("--at " + Times.format(at) + " is before " + i.id() + " was declared ("
+                    + Times.format(i.openedAt()) + "): a status changes after the declaration");
+        }
+        notBeforeLast(i, e -> TimelineEvent.STATUS.equals(e.type()), at, "status change");
+        Incident next = i.withStatus(status);
+        Map<String, Object> attrs = attrs("from", from, "to", status);
+        Milestone sets = switch (status) {
+            case IrConfig.MONITORING -> Milestone.MITIGATED;
+            case IrConfig.RESOLVED -> Milestone.RESOLVED;
+            case IrConfig.CLOSED -> Milestone.CLOSED;
+            default -> null;
+        };
+        if (sets != null && i.time(sets) == null) {
+            Milestones.checkOrder(i, sets, at);
+            next = next.withTime(sets, at);
+            attrs.put("milestone", sets.label());
+        }
+        if (sets == Milestone.RESOLVED && i.time(Milestone.MITIGATED) == null
+                && next.time(Milestone.RESOLVED) != null) {
+            // Resolved without a separate mitigation (no monitoring phase): the impact ended then too.
+            Instant end = next.time(Milestone.RESOLVED);
+            Milestones.checkOrder(next, Milestone.MITIGATED, end);
+            next = next.withTime(Milestone.MITIGATED, end);
+        }
+        String eventText = blank(text) ? "Status " + (from == null ? "" : from + " -> ") + status
+                : status + ": " + text.strip();
+        TimelineEvent e = event(at, author, TimelineEvent.STATUS, eventText, attrs);
+        return new Change(next.withEvent(e), "status " + (from == null ? "" : from + " -> ") + status
+                + (blank(text) ? "" : ": " + firstLine(text)), TimelineEvent.STATUS);
+    }
+
+    /**
+     * Reopens a resolved or closed incident: back to the first status of ir.yaml, with {@code resolved_at} and
+     * {@code closed_at} cleared (the event keeps their old values) so that the next resolution is measured.
+     * {@code mitigated_at} stays: the first mitigation still happened.
+     */
+    public static Change reopen(Incident i, IrConfig config, String why, Instant at, String author) {
+        if (!isDone(config, i.status())) {
+            throw IrException.usage(i.id() + " is " + i.status() + ", not resolved or closed: nothing to reopen");
+        }
+        if (blank(why)) {
+            throw IrException.usage("say why it is reopened, e.g. ir reopen errors are back after the rollback");
+        }
+        notBeforeLast(i, e -> TimelineEvent.STATUS.equals(e.type()), at, "status change");
+        Instant resolved = i.time(Milestone.RESOLVED);
+        if (resolved != null && at.isBefore(resolved)) {
+            throw IrException.usage("--at " + Times.format(at) + " is before it was resolved (" + Times.format(resolved)
+                    + "): an incident is reopened after its resolution");
+        }
+        String to = config.initialStatus();
+        Map<String, Object> attrs = attrs("from", i.status(), "to", to, "reopened", true);
+        if (resolved != null) {
+            attrs.put("was_resolved_at", Times.format(resolved));
+        }
+        if (i.time(Milestone.CLOSED) != null) {
+            attrs.put("was_closed_at", Times.format(i.time(Milestone.CLOSED)));
+        }
+        TimelineEvent e = event(at, author, TimelineEvent.STATUS, "Reopened: " + why.strip(), attrs);
+        Incident next = i.withStatus(to).withTime(Milestone.RESOLVED, null).withTime(Milestone.CLOSED, null);
+        return new Change(next.withEvent(e), "reopen (" + i.status() + " -> " + to + "): " + firstLine(why),
+                TimelineEvent.STATUS);
+    }
+
+    /**
+     * The gate before {@code closed}: an incident whose severity needs a post-mortem ({@code postmortem.required_for}
+     * in ir.yaml) may be closed only once that post-mortem is reviewed. Throws a usage error naming what is missing.
+     * <p>
+     * Extension point for the post-mortem feature: it decides how a review is recorded and checks it here. Until
+     * then this accepts every incident.
+     */
+    public static void checkCanClose(Incident i, IrConfig config) {
+        Optional<String> missing = postmortemMissing(i, config);
+        if (missing.isPresent()) {
+            throw IrException.usage(i.id() + " cannot be closed yet: " + missing.get());
+        }
+    }
+
+    /** What still stands between a required post-mortem and closing, or empty when nothing does. */
+    static Optional<String> postmortemMissing(Incident i, IrConfig config) {
+        // The post-mortem feature fills this in (e.g. config.postmortemRequired(i.severity()) and no review yet).
+        return Optional.empty();
+    }
+
+    /** True for {@code resolved} and every status listed after it in ir.yaml (such as {@code closed}). */
+    public static boolean isDone(IrConfig config, String status) {
+        if (status == null) {
+            return false;
+        }
+        if (IrConfig.RESOLVED.equals(status) || IrConfig.CLOSED.equals(status)) {
+            return true;
+        }
+        int r = config.statuses().indexOf(IrConfig.RESOLVED);
+        int s = config.statuses().indexOf(status);
+        return r >= 0 && s > r;
+    }
+
+    private static boolean isAfterResolved(IrConfig config, String status) {
+        return isDone(config, status) && !IrConfig.RESOLVED.equals(status);
+    }
+
+    // ---- milestones ------------------------------------------------------------------------------------------
+
+    /** Sets a milestone explicitly (a correction replaces the old time; the event keeps it). */
+    public static Change mark(Incident i, Milestone m, Instant at, String author) {
+        if (!Milestones.MARKABLE.contains(m)) {
+            throw IrException.usage("unknown milestone '" + m.label() + "': use one of "
+                    + Milestones.markableNames());
+        }
+        Instant old = i.time(m);
+        if (at.equals(old)) {
+            throw IrException.usage(m.label() + " is already " + Times.format(at) + ": nothing to change");
+        }
+        Milestones.checkOrder(i, m, at);
+        Map<String, Object> attrs = attrs("milestone", m.label());
+        if (old != null) {
+            attrs.put("was", Times.format(old));
+        }
+        String text = switch (m) {
+            case STARTED -> "Impact started";
+            case DETECTED -> "Detected";
+            case ACKNOWLEDGED -> "Acknowledged";
+            case MITIGATED -> "Mitigated";
+            case RESOLVED -> "Resolved";
+            default -> m.label();
+        } + (old == null ? "" : " (corrected from " + Times.format(old) + ")");
+        TimelineEvent e = event(at, author, TimelineEvent.MILESTONE, text, attrs);
+        return new Change(i.withTime(m, at).withEvent(e), "mark " + m.label() + " " + Times.format(at),
+                TimelineEvent.MILESTONE);
+    }
+
+    // ---- validation of a whole document (ir edit) -----------------------------------------------------------
+
+    /** Checks what a hand-edited incident must still satisfy: known severity, status and roles, ordered milestones. */
+    public static void validate(Incident i, IrConfig config) {
+        if (i.severity() != null && config.findSeverity(i.severity()).isEmpty()) {
+            throw IrException.usage("unknown severity '" + i.severity() + "': use one of " + config.severityNames());
+        }
+        if (i.status() != null) {
+            String canonical = config.status(i.status());
+            if (!canonical.equals(i.status())) {
+                throw IrException.usage("status '" + i.status() + "' should be written '" + canonical + "'");
+            }
+        }
+        for (String role : i.roles().keySet()) {
+            config.role(role);
+        }
+        Milestones.checkAll(i);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (TimelineEvent e : i.timeline()) {
+            if (!ids.add(e.id())) {
+                throw IrException.usage("two timeline events have the id '" + e.id() + "': ids must be unique");
+            }
+        }
+        for (ActionItem a : i.actions()) {
+            if (a.type() != null && !ActionItem.TYPES.contains(a.type())) {
+                throw IrException.usage("action item " + a.id() + " has type '" + a.type() + "': use one of "
+                        + String.join(", ", ActionItem.TYPES));
+            }
+            if (!ActionItem.OPEN.equals(a.status()) && !ActionItem.DONE.equals(a.status())) {
+                throw IrException.usage("action item " + a.id() + " has status '" + a.status() + "': use open or done");
+            }
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /**
+     * Refuses a change backdated before the last event of the same kind, which would break its from/to chain (and the
+     * time at each severity).
+     */
+    static void notBeforeLast(Incident i, Predicate<TimelineEvent> kind, Instant at, String what) {
+        i.timeline().stream().filter(kind).map(TimelineEvent::at).max(Instant::compareTo).ifPresent(last -> {
+            if (at.isBefore(last)) {
+                throw IrException.usage("--at " + Times.format(at) + " is before the last " + what + " ("
+                        + Times.format(last) + "): changes are recorded in order; give a later time");
+            }
+        });
+    }
+
+    /** A person as written in the file: one line, trimmed. */
+    public static String person(String p) {
+        String s = p == null ? "" : p.strip().replaceAll("\\s*\\R\\s*", " ");
+        if (s.isEmpty()) {
+            throw IrException.usage("the person is empty: give a name, e.g. \"Alice <alice@example.com>\"");
+        }
+        return s;
+    }
+
+    /** Same person when the whole text or the email matches, case-insensitively. */
+    static boolean samePerson(String a, String b) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        String ea = email(a);
+        return ea != null && ea.equalsIgnoreCase(email(b));
+    }
+
+    private static String email(String p) {
+        int lt = p.indexOf('<');
+        int gt = p.indexOf('>', lt + 1);
+        return lt >= 0 && gt > lt + 1 ? p.substring(lt + 1, gt).strip() : null;
+    }
+
+    private static TimelineEvent event(Instant at, String author, String type, String text,
+                                       Map<String, Object> attrs) {
+        return new TimelineEvent(IncidentIds.randomId(), at, author, type, text, false, attrs);
+    }
+
+    private static Map<String, Object> attrs(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < kv.length; k += 2) {
+            if (kv[k + 1] != null) {
+                m.put((String) kv[k], kv[k + 1]);
+            }
+        }
+        return m;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        t = nl < 0 ? t : t.substring(0, nl).strip() + " ...";
+        return t.length() > 60 ? t.substring(0, 57) + "..." : t;
+    }
+}

@@ -1,0 +1,137 @@
+package ir.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import ir.testing.IrTester;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkspaceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void initCreatesRepositoryConfigFoldersTemplatesAndOneCommit() throws Exception {
+        Path dir = tmp.resolve("response");
+        IrTester ir = IrTester.plainDir(tmp);
+        var r = ir.run("init", "response");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.isDirectory(dir.resolve(".git"))).isTrue();
+        assertThat(Files.isDirectory(dir.resolve("incidents"))).isTrue();
+        assertThat(Files.isRegularFile(dir.resolve("templates/postmortem.md.mustache"))).isTrue();
+        assertThat(Files.readString(dir.resolve(".gitattributes"))).contains("incidents/*.yaml merge=ir");
+        JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(dir.resolve("ir.yaml").toFile());
+        assertThat(config.get("default_severity").asText()).isEqualTo("SEV-3");
+        assertThat(config.get("severities")).hasSize(5);
+        assertThat(config.get("severities").get(0).get("major").asBoolean()).isTrue();
+        assertThat(config.get("severities").get(0).get("description").asText()).isNotBlank();
+        assertThat(config.get("roles")).extracting(n -> n.get("name").asText()).containsExactly("commander",
+                "deputy", "scribe", "sme", "customer-liaison", "internal-liaison");
+        assertThat(config.get("statuses")).extracting(JsonNode::asText).containsExactly("investigating",
+                "identified", "monitoring", "resolved", "closed");
+        assertThat(config.get("postmortem").get("required_for")).extracting(JsonNode::asText)
+                .containsExactly("SEV-1", "SEV-2");
+
+        IrTester ws = IrTester.plainDir(dir);
+        assertThat(ws.commits()).hasSize(1);
+        assertThat(ws.commits().get(0).getShortMessage()).isEqualTo("ir: create workspace");
+        assertThat(ws.commits().get(0).getAuthorIdent().getEmailAddress()).isEqualTo("alice@example.com");
+        assertThat(ws.clean()).isTrue();
+    }
+
+    @Test
+    void initOnAnExistingWorkspaceChangesNothing() {
+        IrTester ir = IrTester.workspace(tmp);
+        var before = ir.snapshot();
+        var r = ir.run("init");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("already an ir workspace");
+        assertThat(ir.snapshot()).isEqualTo(before);
+        assertThat(ir.commits()).hasSize(1);
+    }
+
+    @Test
+    void initInsideAnExistingRepositoryKeepsItsHistoryAndGitattributes() throws Exception {
+        IrTester ir = IrTester.gitRepo(tmp);
+        Files.writeString(tmp.resolve(".gitattributes"), "*.png binary");
+        var r = ir.run("init", "ops");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.isRegularFile(tmp.resolve("ops/ir.yaml"))).isTrue();
+        assertThat(Files.isDirectory(tmp.resolve("ops/.git"))).isFalse();
+        assertThat(ir.changedPaths(ir.commits().get(0))).contains("ops/ir.yaml", "ops/incidents/.gitkeep");
+    }
+
+    @Test
+    void workspaceInASubdirectoryCommitsWithTheRightPaths() {
+        IrTester ir = IrTester.gitRepo(tmp);
+        ir.run("init", "ops");
+        ir.cwd(tmp.resolve("ops"));
+        String id = ir.open("Sub dir");
+        assertThat(ir.changedPaths(ir.commits().get(0))).containsExactly("ops/incidents/" + id + ".yaml");
+        assertThat(ir.clean()).isTrue();
+    }
+
+    @Test
+    void commandsFindTheWorkspaceFromSubdirectoriesDashCAndIrDir() throws Exception {
+        IrTester ir = IrTester.workspace(tmp.resolve("ws"));
+        String id = ir.open("Found me");
+        Path deep = Files.createDirectories(tmp.resolve("ws/incidents/deeper"));
+        assertThat(ir.cwd(deep).run("show", "--json").json().get("id").asText()).isEqualTo(id);
+        assertThat(ir.cwd(tmp).run("-C", "ws", "show", "--json").json().get("id").asText()).isEqualTo(id);
+        assertThat(ir.cwd(tmp).run("show", "--json", "-C", "ws").json().get("id").asText()).isEqualTo(id);
+        assertThat(ir.cwd(tmp).env("IR_DIR", tmp.resolve("ws").toString()).run("show", "--json").json()
+                .get("id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void outsideAWorkspaceSaysHowToCreateOne() {
+        IrTester ir = IrTester.plainDir(tmp);
+        var r = ir.run("log", "hello");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("ir: not inside an ir workspace").contains("ir init");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(tmp.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void identityFallsBackToGitConfig() throws Exception {
+        IrTester ir = IrTester.workspace(tmp).env("IR_AUTHOR", null);
+        try (var git = org.eclipse.jgit.api.Git.open(tmp.toFile())) {
+            var cfg = git.getRepository().getConfig();
+            cfg.setString("user", null, "name", "Git Person");
+            cfg.setString("user", null, "email", "git@example.com");
+            cfg.save();
+        }
+        String id = ir.open("Who am I");
+        assertThat(ir.yaml(id).get("timeline").get(0).get("author").asText()).isEqualTo("Git Person <git@example.com>");
+        assertThat(ir.commits().get(0).getAuthorIdent().getEmailAddress()).isEqualTo("git@example.com");
+    }
+
+    @Test
+    void helpAndVersionWorkEverywhere() {
+        IrTester ir = IrTester.plainDir(tmp);
+        var r = ir.run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("open", "log", "show", "list", "init", "use");
+        for (String cmd : new String[] {"init", "open", "log", "show", "list", "use"}) {
+            var h = ir.run(cmd, "--help");
+            assertThat(h.exit()).isZero();
+            assertThat(h.out()).as(cmd).contains("Usage: ir " + cmd).contains("Example");
+        }
+        assertThat(ir.run("--version").out()).startsWith("ir ");
+    }
+
+    @Test
+    void unknownCommandAndOptionAreUsageErrors() {
+        IrTester ir = IrTester.workspace(tmp);
+        var r = ir.assertRefused(2, "ir: Unmatched argument", "frobnicate");
+        assertThat(r.err()).contains("ir --help");
+        ir.assertRefused(2, "ir: Unknown option: '--frob'", "log", "--frob", "x");
+    }
+}
