@@ -1,8 +1,8 @@
 package ir.cli;
 
 import ir.model.Incident;
+import ir.model.IncidentSummary;
 import ir.model.IrConfig;
-import ir.model.ListField;
 import ir.model.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,21 +41,21 @@ public final class ListCommand extends IrCommand {
         IrConfig config = config();
         String sev = severity == null ? null : config.severity(severity);
         Instant from = since == null ? null : Times.parseAny(since, clock(), "--since");
-        List<Incident> shown = new ArrayList<>();
-        for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
+        List<IncidentSummary> shown = new ArrayList<>();
+        for (IncidentSummary i : store().summaries(msg -> warn(msg + " (skipped)"))) {
             if (i.drill() && !drills
-                    || open && isDone(i)
+                    || open && isDone(i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
                 continue;
             }
             shown.add(i);
         }
-        shown.sort(Comparator.comparing((Incident i) -> i.openedAt() == null ? Instant.EPOCH : i.openedAt())
-                .reversed().thenComparing(Incident::id));
+        shown.sort(Comparator.comparing((IncidentSummary i) -> i.openedAt() == null ? Instant.EPOCH : i.openedAt())
+                .reversed().thenComparing(IncidentSummary::id));
         if (json) {
             List<Object> docs = new ArrayList<>();
-            for (Incident i : shown) {
+            for (IncidentSummary i : shown) {
                 docs.add(summary(i));
             }
             out().println(store().json(docs));
@@ -68,7 +68,7 @@ public final class ListCommand extends IrCommand {
         }
         int w = shown.stream().mapToInt(i -> i.id().length()).max().orElse(10);
         String current = store().current().orElse("");
-        for (Incident i : shown) {
+        for (IncidentSummary i : shown) {
             out().println((i.id().equals(current) ? "* " : "  ") + Text.pad(i.id(), w) + "  "
                     + Text.pad(i.severity(), 6) + " " + Text.pad(i.status(), 13) + " "
                     + Times.short_(i.openedAt(), clock(), false) + "  " + i.title() + (i.drill() ? "  [drill]" : ""));
@@ -77,10 +77,14 @@ public final class ListCommand extends IrCommand {
     }
 
     static boolean isDone(Incident i) {
-        return IrConfig.RESOLVED.equals(i.status()) || IrConfig.CLOSED.equals(i.status());
+        return isDone(i.status());
     }
 
-    private static Map<String, Object> summary(Incident i) {
+    static boolean isDone(String status) {
+        return IrConfig.RESOLVED.equals(status) || IrConfig.CLOSED.equals(status);
+    }
+
+    private static Map<String, Object> summary(IncidentSummary i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", i.id());
         m.put("title", i.title());
@@ -91,11 +95,11 @@ public final class ListCommand extends IrCommand {
         if (!i.roles().isEmpty()) {
             m.put("roles", i.roles());
         }
-        if (!i.list(ListField.TAGS).isEmpty()) {
-            m.put("tags", i.list(ListField.TAGS));
+        if (!i.tags().isEmpty()) {
+            m.put("tags", i.tags());
         }
-        m.put("events", i.timeline().size());
-        m.put("open_actions", i.actions().stream().filter(a -> a.isOpen()).count());
+        m.put("events", i.events());
+        m.put("open_actions", i.openActions());
         return m;
     }
 }

@@ -184,6 +184,12 @@ public final class GitIncidentStore implements IncidentStore {
         return out;
     }
 
+    /** From the per-clone {@link SummaryCache}: only files changed since the last listing are parsed. */
+    @Override
+    public List<ir.model.IncidentSummary> summaries(Consumer<String> warnings) {
+        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(ids(), this::load, warnings);
+    }
+
     @Override
     public String select(String query) {
         if (query == null || query.isBlank()) {
