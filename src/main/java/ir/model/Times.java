@@ -108,11 +108,14 @@ public final class Times {
     }
 
     /** {@code 2015-10-21 14:54} in UTC, or in the clock's zone when {@code local}. */
+    /** Built once: {@code ir list} formats a time per incident. */
+    private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
     public static String short_(Instant at, Clock clock, boolean local) {
         if (at == null) {
             return "";
         }
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+        DateTimeFormatter f = SHORT;
         return local ? f.format(at.atZone(clock.getZone())) : f.format(at.atOffset(ZoneOffset.UTC)) + "Z";
     }
 
