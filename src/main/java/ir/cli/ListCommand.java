@@ -36,6 +36,17 @@ public final class ListCommand extends IrCommand {
             + "its number of events.")
     boolean json;
 
+    /** Newest first, then by ID; a plain comparator (no lambdas to link): it runs 100,000 times for 10,000 incidents. */
+    private static final Comparator<IncidentSummary> NEWEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(IncidentSummary a, IncidentSummary b) {
+            Instant x = a.openedAt() == null ? Instant.EPOCH : a.openedAt();
+            Instant y = b.openedAt() == null ? Instant.EPOCH : b.openedAt();
+            int c = y.compareTo(x);
+            return c != 0 ? c : a.id().compareTo(b.id());
+        }
+    };
+
     @Override
     protected int run() {
         IrConfig config = config();
@@ -51,8 +62,7 @@ public final class ListCommand extends IrCommand {
             }
             shown.add(i);
         }
-        shown.sort(Comparator.comparing((IncidentSummary i) -> i.openedAt() == null ? Instant.EPOCH : i.openedAt())
-                .reversed().thenComparing(IncidentSummary::id));
+        shown.sort(NEWEST_FIRST);
         if (json) {
             List<Object> docs = new ArrayList<>();
             for (IncidentSummary i : shown) {

@@ -188,7 +188,7 @@ public final class GitIncidentStore implements IncidentStore {
     /** From the per-clone {@link SummaryCache}: only files changed since the last listing are parsed. */
     @Override
     public List<ir.model.IncidentSummary> summaries(Consumer<String> warnings) {
-        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(ids(), this::load, warnings);
+        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(this::ids, this::load, warnings);
     }
 
     @Override

@@ -19,14 +19,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The per-clone cache behind {@code ir list}: one {@link IncidentSummary} per incident file, valid while the file's
@@ -58,38 +60,64 @@ final class SummaryCache {
     }
 
     /**
-     * The summaries of {@code ids}, from the cache where it is still valid, else parsed with {@code load}; failures
-     * are reported to {@code warn} (and not cached). Rewrites the cache when anything changed.
+     * The summaries of the incidents {@code idSource} lists (sorted), from the cache where it is still valid, else
+     * parsed with {@code load}; failures are reported to {@code warn} (and not cached). Rewrites the cache when
+     * anything changed.
      */
-    List<IncidentSummary> summaries(List<String> ids, Function<String, Incident> load, Consumer<String> warn) {
-        Map<String, Entry> cached = read();
-        Map<String, Entry> next = new LinkedHashMap<>();
+    List<IncidentSummary> summaries(Supplier<List<String>> idSource, Function<String, Incident> load,
+                                    Consumer<String> warn) {
+        // Read the cache on a second thread while this one lists the directory and stats every file.
+        FutureTask<List<Entry>> reading = new FutureTask<>(this::read);
+        Thread reader = new Thread(reading, "ir-list-cache");
+        reader.setDaemon(true);
+        reader.start();
+        List<String> ids = idSource.get();
+        long[] sizes = new long[ids.size()];
+        long[] mtimes = new long[ids.size()];
+        for (int k = 0; k < sizes.length; k++) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(incidentsDir.resolve(ids.get(k) + ".yaml"),
+                        BasicFileAttributes.class);
+                sizes[k] = a.size();
+                mtimes[k] = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            } catch (IOException e) {
+                sizes[k] = -1;
+                mtimes[k] = -1;
+            }
+        }
+        List<Entry> cached;
+        try {
+            cached = reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cached = List.of();
+        } catch (ExecutionException e) {
+            cached = List.of();
+        }
+        // The cache is written in ID order, as ids() returns them: a merge of two sorted lists, no hashing.
+        List<Entry> next = new ArrayList<>(ids.size());
         List<IncidentSummary> out = new ArrayList<>(ids.size());
         boolean added = false;
         long now = System.currentTimeMillis() * 1_000_000L;
-        for (String id : ids) {
-            Path f = incidentsDir.resolve(id + ".yaml");
-            long size;
-            long mtime;
-            try {
-                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                size = a.size();
-                mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-            } catch (IOException e) {
-                size = -1;
-                mtime = -1;
+        int j = 0;
+        for (int k = 0; k < sizes.length; k++) {
+            String id = ids.get(k);
+            long size = sizes[k];
+            long mtime = mtimes[k];
+            while (j < cached.size() && cached.get(j).summary.id().compareTo(id) < 0) {
+                j++;
             }
-            Entry e = cached.get(id);
+            Entry e = j < cached.size() && cached.get(j).summary.id().equals(id) ? cached.get(j) : null;
             if (e != null && e.size == size && e.mtime == mtime && size >= 0) {
                 out.add(e.summary);
-                next.put(id, e);
+                next.add(e);
                 continue;
             }
             try {
                 IncidentSummary s = IncidentSummary.of(load.apply(id));
                 out.add(s);
                 if (size >= 0 && now - mtime > RACY_NANOS) {
-                    next.put(id, new Entry(size, mtime, s));
+                    next.add(new Entry(size, mtime, s));
                     added = true;
                 }
             } catch (IrException failure) {
@@ -102,30 +130,29 @@ final class SummaryCache {
         return out;
     }
 
-    private Map<String, Entry> read() {
+    private List<Entry> read() {
         try {
             // One read and a ByteBuffer: DataInputStream's byte-at-a-time reads cost more than the rest together.
             ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
             if (!MAGIC.equals(str(in)) || !incidentsDir.toString().equals(str(in))) {
-                return Map.of();
+                return List.of();
             }
             int n = count(in);
-            Map<String, Entry> out = new HashMap<>(n * 2);
+            List<Entry> out = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
                 long size = in.getLong();
                 long mtime = in.getLong();
-                IncidentSummary s = summary(in);
-                out.put(s.id(), new Entry(size, mtime, s));
+                out.add(new Entry(size, mtime, summary(in)));
             }
-            return in.hasRemaining() ? Map.of() : out;
+            return in.hasRemaining() ? List.of() : out;
         } catch (NoSuchFileException e) {
-            return Map.of();
+            return List.of();
         } catch (IOException | RuntimeException e) {
-            return Map.of(); // torn, damaged or from another version: rebuild it
+            return List.of(); // torn, damaged or from another version: rebuild it
         }
     }
 
-    private void write(Map<String, Entry> entries) {
+    private void write(List<Entry> entries) {
         Path tmp = file.resolveSibling(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             Files.createDirectories(file.getParent());
@@ -134,7 +161,7 @@ final class SummaryCache {
                 str(out, MAGIC);
                 str(out, incidentsDir.toString());
                 out.writeInt(entries.size());
-                for (Entry e : entries.values()) {
+                for (Entry e : entries) {
                     out.writeLong(e.size);
                     out.writeLong(e.mtime);
                     summary(out, e.summary);
