@@ -106,21 +106,38 @@ generate() {
 # ---- timing -----------------------------------------------------------------------------------------------------
 now_us() { local t=$EPOCHREALTIME; printf '%s' "${t/./}"; }
 
-# median_ms NAME CMD...: one warm-up run, then RUNS timed runs; sets RESULT[NAME] to the median in ms.
+# measure NAME CMD...: registers a measurement. run_measures then runs each once to warm up, and RUNS rounds of
+# all of them in turn (interleaved, so a machine whose load drifts skews every figure alike, not one), and sets
+# RESULT[NAME] to the median wall time in ms.
 declare -A RESULT
-median_ms() {
+NAMES=()
+CMDS=()
+measure() {
     local name=$1; shift
-    local -a t=()
-    local s e i
-    "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; "$@" >&2 || true; exit 1; }
-    for ((i = 0; i < RUNS; i++)); do
-        s=$(now_us)
-        "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; exit 1; }
-        e=$(now_us)
-        t+=($((e - s)))
+    NAMES+=("$name")
+    CMDS+=("$(printf '%q ' "$@")")
+}
+run_measures() {
+    local -A times=()
+    local i r s e
+    for i in "${!NAMES[@]}"; do
+        eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo "bench: failed: ${CMDS[$i]}" >&2; eval "${CMDS[$i]}" >&2 || true; exit 1; }
     done
-    RESULT[$name]=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1000}')
-    printf '  %-44s %9s ms\n' "$name" "${RESULT[$name]}" >&2
+    for ((r = 0; r < RUNS; r++)); do
+        printf '\r  round %d of %d' $((r + 1)) "$RUNS" >&2
+        for i in "${!NAMES[@]}"; do
+            s=$(now_us)
+            eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo; echo "bench: failed: ${CMDS[$i]}" >&2; exit 1; }
+            e=$(now_us)
+            times[$i]+=" $((e - s))"
+        done
+    done
+    echo >&2
+    for i in "${!NAMES[@]}"; do
+        # shellcheck disable=SC2086 # a list of numbers
+        RESULT[${NAMES[$i]}]=$(printf '%s\n' ${times[$i]} | sort -n | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1000}')
+        printf '  %-44s %9s ms\n' "${NAMES[$i]}" "${RESULT[${NAMES[$i]}]}" >&2
+    done
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -154,40 +171,45 @@ EOF
     || javac -d "$work/hello" "$work/hello/Hello.java" || die "javac is needed to compile the hello-world floor"
 for n in 1 10 1000 10000; do generate "$n"; done
 
-echo "bench: medians of $RUNS runs" >&2
-median_ms "hello-world JVM (floor)" hello
-median_ms "ir --version" "$IR" --version
-median_ms "ir log, 1 incident" ir_log 1
-median_ms "ir log, 1 incident, no archive" ir_log_no_archive 1
-median_ms "ir log, 1,000 incidents" ir_log 1000
-median_ms "ir log, 10,000 incidents" ir_log 10000
-median_ms "plain git, 1 incident" plain_git 1
-median_ms "plain git, 10,000 incidents" plain_git 10000
-median_ms "ir list, 10 incidents" "$IR" -C "$work/ws-10" list
-median_ms "ir list, 1,000 incidents" "$IR" -C "$work/ws-1000" list
-median_ms "ir list, 10,000 incidents" "$IR" -C "$work/ws-10000" list
-median_ms "ir show, 1 incident" "$IR" -C "$work/ws-1" show
-median_ms "ir show, 10,000 incidents" "$IR" -C "$work/ws-10000" show
+measure "hello-world JVM (floor)" hello
+measure "ir --version" "$IR" --version
+measure "ir log, 1 incident" ir_log 1
+measure "ir log, 1 incident, no archive" ir_log_no_archive 1
+measure "ir log, 1,000 incidents" ir_log 1000
+measure "ir log, 10,000 incidents" ir_log 10000
+measure "plain git, 1 incident" plain_git 1
+measure "plain git, 10,000 incidents" plain_git 10000
+measure "ir list, 10 incidents" "$IR" -C "$work/ws-10" list
+measure "ir list, 1,000 incidents" "$IR" -C "$work/ws-1000" list
+measure "ir list, 10,000 incidents" "$IR" -C "$work/ws-10000" list
+measure "ir show, 1 incident" "$IR" -C "$work/ws-1" show
+measure "ir show, 10,000 incidents" "$IR" -C "$work/ws-10000" show
 if has_command postmortem; then
-    median_ms "ir postmortem, 1 incident" "$IR" -C "$work/ws-1" postmortem
-    median_ms "ir postmortem, 10,000 incidents" "$IR" -C "$work/ws-10000" postmortem
+    measure "ir postmortem, 1 incident" "$IR" -C "$work/ws-1" postmortem
+    measure "ir postmortem, 10,000 incidents" "$IR" -C "$work/ws-10000" postmortem
 fi
 
 shell_entry=""
+shell_ok=0
 if has_command shell; then
     # Per entry: (time for K entries - time for none) / K, entries piped to one `ir shell`; checked by commit count.
-
     shell_k() { seq 1 "$1" | sed 's/^/shell bench entry /' | "$IR" -C "$work/ws-1" shell; }
     before=$(git -C "$work/ws-1" rev-list --count HEAD)
     if shell_k 1 >/dev/null 2>&1 && [ "$(git -C "$work/ws-1" rev-list --count HEAD)" -eq $((before + 1)) ]; then
-        median_ms "ir shell, no entries" shell_k 0
-        median_ms "ir shell, $K entries" shell_k "$K"
-        shell_entry=$(awk -v a="${RESULT["ir shell, $K entries"]}" -v b="${RESULT["ir shell, no entries"]}" -v k="$K" \
-            'BEGIN {printf "%.1f", (a - b) / k}')
-        printf '  %-44s %9s ms\n' "ir shell, per entry" "$shell_entry" >&2
+        shell_ok=1
+        measure "ir shell, no entries" shell_k 0
+        measure "ir shell, $K entries" shell_k "$K"
     else
         echo "bench: 'ir shell' did not commit one entry per line from a pipe: per-entry time not measured" >&2
     fi
+fi
+
+echo "bench: medians of $RUNS interleaved rounds" >&2
+run_measures
+if [ "$shell_ok" = 1 ]; then
+    shell_entry=$(awk -v a="${RESULT["ir shell, $K entries"]}" -v b="${RESULT["ir shell, no entries"]}" -v k="$K" \
+        'BEGIN {printf "%.1f", (a - b) / k}')
+    printf '  %-44s %9s ms\n' "ir shell, per entry" "$shell_entry" >&2
 fi
 
 peak=""
@@ -243,8 +265,9 @@ mkdir -p "$(dirname "$out")"
 cat >"$out" <<EOF
 # Performance
 
-Measured by \`bench/run.sh\` (run it after \`./install.sh\`; it rewrites this file). Medians of $RUNS runs after one
-warm-up, wall time, on one machine in one run, so the ratios compare like with like.
+Measured by \`bench/run.sh\` (run it after \`./install.sh\`; it rewrites this file). Medians of $RUNS rounds after
+one warm-up, wall time, on one machine in one run; each round runs every measurement once, in turn, so the ratios
+compare like with like even when the machine's load drifts.
 
 - Date: $(date -u +%Y-%m-%dT%H:%MZ), ir $("$IR" --version 2>/dev/null | sed 's/^ir //') at commit $rev
 - Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr)
@@ -273,5 +296,9 @@ ${rows}
 - History is written with \`git fast-import\`, then checked out, so the index and work tree are what a clone has.
 - Machines that share their cores with other work give noisy single runs: compare ratios from one run, and rerun
   with \`RUNS=31\` for tighter medians.
+
 EOF
+if [ -f "$here/notes.md" ]; then
+    cat "$here/notes.md" >>"$out"
+fi
 echo "bench: wrote $out" >&2
