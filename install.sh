@@ -136,6 +136,8 @@ fi
 if [ ! -x "\$java" ]; then
     exec java \$flags -jar "\$lib/ir.jar" "\$@"
 fi
+# test -nt is not in POSIX, but every sh that runs a JDK has it (dash, bash, busybox, ksh, BSD and macOS sh).
+# shellcheck disable=SC3013
 if [ "\$lib/ir.jsa" -nt "\$lib/ir.jar" ] && [ -r "\$lib/ir.jsa.id" ] && [ -r "\$java_home/release" ]; then
     IFS= read -r built <"\$lib/ir.jsa.id" || built=
     running=
@@ -156,6 +158,7 @@ if [ -r "$java_home/release" ]; then
     runtime=$(sed -n 's/^\(JAVA_RUNTIME_VERSION=.*\)$/\1/p' "$java_home/release" | head -n 1)
 fi
 stamp="$java_home $runtime"
+# shellcheck disable=SC3013 # test -nt: see the launcher
 if [ "${IR_INSTALL_NO_CDS:-}" = 1 ]; then
     rm -f "$lib/ir.jsa" "$lib/ir.jsa.id"
     say "Skipped the start-up archive (IR_INSTALL_NO_CDS=1)."
