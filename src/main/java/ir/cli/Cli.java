@@ -46,6 +46,9 @@ public final class Cli {
         cl.addSubcommand("actions", new ActionsCommand());
         cl.addSubcommand("history", new HistoryCommand());
         cl.addSubcommand("stats", new StatsCommand());
+        cl.addSubcommand("postmortem", new PostmortemCommand());
+        cl.addSubcommand("sync", new SyncCommand());
+        cl.addSubcommand("merge-file", new MergeFileCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -22,6 +22,8 @@ public final class InitCommand extends IrCommand {
         Path target = dir == null ? base : base.resolve(dir);
         var result = GitIncidentStore.init(target, BuiltinTemplates.all(), env.clock(), identityOverride(),
                 this::warn, lockTimeout());
+        // The merge driver lives in this clone's own git config (never in repository content).
+        GitIncidentStore.registerMergeDriver(result.root(), SyncCommand.mergeDriver(env), this::warn);
         if (!result.created()) {
             info(result.root() + " is already an ir workspace: nothing changed");
         } else {

@@ -1,8 +1,8 @@
 package ir.cli;
 
-import ir.model.Incident;
 import ir.model.IncidentSummary;
 import ir.model.IrConfig;
+import ir.model.Lifecycle;
 import ir.model.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +55,7 @@ public final class ListCommand extends IrCommand {
         List<IncidentSummary> shown = new ArrayList<>();
         for (IncidentSummary i : store().summaries(msg -> warn(msg + " (skipped)"))) {
             if (i.drill() && !drills
-                    || open && isDone(i.status())
+                    || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
                 continue;
@@ -90,14 +90,6 @@ public final class ListCommand extends IrCommand {
         out().print(lines);
         out().flush();
         return 0;
-    }
-
-    static boolean isDone(Incident i) {
-        return isDone(i.status());
-    }
-
-    static boolean isDone(String status) {
-        return IrConfig.RESOLVED.equals(status) || IrConfig.CLOSED.equals(status);
     }
 
     private static Map<String, Object> summary(IncidentSummary i) {

@@ -197,8 +197,7 @@ public final class Lifecycle {
      * The gate before {@code closed}: an incident whose severity needs a post-mortem ({@code postmortem.required_for}
      * in ir.yaml) may be closed only once that post-mortem is reviewed. Throws a usage error naming what is missing.
      * <p>
-     * Extension point for the post-mortem feature: it decides how a review is recorded and checks it here. Until
-     * then this accepts every incident.
+     * The review is recorded by {@code ir postmortem --status reviewed}; {@link Postmortems#closeBlocker} decides.
      */
     public static void checkCanClose(Incident i, IrConfig config) {
         Optional<String> missing = postmortemMissing(i, config);
@@ -209,8 +208,7 @@ public final class Lifecycle {
 
     /** What still stands between a required post-mortem and closing, or empty when nothing does. */
     static Optional<String> postmortemMissing(Incident i, IrConfig config) {
-        // The post-mortem feature fills this in (e.g. config.postmortemRequired(i.severity()) and no review yet).
-        return Optional.empty();
+        return Postmortems.closeBlocker(i, config);
     }
 
     /** True for {@code resolved} and every status listed after it in ir.yaml (such as {@code closed}). */

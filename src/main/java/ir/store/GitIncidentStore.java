@@ -47,6 +47,7 @@ public final class GitIncidentStore implements IncidentStore {
     private IrConfig config;
     private GitRepo git;
     private String author;
+    private Journal journal;
 
     /**
      * @param identityOverride {@code --as} or {@code IR_AUTHOR}, or null to use git's identity
@@ -290,6 +291,7 @@ public final class GitIncidentStore implements IncidentStore {
     @Override
     public Incident create(Function<Set<String>, Change> declare) {
         try (WorkspaceLock lock = lock()) {
+            recover(false);
             Change change = declare.apply(new HashSet<>(ids()));
             Incident incident = change.incident();
             Path file = ws.incidentFile(IncidentIds.validate(incident.id()));
@@ -305,6 +307,7 @@ public final class GitIncidentStore implements IncidentStore {
     @Override
     public Incident update(String id, Function<Incident, Change> fn) {
         try (WorkspaceLock lock = lock()) {
+            recover(false);
             Incident current = load(id);
             Change change = fn.apply(current);
             Incident next = change.incident();
@@ -318,10 +321,110 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Incident updateWithFiles(String id, Function<Incident, Update> fn) {
+        try (WorkspaceLock lock = lock()) {
+            Incident current = load(id);
+            Update update = fn.apply(current);
+            Change change = update.change();
+            Incident next = change.incident();
+            if (!next.id().equals(id)) {
+                throw new IllegalStateException("a change may not rename an incident");
+            }
+            Map<Path, byte[]> files = new LinkedHashMap<>();
+            files.put(ws.root().relativize(ws.incidentFile(id)), IncidentCodec.toYaml(next));
+            files.putAll(update.files());
+            writeAndCommit(files, id + ": " + change.summary(), change.eventType(), id);
+            return next;
+        }
+    }
+
+    @Override
     public void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType) {
         try (WorkspaceLock lock = lock()) {
+            recover(false);
             writeAndCommit(files, id + ": " + summary, eventType, id);
         }
+    }
+
+    /**
+     * {@code ir sync}: commits what an interrupted command left, registers the merge driver in this clone's git
+     * config if missing, then fetches, merges (incident files semantically) and pushes. The workspace lock is held
+     * only while the branch and work tree change, never during network I/O, so logging goes on during a sync.
+     *
+     * @param remote      a remote name or URL; null for the branch's upstream, else {@code origin}
+     * @param hook        re-renders post-mortems of merged incidents; null to merge them as text
+     * @param mergeDriver the command git runs for {@code merge=ir}, e.g. {@code ir merge-file %O %A %B %P}
+     */
+    @Override
+    public SyncResult sync(String remote, ir.model.PostmortemHook hook, String mergeDriver) {
+        try (WorkspaceLock lock = lock()) {
+            recover(true);
+            registerMergeDriver(git().repository().getConfig(), mergeDriver, warn);
+            byte[] attrs = gitattributes(ws.root().resolve(".gitattributes"));
+            if (attrs != null) {
+                writeAndCommit(Map.of(Path.of(".gitattributes"), attrs), "ir: merge incident files with ir's merge "
+                        + "driver", "sync", null);
+            }
+        }
+        return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal(), () -> {
+            WorkspaceLock lock = lock();
+            try {
+                recover(false);
+                return lock;
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+        }).run(remote);
+    }
+
+    /**
+     * Registers ir's merge driver ({@code merge.ir.driver}, {@code merge.ir.name}) in the git config of the clone
+     * holding {@code dir}, unless one is set already. Only this clone's own config is written: a repository's content
+     * can never make git run a program.
+     */
+    public static void registerMergeDriver(Path dir, String mergeDriver, Consumer<String> warn) {
+        Workspace w = Workspace.at(dir);
+        try (GitRepo g = GitRepo.open(w)) {
+            registerMergeDriver(g.repository().getConfig(), mergeDriver, warn);
+        }
+    }
+
+    private static void registerMergeDriver(org.eclipse.jgit.lib.StoredConfig c, String mergeDriver,
+                                            Consumer<String> warn) {
+        if (mergeDriver == null || c.getString("merge", "ir", "driver") != null) {
+            return;
+        }
+        c.setString("merge", "ir", "name", "ir: merge incident files (events union, later change wins)");
+        c.setString("merge", "ir", "driver", mergeDriver);
+        try {
+            c.save();
+        } catch (IOException e) {
+            warn.accept("could not register ir's merge driver in the git config: " + e.getMessage());
+        }
+    }
+
+    /** Commits (or reports) what a killed ir command left uncommitted; the caller holds the lock. */
+    private void recover(boolean allIncidents) {
+        Journal j = journal();
+        if (!allIncidents && j.pending().isEmpty()) {
+            return;
+        }
+        new Recovery(git(), ws, j, warn, lockTimeout).run(allIncidents, (files, subject, id) -> {
+            StringBuilder msg = new StringBuilder(subject).append("\n\n");
+            if (id != null) {
+                msg.append("Incident: ").append(id).append('\n');
+            }
+            msg.append("Ir-Event: recovery\n");
+            git().commit(files, ident(), msg.toString(), lockTimeout);
+        });
+    }
+
+    private Journal journal() {
+        if (journal == null) {
+            journal = new Journal(ws.stateDir());
+        }
+        return journal;
     }
 
     /**
@@ -340,6 +443,7 @@ public final class GitIncidentStore implements IncidentStore {
                 before.put(abs, Files.exists(abs) ? Files.readAllBytes(abs) : null);
                 byGitPath.put(ws.gitPath(abs), f.getValue());
             }
+            journal().begin(new ArrayList<>(byGitPath.keySet()));
             for (Map.Entry<Path, byte[]> f : files.entrySet()) {
                 Path abs = ws.root().resolve(f.getKey()).normalize();
                 if (f.getValue() == null) {
@@ -350,6 +454,7 @@ public final class GitIncidentStore implements IncidentStore {
             }
         } catch (IOException e) {
             restore(before);
+            journal().end();
             throw new IrException(ExitCode.FAILURE, "cannot write " + e.getMessage(), e);
         }
         StringBuilder msg = new StringBuilder(subject).append("\n\n");
@@ -361,8 +466,10 @@ public final class GitIncidentStore implements IncidentStore {
             git().commit(byGitPath, ident(), msg.toString(), lockTimeout);
         } catch (RuntimeException e) {
             restore(before);
+            journal().end();
             throw e;
         }
+        journal().end();
     }
 
     private void restore(Map<Path, byte[]> before) {

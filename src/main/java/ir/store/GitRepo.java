@@ -198,16 +198,21 @@ final class GitRepo implements AutoCloseable {
         };
     }
 
-    private DirCache lockIndex(Duration timeout) {
+    /** An index.lock older than this is not a running git command's: say so at once instead of waiting. */
+    static final Duration STALE_INDEX_LOCK = Duration.ofSeconds(30);
+
+    DirCache lockIndex(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Path lockFile = repo.getDirectory().toPath().resolve("index.lock");
         while (true) {
             try {
                 return repo.lockDirCache();
             } catch (LockFailedException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IrException(ExitCode.BUSY, "git's index is locked (" + repo.getDirectory().toPath()
-                            .resolve("index.lock") + "): wait for the other git command to finish, or remove the "
-                            + "file if no git process is running");
+                Duration age = age(lockFile);
+                if (age != null && age.compareTo(STALE_INDEX_LOCK) > 0 || System.nanoTime() > deadline) {
+                    throw new IrException(ExitCode.BUSY, "git's index is locked by " + lockFile
+                            + (age == null ? "" : " (left " + age.toSeconds() + "s ago)") + " and no ir command "
+                            + "holds it: if no git command is running, remove that file and run the command again");
                 }
                 try {
                     Thread.sleep(20);
@@ -249,7 +254,9 @@ final class GitRepo implements AutoCloseable {
         try (RevWalk rw = new RevWalk(repo)) {
             ObjectId id = repo.resolve(revision + "^{commit}");
             return id == null ? null : rw.parseCommit(id);
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
+        } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
+            throw IrException.notFound("'" + revision + "' names several commits: give more of its id");
+        } catch (org.eclipse.jgit.errors.RevisionSyntaxException
                  | org.eclipse.jgit.errors.IncorrectObjectTypeException
                  | org.eclipse.jgit.errors.MissingObjectException e) {
             return null;
@@ -273,6 +280,15 @@ final class GitRepo implements AutoCloseable {
             return loader.getBytes();
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot read " + path + " from git: " + e.getMessage(), e);
+        }
+    }
+
+    /** How long ago a file was last modified; null when it does not exist. */
+    static Duration age(Path file) {
+        try {
+            return Duration.between(Files.getLastModifiedTime(file).toInstant(), java.time.Instant.now());
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -58,11 +58,32 @@ public interface IncidentStore extends AutoCloseable {
     /** Reads, changes and commits one incident under the lock; returns the new state. */
     Incident update(String id, Function<Incident, Change> change);
 
+    /** A change of an incident plus other files of it (paths relative to the workspace; null deletes one). */
+    record Update(Change change, Map<Path, byte[]> files) {
+    }
+
+    /**
+     * Like {@link #update}, and writes {@code files} of the same incident (such as its rendered post-mortem) in the
+     * same single commit. {@code change} runs under the lock, so it may read those files to decide.
+     */
+    Incident updateWithFiles(String id, Function<Incident, Update> change);
+
     /**
      * Writes and commits files that belong to an incident (such as its rendered post-mortem). Paths are relative to
      * the workspace; a null content deletes the file.
      */
     void commitFiles(String id, Map<Path, byte[]> files, String summary, String eventType);
+
+    /**
+     * Fetches, merges (incident files semantically) and pushes; see {@code GitIncidentStore#sync}.
+     *
+     * @param remote      a remote name or URL; null for the branch's upstream, else {@code origin}
+     * @param hook        re-renders post-mortems of merged incidents, or null
+     * @param mergeDriver the git merge driver command to register if none is, or null
+     */
+    default SyncResult sync(String remote, ir.model.PostmortemHook hook, String mergeDriver) {
+        throw new UnsupportedOperationException("this store cannot sync");
+    }
 
     /** JSON text of a value built from incidents, maps, lists, strings, numbers and booleans. */
     String json(Object value);

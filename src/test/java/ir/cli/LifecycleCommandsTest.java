@@ -202,6 +202,10 @@ class LifecycleCommandsTest {
         assertThat(y.get("status").asText()).isEqualTo("resolved");
         assertThat(y.get("resolved_at").asText()).isEqualTo("2015-10-21T15:25:00Z");
         assertThat(y.get("mitigated_at").asText()).isEqualTo("2015-10-21T15:10:00Z");
+        // A SEV-2 needs its post-mortem reviewed before it is closed (ir.yaml postmortem.required_for).
+        refused(2, "cannot be closed yet: a post-mortem is required for SEV-2", "status", "closed");
+        ok(ir.run("postmortem"));
+        ok(ir.run("postmortem", "--status", "reviewed"));
         ok(ir.run("status", "closed"));
         y = ir.yaml(id);
         assertThat(y.get("status").asText()).isEqualTo("closed");

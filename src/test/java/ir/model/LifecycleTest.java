@@ -63,10 +63,14 @@ class LifecycleTest {
     }
 
     @Test
-    void theCloseGateAcceptsWhileThePostmortemFeatureHasNotFilledItIn() {
+    void theCloseGateWaitsForARequiredPostmortemToBeReviewed() {
         Incident resolved = to(incident().withSeverity("SEV-1"), "resolved", "15:10");
-        Lifecycle.checkCanClose(resolved, CONFIG);
-        assertThat(Lifecycle.postmortemMissing(resolved, CONFIG)).isEmpty();
+        assertThatThrownBy(() -> Lifecycle.checkCanClose(resolved, CONFIG)).isInstanceOf(IrException.class)
+                .hasMessageStartingWith("2015-10-21-x cannot be closed yet: a post-mortem is required for SEV-1");
+        Incident reviewed = Postmortems.withStatus(resolved, Postmortems.REVIEWED);
+        Lifecycle.checkCanClose(reviewed, CONFIG);
+        assertThat(Lifecycle.postmortemMissing(reviewed, CONFIG)).isEmpty();
+        assertThat(Lifecycle.postmortemMissing(to(incident(), "resolved", "15:10"), CONFIG)).isEmpty();
     }
 
     @Test

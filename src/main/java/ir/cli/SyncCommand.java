@@ -1,0 +1,107 @@
+package ir.cli;
+
+import ir.model.PostmortemHook;
+import ir.model.Postmortems;
+import ir.model.TimelineEvent;
+import ir.render.PostmortemDocument;
+import ir.render.Templates;
+import ir.store.Workspace;
+import ir.store.IncidentStore;
+import ir.store.SyncResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code ir sync}: shares this clone's incidents with a remote and takes in everyone else's. */
+@Command(name = "sync", description = {"Fetch from the remote, merge, and push: the way responders in several clones "
+        + "share one incident.",
+        "Incident files changed on both sides are merged entry by entry (timeline events and action items are "
+                + "combined; when both sides changed a field, the later change wins and a 'merge' event records "
+                + "the other value), so concurrent logging never needs a person. Other files merge as git would; "
+                + "a conflict there stops with exit 4 and changes nothing.",
+        "REMOTE is a remote name, a URL or the path of a repository (default: the branch's upstream, else origin)."},
+        footer = {"", "Examples:", "  ir sync", "  ir sync origin", "  ir sync /srv/git/incidents.git"})
+public final class SyncCommand extends IrCommand {
+    /** The merge driver command registered in the clone's git config; IR_MERGE_DRIVER overrides it. */
+    static final String DEFAULT_MERGE_DRIVER = "ir merge-file %O %A %B %P";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE", description = "Remote name, URL or path.")
+    String remote;
+
+    @Option(names = "--json", description = "Print what the sync did as JSON.")
+    boolean json;
+
+    @Override
+    protected int run() {
+        IncidentStore store = store();
+        SyncResult r = store.sync(remote, postmortemHook(store), mergeDriver(env()));
+        String where = r.remote() + "/" + r.remoteBranch();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("remote", r.remote());
+            doc.put("branch", r.remoteBranch());
+            doc.put("fetched", r.fetchedNew());
+            doc.put("merged", r.merged());
+            doc.put("pushed", r.pushed());
+            doc.put("merged_incidents", r.mergedIncidents());
+            doc.put("attempts", r.attempts());
+            out().println(store.json(doc));
+        }
+        if (!r.fetchedNew() && !r.pushed()) {
+            info("Already in sync with " + where + ".");
+        } else {
+            StringBuilder s = new StringBuilder();
+            if (r.merged()) {
+                s.append("Merged ").append(where);
+                if (!r.mergedIncidents().isEmpty()) {
+                    s.append(" (incidents changed on both sides: ").append(String.join(", ", r.mergedIncidents()))
+                            .append(')');
+                }
+            } else if (r.fetchedNew()) {
+                s.append("Updated from ").append(where);
+            }
+            if (r.pushed()) {
+                s.append(s.length() == 0 ? "Pushed to " + where : ", pushed");
+            }
+            info(s.append('.').toString());
+        }
+        return 0;
+    }
+
+    /**
+     * Re-renders the post-mortems of merged incidents with the template each was last rendered with, when neither
+     * side's Markdown was edited by hand since ir rendered it (then the text merge stands). The render time is the
+     * newest event's, not the clock's, so two clones merging the same histories write the same bytes.
+     */
+    static PostmortemHook postmortemHook(IncidentStore store) {
+        return (merged, ours, theirs) -> {
+            if (!untouchedOrAbsent(ours) || !untouchedOrAbsent(theirs)) {
+                return null;
+            }
+            Instant at = merged.timeline().stream().map(TimelineEvent::at).max(Instant::compareTo)
+                    .orElse(merged.openedAt());
+            Workspace ws = store.workspace();
+            Templates templates = new Templates(ws.root(), ws.templatesDir());
+            String name = Postmortems.renderedTemplate(merged) == null ? PostmortemDocument.DEFAULT_TEMPLATE
+                    : Postmortems.renderedTemplate(merged);
+            PostmortemDocument.Rendered r = PostmortemDocument.render(merged, store.config(), templates,
+                    templates.find(name, ws.root()), at);
+            return new PostmortemHook.Rerendered(r.incident(), r.markdown());
+        };
+    }
+
+    private static boolean untouchedOrAbsent(PostmortemHook.Side side) {
+        return side.markdown() == null
+                || side.incident() != null && PostmortemDocument.untouched(side.incident(), side.markdown());
+    }
+
+    /** The command git runs for incident files ({@code merge=ir}); the {@code ir} launcher on PATH by default. */
+    static String mergeDriver(Env env) {
+        String custom = env.getenv("IR_MERGE_DRIVER");
+        return custom != null ? custom : DEFAULT_MERGE_DRIVER;
+    }
+}

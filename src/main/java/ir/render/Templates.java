@@ -1,0 +1,272 @@
+package ir.render;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.reflect.MapObjectHandler;
+import ir.model.ExitCode;
+import ir.model.IrException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds and renders Mustache templates. A workspace comes from a repository someone else may control, so a template
+ * is only ever read from the workspace (never through a link that leads outside it), partials only from its
+ * {@code templates/} directory or the built-in ones, templates see only plain maps (no Java methods), nothing is
+ * HTML-escaped, and output and partial nesting are bounded.
+ */
+public final class Templates {
+    /** Names a template or partial may have: no path separators, no dots. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern WHERE = Pattern.compile("@\\[([^:\\]]*):(\\d+)]");
+    static final int MAX_TEMPLATE_BYTES = 1024 * 1024;
+    static final int MAX_OUTPUT_CHARS = 8 * 1024 * 1024;
+    static final int MAX_PARTIAL_DEPTH = 10;
+
+    private final Path workspace;
+    private final Path templatesDir;
+
+    /** A template ready to load: its display name (for errors), where it comes from, and its text. */
+    public record Source(String name, String origin, String text) {
+    }
+
+    /**
+     * @param workspace    the workspace root (templates outside it are refused)
+     * @param templatesDir the workspace's {@code templates/} directory
+     */
+    public Templates(Path workspace, Path templatesDir) {
+        this.workspace = workspace.toAbsolutePath().normalize();
+        this.templatesDir = templatesDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The template for {@code --template}: a NAME (the workspace's {@code templates/NAME.md.mustache}, else the
+     * built-in one) or a FILE path (relative to {@code cwd}) inside the workspace.
+     */
+    public Source find(String nameOrFile, Path cwd) {
+        String t = nameOrFile.strip();
+        if (NAME.matcher(t).matches()) {
+            Source s = named(t);
+            if (s == null) {
+                throw IrException.usage("unknown template '" + t + "': use one of "
+                        + String.join(", ", BuiltinTemplates.NAMES) + ", a file in templates/ (templates/" + t
+                        + BuiltinTemplates.SUFFIX + ") or a path to a .mustache file in the workspace");
+            }
+            return s;
+        }
+        Path file = cwd.resolve(t).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw IrException.usage("template file " + t + " does not exist: give a template name ("
+                    + String.join(", ", BuiltinTemplates.NAMES) + ") or a path to a file in the workspace");
+        }
+        String text = readInside(file, t);
+        // Named relative to the workspace, so the name recorded with a render finds the file again from anywhere.
+        String name = workspace.relativize(file).toString().replace('\\', '/');
+        return new Source(name, name, text);
+    }
+
+    /** The workspace root: file templates recorded with a render are relative to it. */
+    public Path workspace() {
+        return workspace;
+    }
+
+    /** The workspace's {@code templates/<name>.md.mustache}, else the built-in one, else null. */
+    Source named(String name) {
+        Path file = templatesDir.resolve(name + BuiltinTemplates.SUFFIX);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file)) {
+            String shown = "templates/" + name + BuiltinTemplates.SUFFIX;
+            return new Source(name, shown, readInside(file, shown));
+        }
+        byte[] builtin = BuiltinTemplates.read(name);
+        return builtin == null ? null : new Source(name, "built-in " + name,
+                new String(builtin, StandardCharsets.UTF_8));
+    }
+
+    private String readInside(Path file, String shown) {
+        try {
+            Path real = file.toRealPath();
+            if (!real.startsWith(workspace.toRealPath())) {
+                throw IrException.usage("template " + shown + " is outside the workspace (" + real + "): templates "
+                        + "are read only from the workspace, so a cloned repository cannot make ir read other files");
+            }
+            if (Files.size(real) > MAX_TEMPLATE_BYTES) {
+                throw IrException.usage("template " + shown + " is over " + (MAX_TEMPLATE_BYTES / 1024)
+                        + " KiB: that is not a template");
+            }
+            return Files.readString(real, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read template " + shown + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Renders {@code source} with {@code data}; syntax errors and unknown partials name the template and line. */
+    public String render(Source source, Map<String, Object> data) {
+        Factory factory = new Factory(source);
+        BoundedWriter out = new BoundedWriter(source.origin());
+        try {
+            Mustache m = factory.compile(new StringReader(source.text()), source.name());
+            m.execute(out, data);
+        } catch (IrException e) {
+            throw e;
+        } catch (OutputTooLarge e) {
+            throw IrException.usage("template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
+                    + " KiB: check it for sections nested in themselves");
+        } catch (RuntimeException | StackOverflowError e) {
+            throw IrException.usage(describe(source, e));
+        }
+        return out.toString();
+    }
+
+    /** {@code template postmortem, line 12: Failed to close 'summary' tag}: one line, for a person to act on. */
+    static String describe(Source source, Throwable e) {
+        Throwable t = e;
+        String at = "";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MustacheException me && me.getContext() != null && at.isEmpty()) {
+                at = " (line " + me.getContext().line() + (me.getContext().file() == null
+                        || me.getContext().file().equals(source.name()) ? "" : " of " + me.getContext().file()) + ")";
+            }
+            if (c instanceof IrException ie) {
+                return ie.getMessage() + at;
+            }
+            if (c instanceof OutputTooLarge) {
+                return "template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
+                        + " KiB: check it for sections nested in themselves";
+            }
+            if (c instanceof StackOverflowError) {
+                return "template " + source.origin() + " nests too deeply: check its partials";
+            }
+            if (c instanceof MustacheException) {
+                t = c;
+            }
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String name = source.origin();
+        String line = null;
+        Matcher m = WHERE.matcher(msg);
+        if (m.find()) {
+            String file = m.group(1);
+            if (!file.equals(source.name())) {
+                name = name + " (in partial " + file + ")";
+            }
+            line = m.group(2);
+            msg = msg.substring(0, m.start()).strip() + msg.substring(m.end());
+        }
+        msg = msg.strip().replaceAll("\\s+", " ");
+        return "template " + name + (line == null ? "" : ", line " + line) + ": " + msg;
+    }
+
+    /** Mustache without HTML escaping, whose partials come only from the templates directory or the jar. */
+    private final class Factory extends DefaultMustacheFactory {
+        private final Source root;
+        private int depth;
+
+        Factory(Source root) {
+            this.root = root;
+            setObjectHandler(new MapObjectHandler());
+            setRecursionLimit(MAX_PARTIAL_DEPTH);
+        }
+
+        @Override
+        public void encode(String value, Writer writer) {
+            try {
+                writer.write(value);
+            } catch (IOException e) {
+                throw new MustacheException("cannot write", e);
+            }
+        }
+
+        @Override
+        public String resolvePartialPath(String dir, String name, String extension) {
+            return name;
+        }
+
+        private String lineOf(String name) {
+            return Templates.lineOf(root, name);
+        }
+
+        @Override
+        public Reader getReader(String name) {
+            if (name.equals(root.name())) {
+                return new StringReader(root.text());
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw new IrException(ExitCode.USAGE, "template " + root.origin() + lineOf(name) + " includes '" + name
+                        + "': a "
+                        + "partial must be a plain name of a file in templates/ (no path), such as {{> header}}");
+            }
+            if (++depth > 50) {
+                throw new IrException(ExitCode.USAGE, "template " + root.origin() + " includes too many partials");
+            }
+            Source s = named(name);
+            if (s == null) {
+                throw new IrException(ExitCode.USAGE, "template " + root.origin() + lineOf(name) + " includes the "
+                        + "partial '" + name
+                        + "', which is neither templates/" + name + BuiltinTemplates.SUFFIX + " nor built in");
+            }
+            return new StringReader(s.text());
+        }
+    }
+
+    /** {@code , line N} of the first {@code {{> name}}} in the root template, or nothing if it is in a partial. */
+    private static String lineOf(Source root, String partial) {
+        Matcher m = Pattern.compile("\\{\\{\\s*[>&<]\\s*" + Pattern.quote(partial) + "\\s*}}").matcher(root.text());
+        if (!m.find()) {
+            return "";
+        }
+        return ", line " + (root.text().substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1) + ",";
+    }
+
+    private static final class OutputTooLarge extends RuntimeException {
+        OutputTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Stops a template that would expand without bound (sections nested in sections over a long timeline). */
+    private static final class BoundedWriter extends Writer {
+        private final StringBuilder b = new StringBuilder();
+
+        BoundedWriter(String name) {
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            if (b.length() + len > MAX_OUTPUT_CHARS) {
+                throw new OutputTooLarge();
+            }
+            b.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String s) {
+            if (b.length() + s.length() > MAX_OUTPUT_CHARS) {
+                throw new OutputTooLarge();
+            }
+            b.append(s);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return b.toString();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ir.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import ir.testing.IrTester;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MergeFileCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mergesTwoSidesLogsIntoOursAndExitsZero() throws Exception {
+        IrTester t = IrTester.workspace(tmp.resolve("w"));
+        String id = t.open("Disk full");
+        Path file = t.incidentFile(id);
+        Path base = tmp.resolve("base.yaml");
+        Files.copy(file, base);
+        t.advance(Duration.ofMinutes(1)).run("log", "ours");
+        Path ours = tmp.resolve("ours.yaml");
+        Files.copy(file, ours);
+        Files.copy(base, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        t.advance(Duration.ofMinutes(1)).run("log", "theirs");
+        Path theirs = tmp.resolve("theirs.yaml");
+        Files.copy(file, theirs);
+
+        IrTester.Result r = t.cwd(tmp).run("merge-file", "base.yaml", "ours.yaml", "theirs.yaml",
+                "incidents/" + id + ".yaml");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode merged = new ObjectMapper(new YAMLFactory()).readTree(ours.toFile());
+        List<String> texts = new ArrayList<>();
+        merged.get("timeline").forEach(e -> texts.add(e.path("text").asText()));
+        assertThat(texts).contains("ours", "theirs");
+    }
+
+    @Test
+    void refusesAnInvalidSideAndLeavesOursAsItWas() throws Exception {
+        Files.writeString(tmp.resolve("base.yaml"), "");
+        Files.writeString(tmp.resolve("ours.yaml"), "schema: 1\nid: x\ntitle: X\n");
+        Files.writeString(tmp.resolve("theirs.yaml"), "timeline: [broken\n");
+        IrTester.Result r = IrTester.plainDir(tmp).run("merge-file", "base.yaml", "ours.yaml", "theirs.yaml", "x.yaml");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).startsWith("ir: ").contains("x.yaml (theirs)");
+        assertThat(Files.readString(tmp.resolve("ours.yaml"))).isEqualTo("schema: 1\nid: x\ntitle: X\n");
+    }
+
+    @Test
+    void isHiddenFromTheCommandList() {
+        IrTester.Result r = IrTester.plainDir(tmp).run("--help");
+        assertThat(r.out()).contains("sync").doesNotContain("merge-file");
+    }
+}

@@ -1,0 +1,91 @@
+package ir.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ir.testing.Golden;
+import ir.testing.IrTester;
+import ir.testing.IrTester.Result;
+import ir.testing.MarkdownDoc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Acceptance of issue 4: the incident of issue 3 re-enacted with ir's own commands, then its post-mortem. */
+class PostmortemReenactmentTest {
+    @TempDir
+    Path dir;
+
+    private static void ok(Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+    }
+
+    @Test
+    void reenactedIncidentRendersEverySectionSixtySixMinutesOfImpactAndOneTimelineRowPerEvent() {
+        IrTester ir = IrTester.workspace(dir).at("2015-10-21T15:01:30Z");
+        String id = ir.open("Shakespeare sonnet search down", "--severity", "SEV-2", "--at", "15:01");
+        ok(ir.run("mark", "started", "--at", "14:54"));
+        ir.at("2015-10-21T15:04:00Z");
+        ok(ir.run("severity", "SEV-1", "--at", "15:03", "--reason", "all search traffic failing"));
+        ok(ir.run("role", "commander", "Alice Responder <alice@example.com>", "--at", "15:05"));
+        ok(ir.run("role", "scribe", "Bob <bob@example.com>", "--at", "15:05"));
+        ir.at("2015-10-21T15:40:00Z");
+        ok(ir.run("status", "identified", "cascading failure from the new sonnet corpus", "--at", "15:36"));
+        ok(ir.run("role", "commander", "Carol <carol@example.com>", "--at", "15:38"));
+        ok(ir.run("log", "--important", "--type", "decision", "shift traffic to the healthy cluster"));
+        ir.at("2015-10-21T16:10:00Z");
+        ok(ir.run("status", "monitoring", "--at", "16:00", "traffic shifted to a healthy cluster"));
+        ir.at("2015-10-21T16:45:00Z");
+        ok(ir.run("status", "resolved", "--at", "2015-10-21T16:30:00Z"));
+        ir.at("2015-10-22T10:00:00Z");
+        ok(ir.run("set", "summary", "Sonnet search was down for 66 minutes after a new corpus overloaded it."));
+        ok(ir.run("set", "impact", "All sonnet searches failed; 1.2 million queries lost."));
+        ok(ir.run("set", "root-cause", "A file descriptor leak under load | with the new corpus."));
+        ok(ir.run("set", "trigger", "A 3x rise in traffic to the new corpus."));
+        ok(ir.run("set", "resolution", "Traffic shifted to a healthy cluster; the leak fixed."));
+        ok(ir.run("set", "detection", "Borgmon alerted on HTTP 500s."));
+        ok(ir.run("add", "went-well", "The monitoring alerted quickly."));
+        ok(ir.run("add", "went-wrong", "No load test for the new corpus."));
+        ok(ir.run("add", "got-lucky", "A sonnet-savvy engineer was on call."));
+        ok(ir.run("action", "add", "Load test new corpora", "--type", "prevent", "--owner", "Bob <bob@example.com>",
+                "--due", "2015-11-01"));
+
+        Result r = ir.run("postmortem");
+        ok(r);
+
+        String md = ir.read("incidents/" + id + ".md");
+        Golden.check("postmortem-reenacted-cli.md", md);
+        MarkdownDoc doc = MarkdownDoc.parse(md);
+        assertThat(doc.headings()).containsSubsequence("Post-mortem: Shakespeare sonnet search down",
+                "Time at each severity", "Summary", "Impact", "Responders", "Root causes", "Trigger", "Resolution",
+                "Detection", "Action items", "Lessons learned", "What went well", "What went wrong",
+                "Where we got lucky", "Timeline", "Phases");
+        assertThat(doc.sectionText("Impact")).contains("Impact duration: 1h 06m (66 minutes)");
+        assertThat(doc.tableAfter("Time at each severity")).extracting(row -> row.get(0) + " " + row.get(3))
+                .containsExactly("SEV-2 9m", "SEV-1 1h 27m");
+        assertThat(doc.sectionText("Root causes")).contains("A file descriptor leak under load | with the new corpus.");
+        assertThat(doc.tableAfter("Action items")).extracting(row -> row.get(0) + "/" + row.get(1) + "/" + row.get(3))
+                .containsExactly("Load test new corpora/prevent/2015-11-01");
+
+        JsonNode events = ir.yaml(id).get("timeline");
+        List<List<String>> timeline = doc.tableAfter("Timeline");
+        assertThat(timeline).hasSize(events.size()).allSatisfy(row -> assertThat(row).hasSize(3));
+        for (int n = 0; n < events.size(); n++) {
+            assertThat(timeline.get(n).get(0)).isEqualTo(events.get(n).get("at").asText().substring(0, 16)
+                    .replace('T', ' '));
+        }
+        assertThat(timeline.stream().map(row -> row.get(0)).toList()).isSorted();
+        assertThat(timeline).anySatisfy(row -> assertThat(row.get(2)).startsWith("Severity SEV-2 → SEV-1"));
+        assertThat(timeline).anySatisfy(row -> assertThat(row.get(2))
+                .isEqualTo("❗ shift traffic to the healthy cluster"));
+        PostmortemCommandTest.assertWellFormedMermaid(doc);
+
+        Result check = ir.run("postmortem", "--check");
+        assertThat(check.exit()).as(check.toString()).isZero();
+        ok(ir.run("postmortem", "--status", "reviewed"));
+        ok(ir.run("status", "closed"));
+        assertThat(ir.clean()).isTrue();
+    }
+}
