@@ -85,7 +85,7 @@ final class IncidentView {
         if (!named.isEmpty()) {
             out.println();
             out.println("Durations");
-            named.forEach((k, v) -> out.println("  " + Text.pad(k.replace('_', ' '), 18) + Times.human(v)
+            named.forEach((k, v) -> out.println("  " + Text.pad(k.replace('_', ' '), 21) + Times.human(v)
                     + (k.equals("impact_duration") && d.impactOngoing() ? " (ongoing)" : "")));
         }
         if (d.severities().size() > 1 || !d.severities().isEmpty() && i.time(Milestone.RESOLVED) != null) {
