@@ -82,14 +82,25 @@ public final class ListCommand extends IrCommand {
         StringBuilder lines = new StringBuilder(shown.size() * 100);
         String nl = System.lineSeparator();
         for (IncidentSummary i : shown) {
-            lines.append(i.id().equals(current) ? "* " : "  ").append(Text.pad(i.id(), w)).append("  ")
-                    .append(Text.pad(i.severity(), 6)).append(' ').append(Text.pad(i.status(), 13)).append(' ')
-                    .append(Times.short_(i.openedAt(), clock(), false)).append("  ").append(i.title())
-                    .append(i.drill() ? "  [drill]" : "").append(nl);
+            lines.append(i.id().equals(current) ? "* " : "  ");
+            pad(lines, i.id(), w).append("  ");
+            pad(lines, i.severity(), 6).append(' ');
+            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), false)).append("  ")
+                    .append(i.title()).append(i.drill() ? "  [drill]" : "").append(nl);
         }
         out().print(lines);
         out().flush();
         return 0;
+    }
+
+    /** {@link Text#pad} without a new string per cell. */
+    private static StringBuilder pad(StringBuilder sb, String s, int width) {
+        String t = s == null ? "" : s;
+        sb.append(t);
+        for (int n = t.length(); n < width; n++) {
+            sb.append(' ');
+        }
+        return sb;
     }
 
     private static Map<String, Object> summary(IncidentSummary i) {

@@ -122,4 +122,29 @@ class SummaryCacheTest {
         assertThat(second.err()).contains("2026-11-28-broken.yaml").contains("skipped");
         assertThat(second.out()).contains(a).contains(b);
     }
+
+    @Test
+    void aLargeWorkspaceIsListedCompletelyFromTheCache() throws Exception {
+        // Over 2,000 files, half of them are checked on a second thread.
+        int n = 2_100;
+        for (int k = 0; k < n; k++) {
+            String id = String.format("2026-01-01-large-%05d", k);
+            Path f = ir.incidentFile(id);
+            Files.writeString(f, "schema: 1\nid: " + id + "\ntitle: Large " + k + "\nseverity: SEV-3\n"
+                    + "status: investigating\ndrill: false\nopened_at: 2026-01-01T00:00:00Z\n");
+            Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(60)));
+        }
+        var parsed = ir.run("list", "--json");
+        Files.writeString(ir.incidentFile("2026-01-01-large-02099"), "schema: 1\nid: 2026-01-01-large-02099\n"
+                + "title: Changed\nseverity: SEV-1\nstatus: investigating\ndrill: false\n"
+                + "opened_at: 2026-01-01T00:00:00Z\n");
+
+        var cached = ir.run("list", "--json");
+
+        assertThat(parsed.json()).hasSize(n + 2);
+        assertThat(cached.json()).hasSize(n + 2);
+        assertThat(cached.out()).contains("\"Changed\"").contains("\"Large 0\"").contains("\"Large 2098\"");
+        assertThat(cached.out().replace("\"Changed\"", "\"Large 2099\"").replace("\"SEV-1\"", "\"SEV-3\""))
+                .isEqualTo(parsed.out().replace("\"SEV-1\"", "\"SEV-3\""));
+    }
 }
