@@ -49,6 +49,7 @@ public final class Cli {
         cl.addSubcommand("postmortem", new PostmortemCommand());
         cl.addSubcommand("sync", new SyncCommand());
         cl.addSubcommand("merge-file", new MergeFileCommand());
+        cl.addSubcommand("shell", new ShellCommand());
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -27,7 +27,8 @@ import java.util.Map;
                 "  ir open \"Payments down\" -s 1 --commander \"Alice <alice@example.com>\" --tag payments",
                 "  ir open \"Failover drill\" --drill --at 14:30"})
 public final class OpenCommand extends IrCommand {
-    @Parameters(paramLabel = "TITLE", arity = "1..*", description = "What is broken, in a few words.")
+    @Parameters(paramLabel = "TITLE", arity = "0..*", description = "What is broken, in a few words (asked for "
+            + "on a terminal when left out; required otherwise).")
     List<String> title;
 
     @Option(names = {"-s", "--severity"}, paramLabel = "SEV",
@@ -58,18 +59,32 @@ public final class OpenCommand extends IrCommand {
 
     @Override
     protected int run() {
-        String text = String.join(" ", title).strip();
-        if (text.isEmpty()) {
+        boolean noTitle = title == null || title.isEmpty();
+        String text = noTitle ? "" : String.join(" ", title).strip();
+        // On a terminal, what is left out is asked for (JLine, loaded only then); a script gets the usage error.
+        boolean prompt = (noTitle || severity == null) && canPrompt();
+        if (noTitle && !prompt) {
+            throw IrException.usage("missing the title: say in a few words what is broken, e.g. ir open "
+                    + "\"Checkout latency spike\" --severity SEV-2 (see 'ir open --help')");
+        }
+        if (text.isEmpty() && !prompt) {
             throw IrException.usage("the title is empty: say in a few words what is broken, e.g. ir open "
                     + "\"Checkout latency spike\"");
-        }
-        if (text.contains("\n")) {
-            text = text.replaceAll("\\s*\\R\\s*", " ");
         }
         Instant openedAt = at == null ? clock().instant().truncatedTo(ChronoUnit.SECONDS)
                 : Times.parse(at, clock(), "--at");
         String wantedId = id == null ? null : IncidentIds.validate(id);
         IrConfig config = config();
+        if (prompt) {
+            ir.term.OpenPrompt.Answers answers = ir.term.OpenPrompt.ask(env(), store(), text.isEmpty() ? null : text,
+                    severity, commander);
+            text = answers.title();
+            severity = answers.severity();
+            commander = answers.commander();
+        }
+        if (text.contains("\n")) {
+            text = text.replaceAll("\\s*\\R\\s*", " ");
+        }
         String sev = config.severity(severity);
         String who = store().author();
         String titleText = text;

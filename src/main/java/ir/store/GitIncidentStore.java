@@ -48,6 +48,10 @@ public final class GitIncidentStore implements IncidentStore {
     private GitRepo git;
     private String author;
     private Journal journal;
+    /** The last incident parsed and the exact bytes it was parsed from (see {@link #load}). */
+    private String parsedId;
+    private byte[] parsedBytes;
+    private Incident parsedIncident;
 
     /**
      * @param identityOverride {@code --as} or {@code IR_AUTHOR}, or null to use git's identity
@@ -161,15 +165,25 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public Incident load(String id) {
-        Path file = ws.incidentFile(IncidentIds.validate(id));
+        String valid = IncidentIds.validate(id);
+        Path file = ws.incidentFile(valid);
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        Incident incident = IncidentCodec.parse(readBounded(file), ws.display(file));
-        if (!incident.id().equals(id)) {
+        byte[] bytes = readBounded(file);
+        // The file is always read again (another responder may have changed it); only parsing the very same bytes
+        // twice is skipped, which spares a long-lived store (the shell's) most of its YAML work.
+        if (valid.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
+            return parsedIncident;
+        }
+        Incident incident = IncidentCodec.parse(bytes, ws.display(file));
+        if (!incident.id().equals(valid)) {
             throw new IrException(ExitCode.FAILURE, ws.display(file) + " says its id is '" + incident.id()
                     + "': an incident's id must match its file name; fix one of them");
         }
+        parsedId = valid;
+        parsedBytes = bytes;
+        parsedIncident = incident;
         return incident;
     }
 
@@ -204,6 +218,10 @@ public final class GitIncidentStore implements IncidentStore {
             return cur;
         }
         String q = query.trim().toLowerCase(java.util.Locale.ROOT);
+        if (IncidentIds.isValid(q) && Files.isRegularFile(ws.incidentFile(q))) {
+            // a full ID wins over prefixes anyway: no need to list every incident
+            return q;
+        }
         List<String> all = ids();
         if (all.contains(q)) {
             return q;
@@ -314,8 +332,19 @@ public final class GitIncidentStore implements IncidentStore {
             if (!next.id().equals(id)) {
                 throw new IllegalStateException("a change may not rename an incident");
             }
-            writeAndCommit(Map.of(ws.root().relativize(ws.incidentFile(id)), IncidentCodec.toYaml(next)),
+            ObjectNode tree = IncidentCodec.toTree(next);
+            byte[] bytes = YamlCodec.get().writeYaml(tree);
+            writeAndCommit(Map.of(ws.root().relativize(ws.incidentFile(id)), bytes),
                     id + ": " + change.summary(), change.eventType(), id);
+            // What a later load of these exact bytes would parse, without scanning the YAML text again: the
+            // shell's prompt and its next entry read the file back at once.
+            try {
+                parsedIncident = IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id)));
+                parsedId = id;
+                parsedBytes = bytes;
+            } catch (RuntimeException e) {
+                parsedId = null;
+            }
             return next;
         }
     }

@@ -21,7 +21,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import ir.model.ExitCode;
 import ir.model.IrException;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +74,7 @@ final class YamlCodec {
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                .stringQuotingChecker(new ExactStrings())
                 .build();
         yaml = factory;
     }
@@ -280,6 +285,31 @@ final class YamlCodec {
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Quotes every string that YAML 1.1 would otherwise read back as something else: Jackson's default leaves
+     * {@code 0x1F}, {@code 1_000}, {@code 1e3} and {@code 12:30} plain, which come back as 31, 1000, 1000.0 and 750
+     * the next time the file is read, so a timeline entry would silently change.
+     */
+    private static final class ExactStrings extends StringQuotingChecker.Default {
+        private static final Resolver RESOLVER = new Resolver();
+
+        @Override
+        public boolean needToQuoteName(String name) {
+            return super.needToQuoteName(name) || readsAsNonString(name);
+        }
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || readsAsNonString(value);
+        }
+
+        private static boolean readsAsNonString(String s) {
+            Tag t = RESOLVER.resolve(NodeId.scalar, s, true);
+            return t.equals(Tag.INT) || t.equals(Tag.FLOAT) || t.equals(Tag.BOOL) || t.equals(Tag.NULL)
+                    || t.equals(Tag.MERGE);
+        }
     }
 
     private static final class AliasFound extends RuntimeException {

@@ -149,7 +149,7 @@ class OpenCommandTest {
     void refusesMissingTitleWithUsageError() {
         var r = ir.run("open");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("ir: ").contains("TITLE");
+        assertThat(r.err()).startsWith("ir: missing the title");
         assertThat(r.err().strip().lines()).hasSize(1);
     }
 

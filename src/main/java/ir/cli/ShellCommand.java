@@ -1,0 +1,24 @@
+package ir.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ir shell}: the interactive response console (JLine, loaded only here). */
+@Command(name = "shell", description = {"Interactive response console: each line you type is a timeline entry, "
+        + "committed before the next prompt; a line starting with / is a command (/sev SEV-1, /role commander "
+        + "PERSON, /status monitoring, /show, /help, /quit).",
+        "TAB completes commands, severities, roles, statuses, people and incident IDs. Ctrl-C cancels the line, "
+                + "Ctrl-D leaves. Up and Down browse this clone's history (kept under .git/ir, never committed).",
+        "Without a terminal (or with --no-input) it reads lines from standard input, one entry or command each, "
+                + "and exits 1 if any of them failed."},
+        footer = {"", "Examples:", "  ir shell", "  ir shell -i checkout", "  ir shell -i checkout < notes.txt"})
+public final class ShellCommand extends IrCommand {
+    @Mixin
+    IncidentOption incident;
+
+    @Override
+    protected int run() {
+        // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'.
+        return ir.term.Shell.start(env(), store(), incident.incident, root().verbose, canPrompt());
+    }
+}
