@@ -23,8 +23,8 @@ import java.util.Map;
  * with that class data sharing archive and skips most class loading and verification.
  *
  * <p>Commands another build of ir does not have simply fail with a usage error here, which is harmless: the list can
- * name every command of DESIGN.md. Nothing interactive ({@code shell}, {@code edit}) and nothing that talks to a
- * remote ({@code sync}) is run. Prints one line on stdout: how many commands succeeded.
+ * name every command of DESIGN.md. Nothing that waits for a person ({@code edit}; {@code shell} reads its two
+ * entries from the given input) and nothing that talks to a remote ({@code sync}) is run. Prints one line on stdout: how many commands succeeded.
  */
 public final class Training {
     private Training() {
@@ -41,6 +41,7 @@ public final class Training {
             new String[] {"log", "--important", "--type", "decision", "roll back release 412"},
             new String[] {"log", "-i", "checkout", "--at", "-10m", "--type", "alert", "p99 latency > 2s"},
             new String[] {"log", "-"},
+            new String[] {"shell"},
             new String[] {"show"},
             new String[] {"show", "--json"},
             new String[] {"list"},
