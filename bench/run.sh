@@ -91,7 +91,7 @@ fast_import_stream() {
 }
 
 generate() {
-    local n=$1 ws="$work/ws-$1"
+    local n=$1 ws="$work/ws-${2:-$1}"
     rm -rf "$ws"
     mkdir -p "$ws"
     git -C "$ws" init -q -b main
@@ -170,6 +170,7 @@ EOF
 "$java_home/bin/javac" -d "$work/hello" "$work/hello/Hello.java" 2>/dev/null \
     || javac -d "$work/hello" "$work/hello/Hello.java" || die "javac is needed to compile the hello-world floor"
 for n in 1 10 1000 10000; do generate "$n"; done
+generate 1 shell   # the shell's own: 50 entries a run would grow ws-1's incident and skew the ir log figures
 
 measure "hello-world JVM (floor)" hello
 measure "ir --version" "$IR" --version
@@ -193,9 +194,9 @@ shell_entry=""
 shell_ok=0
 if has_command shell; then
     # Per entry: (time for K entries - time for none) / K, entries piped to one `ir shell`; checked by commit count.
-    shell_k() { seq 1 "$1" | sed 's/^/shell bench entry /' | "$IR" -C "$work/ws-1" shell; }
-    before=$(git -C "$work/ws-1" rev-list --count HEAD)
-    if shell_k 1 >/dev/null 2>&1 && [ "$(git -C "$work/ws-1" rev-list --count HEAD)" -eq $((before + 1)) ]; then
+    shell_k() { seq 1 "$1" | sed 's/^/shell bench entry /' | "$IR" -C "$work/ws-shell" shell; }
+    before=$(git -C "$work/ws-shell" rev-list --count HEAD)
+    if shell_k 1 >/dev/null 2>&1 && [ "$(git -C "$work/ws-shell" rev-list --count HEAD)" -eq $((before + 1)) ]; then
         shell_ok=1
         measure "ir shell, no entries" shell_k 0
         measure "ir shell, $K entries" shell_k "$K"
@@ -272,7 +273,8 @@ compare like with like even when the machine's load drifts.
 - Date: $(date -u +%Y-%m-%dT%H:%MZ), ir $("$IR" --version 2>/dev/null | sed 's/^ir //') at commit $rev
 - Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr)
 - Java: $jv; launcher flags \`${FLAGS[*]}\` and the AppCDS archive built by install.sh
-- Workspaces: 1, 10, 1,000 and 10,000 incidents of about 2 KB ($EVENTS events each), each with $HISTORY commits of history
+- Workspaces: 1, 10, 1,000 and 10,000 incidents of about 2 KB ($EVENTS events each), each with $HISTORY commits of
+  history (and another of 1 incident for \`ir shell\`, whose incident grows by 50 entries a round)
 
 ## Budget
 
