@@ -17,8 +17,16 @@ public final class Cli {
 
     /** A command line whose commands all use {@code sharedStore} (kept open by the caller), e.g. for the shell. */
     public static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore) {
+        return commandLine(env, sharedStore, null);
+    }
+
+    /**
+     * A command line with only the subcommand {@code only} (all of them when null). picocli builds a command's model
+     * by reflection when it is added, and a one-shot run needs only the one it runs: see {@link #run}.
+     */
+    static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore, String only) {
         RootCommand root = new RootCommand(env, sharedStore);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = only == null ? new CommandLine(root) : new OnlySubcommand(root, only);
         cl.addSubcommand("init", new InitCommand());
         cl.addSubcommand("open", new OpenCommand());
         cl.addSubcommand("log", new LogCommand());
@@ -61,12 +69,52 @@ public final class Cli {
         return cl;
     }
 
-    /** Runs {@code ir} with {@code args}; returns the exit code. */
+    /**
+     * Runs {@code ir} with {@code args}; returns the exit code. Only the subcommand named in {@code args} is built
+     * (start-up matters for a one-shot CLI); without one, or with a name that is not a subcommand, all are, so help,
+     * the command list and picocli's suggestions for a mistyped name stay complete.
+     */
     public static int run(Env env, String... args) {
-        int code = commandLine(env).execute(args);
+        String name = subcommandName(args);
+        CommandLine cl = name == null ? null : commandLine(env, null, name);
+        if (cl == null || !cl.getSubcommands().containsKey(name)) {
+            cl = commandLine(env);
+        }
+        int code = cl.execute(args);
         env.out().flush();
         env.err().flush();
         return code;
+    }
+
+    /** The first argument that is neither a global option nor its value: the subcommand's name, or null. */
+    static String subcommandName(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.equals("-C") || a.equals("--as")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** A command line that ignores the registration of every subcommand but one. */
+    private static final class OnlySubcommand extends CommandLine {
+        private final String only;
+
+        OnlySubcommand(Object root, String only) {
+            super(root);
+            this.only = only;
+        }
+
+        @Override
+        public CommandLine addSubcommand(String name, Object command) {
+            return only.equals(name) ? super.addSubcommand(name, command) : this;
+        }
     }
 
     private static int handle(Exception ex, RootCommand root, Env env) {

@@ -1,9 +1,8 @@
 package ir.cli;
 
-import ir.model.Incident;
+import ir.model.IncidentSummary;
 import ir.model.IrConfig;
 import ir.model.Lifecycle;
-import ir.model.ListField;
 import ir.model.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,13 +36,24 @@ public final class ListCommand extends IrCommand {
             + "its number of events.")
     boolean json;
 
+    /** Newest first, then by ID; a plain comparator (no lambdas to link): it runs 100,000 times for 10,000 incidents. */
+    private static final Comparator<IncidentSummary> NEWEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(IncidentSummary a, IncidentSummary b) {
+            Instant x = a.openedAt() == null ? Instant.EPOCH : a.openedAt();
+            Instant y = b.openedAt() == null ? Instant.EPOCH : b.openedAt();
+            int c = y.compareTo(x);
+            return c != 0 ? c : a.id().compareTo(b.id());
+        }
+    };
+
     @Override
     protected int run() {
         IrConfig config = config();
         String sev = severity == null ? null : config.severity(severity);
         Instant from = since == null ? null : Times.parseAny(since, clock(), "--since");
-        List<Incident> shown = new ArrayList<>();
-        for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
+        List<IncidentSummary> shown = new ArrayList<>();
+        for (IncidentSummary i : store().summaries(msg -> warn(msg + " (skipped)"))) {
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
@@ -52,11 +62,10 @@ public final class ListCommand extends IrCommand {
             }
             shown.add(i);
         }
-        shown.sort(Comparator.comparing((Incident i) -> i.openedAt() == null ? Instant.EPOCH : i.openedAt())
-                .reversed().thenComparing(Incident::id));
+        shown.sort(NEWEST_FIRST);
         if (json) {
             List<Object> docs = new ArrayList<>();
-            for (Incident i : shown) {
+            for (IncidentSummary i : shown) {
                 docs.add(summary(i));
             }
             out().println(store().json(docs));
@@ -69,15 +78,32 @@ public final class ListCommand extends IrCommand {
         }
         int w = shown.stream().mapToInt(i -> i.id().length()).max().orElse(10);
         String current = store().current().orElse("");
-        for (Incident i : shown) {
-            out().println((i.id().equals(current) ? "* " : "  ") + Text.pad(i.id(), w) + "  "
-                    + Text.pad(i.severity(), 6) + " " + Text.pad(i.status(), 13) + " "
-                    + Times.short_(i.openedAt(), clock(), false) + "  " + i.title() + (i.drill() ? "  [drill]" : ""));
+        // One write, not one flushed line per incident (10,000 of them cost a system call each).
+        StringBuilder lines = new StringBuilder(shown.size() * 100);
+        String nl = System.lineSeparator();
+        for (IncidentSummary i : shown) {
+            lines.append(i.id().equals(current) ? "* " : "  ");
+            pad(lines, i.id(), w).append("  ");
+            pad(lines, i.severity(), 6).append(' ');
+            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), false)).append("  ")
+                    .append(i.title()).append(i.drill() ? "  [drill]" : "").append(nl);
         }
+        out().print(lines);
+        out().flush();
         return 0;
     }
 
-    private static Map<String, Object> summary(Incident i) {
+    /** {@link Text#pad} without a new string per cell. */
+    private static StringBuilder pad(StringBuilder sb, String s, int width) {
+        String t = s == null ? "" : s;
+        sb.append(t);
+        for (int n = t.length(); n < width; n++) {
+            sb.append(' ');
+        }
+        return sb;
+    }
+
+    private static Map<String, Object> summary(IncidentSummary i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", i.id());
         m.put("title", i.title());
@@ -88,11 +114,11 @@ public final class ListCommand extends IrCommand {
         if (!i.roles().isEmpty()) {
             m.put("roles", i.roles());
         }
-        if (!i.list(ListField.TAGS).isEmpty()) {
-            m.put("tags", i.list(ListField.TAGS));
+        if (!i.tags().isEmpty()) {
+            m.put("tags", i.tags());
         }
-        m.put("events", i.timeline().size());
-        m.put("open_actions", i.actions().stream().filter(a -> a.isOpen()).count());
+        m.put("events", i.events());
+        m.put("open_actions", i.openActions());
         return m;
     }
 }

@@ -49,8 +49,26 @@ public final class IncidentIds {
         return t;
     }
 
+    /** Whether {@code id} is in the slug alphabet, as {@link #VALID}: checked by hand, it runs per file in listings. */
     public static boolean isValid(String id) {
-        return id != null && id.length() <= 80 && VALID.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > 80) {
+            return false;
+        }
+        boolean dash = true; // at the start, as after a dash: a letter or digit must follow
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '-') {
+                if (dash) {
+                    return false;
+                }
+                dash = true;
+            } else if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                dash = false;
+            } else {
+                return false;
+            }
+        }
+        return !dash;
     }
 
     /** A random 12-character base32 id for events and action items: unique across clones without coordination. */

@@ -108,12 +108,35 @@ public final class Times {
     }
 
     /** {@code 2015-10-21 14:54} in UTC, or in the clock's zone when {@code local}. */
+    /** Built once: {@code ir list} formats a time per incident. */
+    private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
     public static String short_(Instant at, Clock clock, boolean local) {
         if (at == null) {
             return "";
         }
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+        if (!local) {
+            // By hand: DateTimeFormatter.format was a tenth of `ir list` with 10,000 incidents.
+            java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(at.getEpochSecond(), 0, ZoneOffset.UTC);
+            if (t.getYear() >= 1000 && t.getYear() <= 9999) {
+                char[] c = "0000-00-00 00:00Z".toCharArray();
+                digits(c, 0, t.getYear(), 4);
+                digits(c, 5, t.getMonthValue(), 2);
+                digits(c, 8, t.getDayOfMonth(), 2);
+                digits(c, 11, t.getHour(), 2);
+                digits(c, 14, t.getMinute(), 2);
+                return new String(c);
+            }
+        }
+        DateTimeFormatter f = SHORT;
         return local ? f.format(at.atZone(clock.getZone())) : f.format(at.atOffset(ZoneOffset.UTC)) + "Z";
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** A duration for people: {@code 1h 06m}, {@code 45m}, {@code 2d 3h}, {@code 30s}. */

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -143,23 +141,26 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public List<String> ids() {
-        Set<String> ids = new TreeSet<>();
         Path dir = ws.incidentsDir();
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        // Plain names from File.list: with 10,000 incidents, several times cheaper than a stream of Paths.
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            throw new IrException(ExitCode.FAILURE, "cannot list " + dir);
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.yaml")) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
+        List<String> ids = new ArrayList<>(names.length);
+        for (String name : names) {
+            if (name.endsWith(".yaml")) {
                 String id = name.substring(0, name.length() - ".yaml".length());
                 if (IncidentIds.isValid(id)) {
                     ids.add(id);
                 }
             }
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot list " + dir + ": " + e.getMessage(), e);
         }
-        return new ArrayList<>(ids);
+        java.util.Collections.sort(ids);
+        return ids;
     }
 
     @Override
@@ -197,6 +198,12 @@ public final class GitIncidentStore implements IncidentStore {
             }
         }
         return out;
+    }
+
+    /** From the per-clone {@link SummaryCache}: only files changed since the last listing are parsed. */
+    @Override
+    public List<ir.model.IncidentSummary> summaries(Consumer<String> warnings) {
+        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(this::ids, this::load, warnings);
     }
 
     @Override

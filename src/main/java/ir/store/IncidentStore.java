@@ -32,6 +32,14 @@ public interface IncidentStore extends AutoCloseable {
     List<Incident> loadAll(Consumer<String> warn);
 
     /**
+     * A summary of every readable incident, as {@link #loadAll} would give; each unreadable one is reported to
+     * {@code warn} and skipped. A store may answer from a cache instead of parsing every file.
+     */
+    default List<ir.model.IncidentSummary> summaries(Consumer<String> warn) {
+        return loadAll(warn).stream().map(ir.model.IncidentSummary::of).toList();
+    }
+
+    /**
      * Resolves what the user typed ({@code -i}): a full ID, a unique prefix or a unique substring; null means the
      * current incident. Fails with exit 3 when nothing or several match.
      */

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# bench/run.sh — measures the installed `ir` against DESIGN.md's performance budget and writes docs/PERFORMANCE.md.
+#
+#   ./install.sh && bench/run.sh            (RUNS=N for more repetitions; default 11, medians reported)
+#
+# It generates workspaces of 1, 10, 1,000 and 10,000 incidents, each with a few thousand commits of history (written
+# with `git fast-import`, not thousands of ir runs), under bench/work/ (ignored by git), then times, as medians of
+# RUNS runs after one warm-up: a hello-world JVM started with the launcher's flags (the floor), `ir log` one-shot
+# (with and without the start-up archive), the plain-git equivalent, `ir list`, `ir show`, and `ir postmortem` and
+# the `ir shell` per-entry time where this build has those commands; and the peak memory of `ir log`.
+# Only bash, git, the JDK and (for memory) /usr/bin/time are used. Environment: IR (the launcher; default `ir` on
+# PATH, else ~/.local/bin/ir), RUNS, BENCH_WORK (where to generate), BENCH_OUT (the report; docs/PERFORMANCE.md).
+set -euo pipefail
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+RUNS=${RUNS:-11}
+work=${BENCH_WORK:-$here/work}
+out=${BENCH_OUT:-$top/docs/PERFORMANCE.md}
+IR=${IR:-$(command -v ir 2>/dev/null || printf '%s' "$HOME/.local/bin/ir")}
+[ -x "$IR" ] || die "no installed ir at '$IR': run ./install.sh first (or set IR=path/to/bin/ir)"
+grep -q "^# ir launcher, written by ir's install.sh" "$IR" || die "$IR is not the launcher install.sh writes"
+lib=$(sed -n "s/^lib='\(.*\)'$/\1/p" "$IR")
+java_home=$(sed -n "s/^java_home='\(.*\)'$/\1/p" "$IR")
+read -r -a FLAGS <<<"$(sed -n "s/^flags='\(.*\)'$/\1/p" "$IR")"
+JAVA="$java_home/bin/java"
+[ -x "$JAVA" ] && [ -f "$lib/ir.jar" ] || die "cannot read the java and jar from $IR: run ./install.sh again"
+[ -f "$lib/ir.jsa" ] || echo "bench: warning: no start-up archive in $lib (IR_INSTALL_NO_CDS?): ir log will be slow" >&2
+command -v git >/dev/null || die "git is needed"
+[ "${BASH_VERSINFO[0]}" -ge 5 ] || die "bash 5 is needed (for EPOCHREALTIME)"
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
+    GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com IR_AUTHOR="Bench <bench@example.com>"
+unset IR_DIR JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS 2>/dev/null || true
+
+HISTORY=2000   # commits of history in every workspace
+EVENTS=12      # timeline events per generated incident
+K=50           # entries piped to `ir shell` for its per-entry time
+
+# ---- generating workspaces ------------------------------------------------------------------------------------
+# The fast-import stream of HISTORY commits: incidents are created in batches (10,000 incidents: 5 per commit);
+# with fewer incidents than commits, the remaining commits rewrite incident (k mod n) with one more note, as `ir log`
+# does. Every file is a valid incident in DESIGN.md's format, about 2 KB like a real one.
+fast_import_stream() {
+    awk -v n="$1" -v commits="$HISTORY" -v events="$EVENTS" '
+    function id(i) { return sprintf("%04d-%02d-%02d-bench-incident-%05d", 2016 + int(i / 1000) % 10, 1 + int(i / 80) % 12, 1 + i % 28, i) }
+    function at(i, m) { return sprintf("%04d-%02d-%02dT%02d:%02d:00Z", 2016 + int(i / 1000) % 10, 1 + int(i / 80) % 12, 1 + i % 28, 8 + int(m / 60) % 12, m % 60) }
+    function incident(i, rev,    s, k, sev, done) {
+        sev = 1 + i % 5; done = (i % 7 != 0)
+        s = "schema: 1\nid: " id(i) "\ntitle: Bench incident " i " - checkout latency spike in region " (i % 9) "\n"
+        s = s "severity: SEV-" sev "\nstatus: " (done ? "resolved" : "investigating") "\ndrill: " ((i % 50 == 0) ? "true" : "false") "\n"
+        s = s "opened_at: " at(i, 5) "\nstarted_at: " at(i, 0) "\ndetected_at: " at(i, 3) "\n"
+        if (done) s = s "mitigated_at: " at(i, 40) "\nresolved_at: " at(i, 55) "\n"
+        s = s "roles:\n  commander: Alice Responder <alice@example.com>\n  sme:\n    - Bob Builder <bob@example.com>\n"
+        s = s "summary: |-\n  Checkout p99 latency rose above 2 s for customers in region " (i % 9) ".\n  Bench data.\n"
+        s = s "tags:\n  - checkout\n  - bench\n"
+        s = s "timeline:\n"
+        for (k = 0; k < events + rev; k++) {
+            s = s "  - id: b" sprintf("%05d%06d", i, k) "\n    at: " at(i, 5 + k) "\n    author: Alice Responder <alice@example.com>\n"
+            s = s "    type: " (k == 0 ? "declared" : "note") "\n    text: " (k == 0 ? "\"Declared SEV-" sev ": Bench incident " i "\"" : "step " k " of the response, with a few words of detail") "\n"
+            if (k == 0) s = s "    severity: SEV-" sev "\n"
+        }
+        return s
+    }
+    function commit(k, msg, first) {
+        printf "commit refs/heads/main\nauthor Bench <bench@example.com> %d +0000\ncommitter Bench <bench@example.com> %d +0000\n", 1500000000 + k * 60, 1500000000 + k * 60
+        printf "data %d\n%s\n", length(msg), msg
+        if (first) printf "from refs/heads/main^0\n"
+    }
+    function file(i, rev,    body) {
+        body = incident(i, rev)
+        printf "M 100644 inline incidents/%s.yaml\ndata %d\n%s\n", id(i), length(body), body
+    }
+    BEGIN {
+        per = int((n + commits - 1) / commits); if (per < 1) per = 1
+        k = 0; i = 0
+        while (i < n) {
+            commit(k, "bench: declare incidents " i "..", k == 0)
+            for (j = 0; j < per && i < n; j++) { file(i, 0); i++ }
+            k++
+        }
+        rev = 0
+        while (k < commits) {
+            target = (k % n); rev = 1 + int(k / n) % 8
+            commit(k, "bench: log to incident " target, k == 0)
+            file(target, rev)
+            k++
+        }
+    }'
+}
+
+generate() {
+    local n=$1 ws="$work/ws-${2:-$1}"
+    rm -rf "$ws"
+    mkdir -p "$ws"
+    git -C "$ws" init -q -b main
+    "$IR" -C "$ws" init 2>/dev/null
+    fast_import_stream "$n" | git -C "$ws" fast-import --quiet
+    git -C "$ws" reset -q --hard main
+    "$IR" -C "$ws" use "$(cd "$ws/incidents" && ls | sed -n 's/\.yaml$//p' | tail -n 1)" >/dev/null 2>&1
+    printf '  %6d incidents, %5d commits, %s\n' "$n" "$(git -C "$ws" rev-list --count HEAD)" \
+        "$(du -sh "$ws" | cut -f1)" >&2
+}
+
+# ---- timing -----------------------------------------------------------------------------------------------------
+now_us() { local t=$EPOCHREALTIME; printf '%s' "${t/./}"; }
+
+# measure NAME CMD...: registers a measurement. run_measures then runs each once to warm up, and RUNS rounds of
+# all of them in turn (interleaved, so a machine whose load drifts skews every figure alike, not one), and sets
+# RESULT[NAME] to the median wall time in ms.
+declare -A RESULT
+NAMES=()
+CMDS=()
+measure() {
+    local name=$1; shift
+    NAMES+=("$name")
+    CMDS+=("$(printf '%q ' "$@")")
+}
+run_measures() {
+    local -A times=()
+    local i r s e
+    for i in "${!NAMES[@]}"; do
+        eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo "bench: failed: ${CMDS[$i]}" >&2; eval "${CMDS[$i]}" >&2 || true; exit 1; }
+    done
+    for ((r = 0; r < RUNS; r++)); do
+        printf '\r  round %d of %d' $((r + 1)) "$RUNS" >&2
+        for i in "${!NAMES[@]}"; do
+            s=$(now_us)
+            eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo; echo "bench: failed: ${CMDS[$i]}" >&2; exit 1; }
+            e=$(now_us)
+            times[$i]+=" $((e - s))"
+        done
+    done
+    echo >&2
+    for i in "${!NAMES[@]}"; do
+        # shellcheck disable=SC2086 # a list of numbers
+        RESULT[${NAMES[$i]}]=$(printf '%s\n' ${times[$i]} | sort -n | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1000}')
+        printf '  %-44s %9s ms\n' "${NAMES[$i]}" "${RESULT[${NAMES[$i]}]}" >&2
+    done
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+within() { awk -v r="$1" -v max="$2" 'BEGIN {print (r <= max) ? "yes" : "NO"}'; }
+
+ir_log() { "$IR" -C "$work/ws-$1" log "bench entry from ir log"; }
+ir_log_no_archive() { "$JAVA" "${FLAGS[@]}" -jar "$lib/ir.jar" -C "$work/ws-$1" log "bench entry without the archive"; }
+hello() { "$JAVA" "${FLAGS[@]}" -cp "$work/hello" Hello; }
+plain_git() {
+    # What `ir log` does, by hand: append an entry to a file and commit that one file. (A file of its own: the
+    # incident file may end with keys after its timeline, such as the post-mortem's, so appending there breaks it.)
+    local ws="$work/ws-$1"
+    printf -- '- at: %s\n  author: Bench <bench@example.com>\n  text: plain git entry\n' "$EPOCHSECONDS" \
+        >>"$ws/plain-git-log.yaml"
+    git -C "$ws" add plain-git-log.yaml && git -C "$ws" commit -q -m "plain git entry"
+}
+# Whether this build has a command: `ir --help` lists them (an unknown one with --help would print the root help).
+has_command() { "$IR" --help 2>/dev/null | grep -q "^  $1 "; }
+
+# ---- run --------------------------------------------------------------------------------------------------------
+echo "bench: generating workspaces in $work" >&2
+mkdir -p "$work/hello"
+cat >"$work/hello/Hello.java" <<'EOF'
+public class Hello {
+    public static void main(String[] args) {
+        System.out.println("hello");
+    }
+}
+EOF
+"$java_home/bin/javac" -d "$work/hello" "$work/hello/Hello.java" 2>/dev/null \
+    || javac -d "$work/hello" "$work/hello/Hello.java" || die "javac is needed to compile the hello-world floor"
+for n in 1 10 1000 10000; do generate "$n"; done
+generate 1 shell   # the shell's own: 50 entries a run would grow ws-1's incident and skew the ir log figures
+
+measure "hello-world JVM (floor)" hello
+measure "ir --version" "$IR" --version
+measure "ir log, 1 incident" ir_log 1
+measure "ir log, 1 incident, no archive" ir_log_no_archive 1
+measure "ir log, 1,000 incidents" ir_log 1000
+measure "ir log, 10,000 incidents" ir_log 10000
+measure "plain git, 1 incident" plain_git 1
+measure "plain git, 10,000 incidents" plain_git 10000
+measure "ir list, 10 incidents" "$IR" -C "$work/ws-10" list
+measure "ir list, 1,000 incidents" "$IR" -C "$work/ws-1000" list
+measure "ir list, 10,000 incidents" "$IR" -C "$work/ws-10000" list
+measure "ir show, 1 incident" "$IR" -C "$work/ws-1" show
+measure "ir show, 10,000 incidents" "$IR" -C "$work/ws-10000" show
+if has_command postmortem; then
+    measure "ir postmortem, 1 incident" "$IR" -C "$work/ws-1" postmortem
+    measure "ir postmortem, 10,000 incidents" "$IR" -C "$work/ws-10000" postmortem
+fi
+
+shell_entry=""
+shell_ok=0
+if has_command shell; then
+    # Per entry: (time for K entries - time for none) / K, entries piped to one `ir shell`; checked by commit count.
+    shell_k() { seq 1 "$1" | sed 's/^/shell bench entry /' | "$IR" -C "$work/ws-shell" shell; }
+    before=$(git -C "$work/ws-shell" rev-list --count HEAD)
+    if shell_k 1 >/dev/null 2>&1 && [ "$(git -C "$work/ws-shell" rev-list --count HEAD)" -eq $((before + 1)) ]; then
+        shell_ok=1
+        measure "ir shell, no entries" shell_k 0
+        measure "ir shell, $K entries" shell_k "$K"
+    else
+        echo "bench: 'ir shell' did not commit one entry per line from a pipe: per-entry time not measured" >&2
+    fi
+fi
+
+echo "bench: medians of $RUNS interleaved rounds" >&2
+run_measures
+if [ "$shell_ok" = 1 ]; then
+    shell_entry=$(awk -v a="${RESULT["ir shell, $K entries"]}" -v b="${RESULT["ir shell, no entries"]}" -v k="$K" \
+        'BEGIN {printf "%.1f", (a - b) / k}')
+    printf '  %-44s %9s ms\n' "ir shell, per entry" "$shell_entry" >&2
+fi
+
+peak=""
+if [ -x /usr/bin/time ]; then
+    peak=$( { for i in 1 2 3 4 5; do /usr/bin/time -f '%M' "$IR" -C "$work/ws-1" log "memory probe" 2>&1 >/dev/null | tail -n 1; done; } \
+        | sort -n | sed -n 3p)
+    peak=$(awk -v k="$peak" 'BEGIN {printf "%.1f", k / 1024}')
+    printf '  %-44s %9s MiB\n' "ir log peak memory (RSS)" "$peak" >&2
+fi
+
+# ---- budget -----------------------------------------------------------------------------------------------------
+r_log=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["hello-world JVM (floor)"]}")
+r_log10k=$(ratio "${RESULT["ir log, 10,000 incidents"]}" "${RESULT["ir log, 1 incident"]}")
+r_list10k=$(ratio "${RESULT["ir list, 10,000 incidents"]}" "${RESULT["ir list, 10 incidents"]}")
+r_git=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["plain git, 1 incident"]}")
+r_cds=$(ratio "${RESULT["ir log, 1 incident, no archive"]}" "${RESULT["ir log, 1 incident"]}")
+
+budget_rows=$(cat <<EOF
+| \`ir log\` one-shot / hello-world JVM | $r_log | ≤ 3 | $(within "$r_log" 3) |
+| \`ir log\` at 10,000 incidents / at 1 | $r_log10k | ≤ 1.25 | $(within "$r_log10k" 1.25) |
+| \`ir list\` at 10,000 incidents / at 10 | $r_list10k | ≤ 1.5 | $(within "$r_list10k" 1.5) |
+EOF
+)
+if [ -n "$shell_entry" ]; then
+    budget_rows+=$'\n'"| \`ir shell\` per entry, ms | $shell_entry | ≤ 15 | $(within "$shell_entry" 15) |"
+else
+    budget_rows+=$'\n'"| \`ir shell\` per entry, ms | not measured | ≤ 15 | – |"
+fi
+if [ -n "$peak" ]; then
+    budget_rows+=$'\n'"| \`ir log\` peak memory, MiB | $peak | < 80 | $(awk -v p="$peak" 'BEGIN {print (p < 80) ? "yes" : "NO"}') |"
+fi
+
+echo >&2
+echo "Budget (DESIGN.md), measured in this run:" >&2
+printf '%s\n' "$budget_rows" | sed 's/^| //; s/ |$//; s/ | /\t/g' | column -t -s $'\t' >&2 2>/dev/null \
+    || printf '%s\n' "$budget_rows" >&2
+echo "(ir log is ${r_git}x the plain-git equivalent; the start-up archive makes it ${r_cds}x faster)" >&2
+
+# ---- report -----------------------------------------------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)
+jv=$("$JAVA" -version 2>&1 | sed -n 2p)
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+rows=""
+for name in "hello-world JVM (floor)" "ir --version" "ir log, 1 incident" "ir log, 1 incident, no archive" \
+    "ir log, 1,000 incidents" "ir log, 10,000 incidents" "plain git, 1 incident" "plain git, 10,000 incidents" \
+    "ir list, 10 incidents" "ir list, 1,000 incidents" "ir list, 10,000 incidents" "ir show, 1 incident" \
+    "ir show, 10,000 incidents" "ir postmortem, 1 incident" "ir postmortem, 10,000 incidents" \
+    "ir shell, no entries" "ir shell, $K entries"; do
+    [ -n "${RESULT[$name]:-}" ] && rows+="| $name | ${RESULT[$name]} |"$'\n'
+done
+mkdir -p "$(dirname "$out")"
+cat >"$out" <<EOF
+# Performance
+
+Measured by \`bench/run.sh\` (run it after \`./install.sh\`; it rewrites this file). Medians of $RUNS rounds after
+one warm-up, wall time, on one machine in one run; each round runs every measurement once, in turn, so the ratios
+compare like with like even when the machine's load drifts.
+
+- Date: $(date -u +%Y-%m-%dT%H:%MZ), ir $("$IR" --version 2>/dev/null | sed 's/^ir //') at commit $rev
+- Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr)
+- Java: $jv; launcher flags \`${FLAGS[*]}\` and the AppCDS archive built by install.sh
+- Workspaces: 1, 10, 1,000 and 10,000 incidents of about 2 KB ($EVENTS events each), each with $HISTORY commits of
+  history (and another of 1 incident for \`ir shell\`, whose incident grows by 50 entries a round)
+
+## Budget
+
+| measure | this run | budget | within |
+|---|---|---|---|
+$budget_rows
+
+\`ir log\` one-shot is ${r_git}x the plain-git equivalent (append to a file, \`git add\`, \`git commit\`), and the
+start-up archive makes it ${r_cds}x faster than the same jar and flags without it.
+
+## Medians (ms)
+
+| command | median ms |
+|---|---|
+${rows}
+## How
+
+- The floor is a one-class hello-world compiled at bench time and run with the launcher's flags.
+- \`ir log\` runs the installed launcher (\`-C\` into the workspace, the current incident), so each run appends one
+  event and makes one commit; "no archive" runs the same jar and flags without \`-XX:SharedArchiveFile\`.
+- History is written with \`git fast-import\`, then checked out, so the index and work tree are what a clone has.
+- Machines that share their cores with other work give noisy single runs: compare ratios from one run, and rerun
+  with \`RUNS=31\` for tighter medians.
+
+EOF
+if [ -f "$here/notes.md" ]; then
+    cat "$here/notes.md" >>"$out"
+fi
+echo "bench: wrote $out" >&2
