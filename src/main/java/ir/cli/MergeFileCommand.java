@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 @Command(name = "merge-file", hidden = true, description = {"Git merge driver for incident files: merges BASE, OURS "
         + "and THEIRS semantically and writes the result to OURS."},
-        footer = {"", "Example (git config, set up by 'ir init'):", "  git config merge.ir.driver 'ir merge-file %O %A %B %P'"})
+        footer = {"", "Example (git config, set up by 'ir init'):", "  git config merge.ir.driver 'ir merge-file %%O %%A %%B %%P'"})
 public final class MergeFileCommand extends IrCommand {
     @Parameters(index = "0", paramLabel = "BASE", description = "The common ancestor (empty when both sides added it).")
     Path base;

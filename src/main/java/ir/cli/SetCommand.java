@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
         + "resolution, detection or title.",
         "The words are joined; '-' reads the text (several lines kept) from standard input. Editing the document is "
                 + "a commit without a timeline event."},
-        footer = {"", "Examples:", "  ir set summary Checkout failed for 40% of EU customers for 66 minutes",
+        footer = {"", "Examples:", "  ir set summary Checkout failed for 40%% of EU customers for 66 minutes",
                 "  ir set root-cause - < root-cause.md", "  ir set title \"Checkout outage in eu-west-1\""})
 public final class SetCommand extends IrCommand {
     static final String FIELDS = Arrays.stream(TextField.values()).map(TextField::option)

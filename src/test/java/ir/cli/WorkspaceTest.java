@@ -128,6 +128,29 @@ class WorkspaceTest {
     }
 
     @Test
+    void everyCommandAndSubcommandHasCleanHelpWithAnExample() {
+        IrTester ir = IrTester.plainDir(tmp);
+        var env = new Env(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(new java.io.StringWriter()), java.io.InputStream.nullInputStream(),
+                ir.clock(), tmp, java.util.Map.of(), false);
+        java.util.List<String[]> paths = new java.util.ArrayList<>();
+        Cli.commandLine(env).getSubcommands().forEach((name, sub) -> {
+            paths.add(new String[] {name});
+            sub.getSubcommands().keySet().forEach(child -> paths.add(new String[] {name, child}));
+        });
+        assertThat(paths).hasSizeGreaterThan(20);
+        for (String[] path : paths) {
+            String[] args = java.util.Arrays.copyOf(path, path.length + 1);
+            args[path.length] = "--help";
+            var r = ir.run(args);
+            String what = String.join(" ", path);
+            assertThat(r.exit()).as(what).isZero();
+            assertThat(r.err()).as(what).isEmpty();
+            assertThat(r.out()).as(what).contains("Usage: ir " + what).containsIgnoringCase("example");
+        }
+    }
+
+    @Test
     void unknownCommandAndOptionAreUsageErrors() {
         IrTester ir = IrTester.workspace(tmp);
         var r = ir.assertRefused(2, "ir: Unmatched argument", "frobnicate");
