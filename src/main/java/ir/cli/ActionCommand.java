@@ -83,7 +83,7 @@ public final class ActionCommand extends IrCommand {
             store().update(id, i -> {
                 List<ActionItem> next = new ArrayList<>(i.actions());
                 next.add(item);
-                TimelineEvent e = new TimelineEvent(IncidentIds.randomId(), when, who, TimelineEvent.ACTION_ITEM,
+                TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
                         "Action item: " + text, false, attrs("action", item.id(), "status", ActionItem.OPEN));
                 return new Change(i.withActions(next).withEvent(e), "action add: " + Text.firstLine(text, 60),
                         TimelineEvent.ACTION_ITEM);
@@ -157,7 +157,7 @@ public final class ActionCommand extends IrCommand {
                 }
                 List<ActionItem> next = i.actions().stream().map(x -> x.id().equals(actionId)
                         ? x.withStatus(ActionItem.DONE) : x).toList();
-                TimelineEvent e = new TimelineEvent(IncidentIds.randomId(), when, who, TimelineEvent.ACTION_ITEM,
+                TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
                         "Action item done: " + a.text(), false, attrs("action", actionId, "status", ActionItem.DONE));
                 return new Change(i.withActions(next).withEvent(e), "action done: " + Text.firstLine(a.text(), 60),
                         TimelineEvent.ACTION_ITEM);

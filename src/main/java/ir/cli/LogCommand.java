@@ -63,7 +63,7 @@ public final class LogCommand extends IrCommand {
                 : Times.parse(at, clock(), "--at");
         String id = store().select(incident.incident);
         String who = store().author();
-        TimelineEvent event = new TimelineEvent(IncidentIds.randomId(), when, who, eventType, text, important,
+        TimelineEvent event = new TimelineEvent(IncidentIds.eventId(), when, who, eventType, text, important,
                 Map.of());
         store().update(id, current -> new Change(current.withEvent(event), "log " + eventType + ": "
                 + Text.firstLine(text, 60), eventType));

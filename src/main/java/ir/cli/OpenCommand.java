@@ -95,7 +95,7 @@ public final class OpenCommand extends IrCommand {
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("severity", sev);
-            TimelineEvent declared = new TimelineEvent(IncidentIds.randomId(), openedAt, who, TimelineEvent.DECLARED,
+            TimelineEvent declared = new TimelineEvent(IncidentIds.eventId(), openedAt, who, TimelineEvent.DECLARED,
                     "Declared " + sev + (drill ? " drill" : "") + ": " + titleText, false, attrs);
             Incident i = Incident.declare(newId, titleText, sev, config.initialStatus(), drill, openedAt, declared);
             if (commander != null && !commander.isBlank()) {

@@ -61,6 +61,21 @@ class LogCommandTest {
     }
 
     @Test
+    void entriesLoggedWithinOneSecondKeepTheOrderTheyWereLoggedIn() {
+        List<String> logged = new ArrayList<>();
+        for (int n = 1; n <= 8; n++) {
+            logged.add("step " + n);
+            assertThat(ir.run("log", "step " + n).exit()).isZero();
+        }
+        List<String> texts = new ArrayList<>();
+        ir.yaml(id).get("timeline").forEach(e -> texts.add(e.get("text").asText()));
+        assertThat(texts).containsSubsequence(logged);
+        List<String> shown = new ArrayList<>();
+        ir.run("show", "--json").json().get("timeline").forEach(e -> shown.add(e.get("text").asText()));
+        assertThat(shown).containsSubsequence(logged);
+    }
+
+    @Test
     void acceptsEveryDocumentedTimeFormat() {
         ir.run("log", "a", "--at", "2026-11-28T14:54:00Z");
         ir.run("log", "b", "--at", "2026-11-28T23:50+09:00");

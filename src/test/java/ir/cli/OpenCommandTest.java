@@ -44,7 +44,7 @@ class OpenCommandTest {
         JsonNode declared = doc.get("timeline").get(0);
         assertThat(declared.get("type").asText()).isEqualTo("declared");
         assertThat(declared.get("author").asText()).isEqualTo(IrTester.ALICE);
-        assertThat(declared.get("id").asText()).matches("[a-z2-7]{12}");
+        assertThat(declared.get("id").asText()).matches("[a-z2-7]{14}");
 
         List<RevCommit> commits = ir.commits();
         assertThat(commits).hasSize(before + 1);
