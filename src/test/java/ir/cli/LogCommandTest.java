@@ -139,13 +139,19 @@ class LogCommandTest {
     void unknownKeysArePreservedOnRewrite() throws Exception {
         String file = ir.read("incidents/" + id + ".yaml");
         file = file.replace("timeline:", "future_field:\n  nested: [1, 2]\n  flag: true\ntimeline:")
-                .replace("    type: declared\n", "    type: declared\n    future_attr: kept\n");
+                .replace("    type: declared\n", "    type: declared\n    future_attr: kept\n    future_count: 3\n"
+                        + "    future_weight: 1.5\n    future_flag: true\n");
         java.nio.file.Files.writeString(ir.incidentFile(id), file);
         ir.run("log", "after upgrade");
         JsonNode doc = ir.yaml(id);
         assertThat(doc.get("future_field").get("nested")).hasSize(2);
         assertThat(doc.get("future_field").get("flag").asBoolean()).isTrue();
         assertThat(doc.get("timeline").get(0).get("future_attr").asText()).isEqualTo("kept");
+        JsonNode declared = doc.get("timeline").get(0);
+        assertThat(declared.get("future_count").isInt()).as(declared.toString()).isTrue();
+        assertThat(declared.get("future_count").asInt()).isEqualTo(3);
+        assertThat(declared.get("future_weight").isDouble()).as(declared.toString()).isTrue();
+        assertThat(declared.get("future_flag").isBoolean()).as(declared.toString()).isTrue();
     }
 
     @Test
