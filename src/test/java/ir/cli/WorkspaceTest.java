@@ -153,8 +153,17 @@ class WorkspaceTest {
     @Test
     void unknownCommandAndOptionAreUsageErrors() {
         IrTester ir = IrTester.workspace(tmp);
-        var r = ir.assertRefused(2, "ir: Unmatched argument", "frobnicate");
+        var r = ir.assertRefused(2, "ir: unknown command 'frobnicate' (see", "frobnicate");
         assertThat(r.err()).contains("ir --help");
         ir.assertRefused(2, "ir: Unknown option: '--frob'", "log", "--frob", "x");
+    }
+
+    @Test
+    void aMistypedCommandOrOptionIsNamedWithWhatWasMeant() {
+        IrTester ir = IrTester.workspace(tmp);
+        var r = ir.assertRefused(2, "ir: unknown command 'shwo'; did you mean 'show'? (see", "shwo");
+        assertThat(r.err()).contains("(see 'ir --help')");
+        var o = ir.assertRefused(2, "ir: Unknown option: '--improtant'", "log", "--improtant", "x");
+        assertThat(o.err()).contains("did you mean '--important'?");
     }
 }
