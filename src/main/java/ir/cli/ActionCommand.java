@@ -44,7 +44,7 @@ public final class ActionCommand extends IrCommand {
         @Parameters(arity = "1..*", paramLabel = "TEXT", description = "What is to be done ('-' reads stdin).")
         List<String> words;
 
-        @Option(names = "--owner", paramLabel = "PERSON", description = "Who will do it.")
+        @Option(names = "--owner", paramLabel = "PERSON", description = "Who will do it; 'me' is you.")
         String owner;
 
         @Option(names = "--due", paramLabel = "DATE", description = "When it is due: YYYY-MM-DD, or +3d / +2w.")
@@ -78,6 +78,9 @@ public final class ActionCommand extends IrCommand {
             Instant when = Args.at(at, clock());
             String id = store().select(incident.incident);
             String who = store().author();
+            if ("me".equalsIgnoreCase(own)) {
+                own = who;
+            }
             ActionItem item = new ActionItem(IncidentIds.randomId(), text, t, own, dueDate, ActionItem.OPEN, url,
                     Map.of());
             store().update(id, i -> {

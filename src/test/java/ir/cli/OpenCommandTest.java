@@ -72,6 +72,12 @@ class OpenCommandTest {
     }
 
     @Test
+    void commanderMeIsTheResponder() {
+        String id = ir.open("Payments down", "--commander", "me");
+        assertThat(ir.yaml(id).get("roles").get("commander").asText()).isEqualTo(IrTester.ALICE);
+    }
+
+    @Test
     void defaultSeverityComesFromIrYaml() {
         String id = ir.open("Something odd");
         assertThat(ir.yaml(id).get("severity").asText()).isEqualTo("SEV-3");
