@@ -208,7 +208,12 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public String select(String query) {
-        if (query == null || query.isBlank()) {
+        if (query != null && query.isBlank()) {
+            // Typically -i "$ID" with ID unset: acting on whichever incident is current would be a silent surprise.
+            throw IrException.usage("-i is empty: give an incident ID, a unique prefix or substring, or leave -i out "
+                    + "for the current incident");
+        }
+        if (query == null) {
             String cur = current().orElseThrow(() -> IrException.notFound(
                     "no current incident in this clone: pass -i ID, or run 'ir use ID' ('ir list' shows them)"));
             if (!Files.isRegularFile(ws.incidentFile(cur))) {

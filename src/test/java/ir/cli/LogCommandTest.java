@@ -205,6 +205,12 @@ class LogCommandTest {
     }
 
     @Test
+    void refusesAnEmptyIncidentRatherThanUsingTheCurrentOne() {
+        ir.assertRefused(2, "ir: -i is empty: give an incident ID", "log", "-i", "", "x");
+        ir.assertRefused(2, "ir: -i is empty", "log", "--incident", " ", "x");
+    }
+
+    @Test
     void uniqueSubstringSelects() {
         ir.open("Payments down");
         var r = ir.run("log", "-i", "latency", "found it");
