@@ -83,12 +83,12 @@ public final class ActionsCommand extends IrCommand {
         int w = rows.stream().mapToInt(r -> r.incident().id().length()).max().orElse(10);
         for (Row r : rows) {
             ActionItem a = r.item();
-            out().println("[" + (a.isOpen() ? " " : "x") + "] " + Text.pad(a.id(), 12) + "  " + Text.pad(
-                    r.incident().id(), w) + "  " + Text.pad(a.due() == null ? "" : a.due(), 10) + " "
+            out().println(Text.forTerminal("[" + (a.isOpen() ? " " : "x") + "] " + Text.pad(a.id(), 12) + "  "
+                    + Text.pad(r.incident().id(), w) + "  " + Text.pad(a.due() == null ? "" : a.due(), 10) + " "
                     + Text.pad(r.overdue() ? "OVERDUE" : "", 8)
                     + Text.pad(a.owner() == null ? "" : Person.name(a.owner()), 12) + " "
                     + Text.pad(a.type() == null ? "" : a.type(), 9)
-                    + Text.firstLine(a.text(), 80));
+                    + Text.firstLine(a.text(), 80)));
         }
         return 0;
     }

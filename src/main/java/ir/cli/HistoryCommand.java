@@ -50,7 +50,7 @@ public final class HistoryCommand extends IrCommand {
         }
         for (Revision r : revisions) {
             out().println(Times.short_(r.at(), clock(), local) + "  " + r.commit().substring(0, 8) + "  "
-                    + Text.pad(Person.name(r.author()), 16) + " " + r.subject());
+                    + Text.forTerminal(Text.pad(Person.name(r.author()), 16) + " " + r.subject()));
         }
         return 0;
     }

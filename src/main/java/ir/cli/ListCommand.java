@@ -91,7 +91,7 @@ public final class ListCommand extends IrCommand {
             pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ")
                     .append(i.title()).append(i.drill() ? "  [drill]" : "").append(nl);
         }
-        out().print(lines);
+        out().print(Text.forTerminal(lines));
         out().flush();
         return 0;
     }

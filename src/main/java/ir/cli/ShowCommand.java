@@ -45,7 +45,11 @@ public final class ShowCommand extends IrCommand {
         if (json) {
             out().println(store().json(i, Map.of("computed", IncidentView.computed(i, clock.instant()))));
         } else {
-            IncidentView.print(out(), i, clock, local);
+            java.io.StringWriter view = new java.io.StringWriter();
+            java.io.PrintWriter w = new java.io.PrintWriter(view);
+            IncidentView.print(w, i, clock, local);
+            w.flush();
+            out().print(Text.forTerminal(view.getBuffer()));
         }
         return 0;
     }

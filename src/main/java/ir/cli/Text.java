@@ -22,6 +22,38 @@ final class Text {
         return more ? t + " ..." : t;
     }
 
+    /**
+     * {@code s} safe to print on a terminal: control characters other than newline and tab are shown as {@code ^X}
+     * (as {@code cat -v} does). Incident files come from clones of other people's repositories, and an escape
+     * sequence in a timeline entry could otherwise retitle the terminal, rewrite lines or set the clipboard.
+     */
+    static String forTerminal(CharSequence s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && !unsafe(s.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return s.toString();
+        }
+        StringBuilder b = new StringBuilder(n + 16).append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (!unsafe(c)) {
+                b.append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append('^').append((char) (c ^ 0x40));
+            } else {
+                b.append('?');
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean unsafe(char c) {
+        return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
+    }
+
     static String pad(String s, int width) {
         String t = s == null ? "" : s;
         return t.length() >= width ? t : t + " ".repeat(width - t.length());

@@ -51,6 +51,30 @@ class HostileInputTest {
     }
 
     @Test
+    void terminalEscapesInAClonedFileAreShownInertly() throws Exception {
+        String esc = "\u001b]0;pwned\u0007\u001b[2J\u009b31m\r";
+        plant("2026-11-28-escape.yaml", "schema: 1\nid: 2026-11-28-escape\ntitle: \"t " + escaped(esc) + "\"\n"
+                + "opened_at: 2026-11-28T15:00:00Z\nactions:\n  - {id: aaaaaaaaaaaa, text: \"a " + escaped(esc)
+                + "\", status: open}\ntimeline:\n  - {id: e1, at: 2026-11-28T15:00:00Z, type: note, text: \"n "
+                + escaped(esc) + "\"}\n");
+        for (String[] args : new String[][] {{"show", "-i", "escape"}, {"list"}, {"actions"},
+                {"history", "-i", "escape"}}) {
+            var r = ir.run(args);
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).doesNotContain("\u001b", "\u0007", "\u009b", "\r");
+        }
+        assertThat(ir.run("show", "-i", "escape").out()).contains("n ^[]0;pwned^G^[[2J?31m");
+        assertThat(ir.run("show", "-i", "escape", "--json").json().get("timeline").get(0).get("text").asText())
+                .isEqualTo("n " + esc);
+    }
+
+    private static String escaped(String s) {
+        StringBuilder b = new StringBuilder();
+        s.chars().forEach(c -> b.append(String.format("\\u%04x", c)));
+        return b.toString();
+    }
+
+    @Test
     void aliasBombIsRefusedByNameAndOthersStillWork() throws Exception {
         plant("2026-11-28-bomb.yaml", BOMB);
         var r = ir.assertRefused(1, "ir: incidents/2026-11-28-bomb.yaml uses a YAML anchor or alias at line 4",
