@@ -68,6 +68,16 @@ class HostileInputTest {
                 .isEqualTo("n " + esc);
     }
 
+    @Test
+    void aMinimalHandWrittenFileIsShownNotCrashedOn() throws Exception {
+        plant("2026-11-28-bare.yaml", "schema: 1\nid: 2026-11-28-bare\ntitle: Bare file\n");
+        var r = ir.run("show", "-i", "bare");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Bare file", "no severity · no status · no opened_at").doesNotContain("null");
+        assertThat(ir.run("show", "-i", "bare", "--json").exit()).isZero();
+    }
+
     private static String escaped(String s) {
         StringBuilder b = new StringBuilder();
         s.chars().forEach(c -> b.append(String.format("\\u%04x", c)));
