@@ -24,7 +24,7 @@ public final class ActionsCommand extends IrCommand {
     boolean open;
 
     @Option(names = "--owner", paramLabel = "PERSON", description = "Only items whose owner contains PERSON "
-            + "(case-insensitive).")
+            + "(case-insensitive); 'me' is you.")
     String owner;
 
     @Option(names = {"-i", "--incident"}, paramLabel = "ID", description = "Only this incident's items (full ID, "
@@ -41,7 +41,9 @@ public final class ActionsCommand extends IrCommand {
     @Override
     protected int run() {
         LocalDate today = LocalDate.now(clock());
-        String who = owner == null ? null : owner.strip().toLowerCase(Locale.ROOT);
+        // 'me' is the responder, as in 'ir action add --owner me' (not every owner with "me" in the name).
+        String who = owner == null ? null : ("me".equalsIgnoreCase(owner.strip()) ? store().author() : owner.strip())
+                .toLowerCase(Locale.ROOT);
         List<Row> rows = new ArrayList<>();
         List<Incident> incidents = incident == null ? store().loadAll(m -> warn(m + " (skipped)"))
                 : List.of(store().load(store().select(incident)));

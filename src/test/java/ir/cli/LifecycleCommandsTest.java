@@ -447,6 +447,10 @@ class LifecycleCommandsTest {
     void actionOwnerMeIsTheResponder() {
         ok(ir.run("action", "add", "write", "the", "runbook", "--owner", "me"));
         assertThat(ir.yaml(id).get("actions").get(0).get("owner").asText()).isEqualTo(IrTester.ALICE);
+        ok(ir.run("action", "add", "page", "the", "team", "--owner", "James Jameson"));
+        List<String> mine = ok(ir.run("actions", "--owner", "me")).out().lines().toList();
+        assertThat(mine).hasSize(1);
+        assertThat(mine.get(0)).contains("write the runbook");
     }
 
     @Test
