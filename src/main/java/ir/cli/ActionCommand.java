@@ -44,7 +44,7 @@ public final class ActionCommand extends IrCommand {
         @Parameters(arity = "1..*", paramLabel = "TEXT", description = "What is to be done ('-' reads stdin).")
         List<String> words;
 
-        @Option(names = "--owner", paramLabel = "PERSON", description = "Who will do it.")
+        @Option(names = "--owner", paramLabel = "PERSON", description = "Who will do it; 'me' is you.")
         String owner;
 
         @Option(names = "--due", paramLabel = "DATE", description = "When it is due: YYYY-MM-DD, or +3d / +2w.")
@@ -78,12 +78,15 @@ public final class ActionCommand extends IrCommand {
             Instant when = Args.at(at, clock());
             String id = store().select(incident.incident);
             String who = store().author();
+            if ("me".equalsIgnoreCase(own)) {
+                own = who;
+            }
             ActionItem item = new ActionItem(IncidentIds.randomId(), text, t, own, dueDate, ActionItem.OPEN, url,
                     Map.of());
             store().update(id, i -> {
                 List<ActionItem> next = new ArrayList<>(i.actions());
                 next.add(item);
-                TimelineEvent e = new TimelineEvent(IncidentIds.randomId(), when, who, TimelineEvent.ACTION_ITEM,
+                TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
                         "Action item: " + text, false, attrs("action", item.id(), "status", ActionItem.OPEN));
                 return new Change(i.withActions(next).withEvent(e), "action add: " + Text.firstLine(text, 60),
                         TimelineEvent.ACTION_ITEM);
@@ -157,7 +160,7 @@ public final class ActionCommand extends IrCommand {
                 }
                 List<ActionItem> next = i.actions().stream().map(x -> x.id().equals(actionId)
                         ? x.withStatus(ActionItem.DONE) : x).toList();
-                TimelineEvent e = new TimelineEvent(IncidentIds.randomId(), when, who, TimelineEvent.ACTION_ITEM,
+                TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
                         "Action item done: " + a.text(), false, attrs("action", actionId, "status", ActionItem.DONE));
                 return new Change(i.withActions(next).withEvent(e), "action done: " + Text.firstLine(a.text(), 60),
                         TimelineEvent.ACTION_ITEM);

@@ -57,7 +57,7 @@ public final class Cli {
         cl.setParameterExceptionHandler((ex, args) -> {
             String hint = ex.getCommandLine() == null ? "ir --help"
                     : ex.getCommandLine().getCommandSpec().qualifiedName() + " --help";
-            env.err().println("ir: " + oneLine(ex.getMessage()) + " (see '" + hint + "')");
+            env.err().println("ir: " + usageMessage(ex) + " (see '" + hint + "')");
             if (root.verbose) {
                 ex.printStackTrace(env.err());
             }
@@ -136,6 +136,49 @@ public final class Cli {
         }
         err.flush();
         return ExitCode.FAILURE.code();
+    }
+
+    /**
+     * picocli's message, except for a mistyped command or option: "Unmatched argument at index 0: 'shwo'" says
+     * neither what was wrong nor what was meant, so it becomes "unknown command 'shwo'; did you mean 'show'?".
+     */
+    private static String usageMessage(CommandLine.ParameterException ex) {
+        String message = oneLine(ex.getMessage());
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return message;
+        }
+        String first = u.getUnmatched().get(0);
+        CommandLine at = u.getCommandLine();
+        if (at != null && at.getParent() == null && !first.startsWith("-")) {
+            message = "unknown command '" + first + "'";
+        }
+        // picocli suggests loosely ('role' for 'frobnicate'): keep only names within a typo or two.
+        java.util.List<String> suggestions = u.getSuggestions().stream()
+                .filter(c -> distance(c, first) <= Math.max(2, first.length() / 4)).toList();
+        if (!suggestions.isEmpty()) {
+            message += "; did you mean '" + String.join("' or '", suggestions) + "'?";
+        }
+        return message;
+    }
+
+    /** Levenshtein distance: how many letters to change, add or remove to turn {@code a} into {@code b}. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int change = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(change, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     static String oneLine(String s) {

@@ -32,6 +32,9 @@ public final class ListCommand extends IrCommand {
     @Option(names = "--drills", description = "Include drills (practice incidents).")
     boolean drills;
 
+    @Option(names = "--local", description = "Show times in the local time zone instead of UTC.")
+    boolean local;
+
     @Option(names = "--json", description = "A JSON array: each incident's document without its timeline, plus "
             + "its number of events.")
     boolean json;
@@ -85,7 +88,7 @@ public final class ListCommand extends IrCommand {
             lines.append(i.id().equals(current) ? "* " : "  ");
             pad(lines, i.id(), w).append("  ");
             pad(lines, i.severity(), 6).append(' ');
-            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), false)).append("  ")
+            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ")
                     .append(i.title()).append(i.drill() ? "  [drill]" : "").append(nl);
         }
         out().print(lines);

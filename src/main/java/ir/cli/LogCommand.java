@@ -20,7 +20,7 @@ import java.util.Map;
 @Command(name = "log", description = {"Add an entry to the incident's timeline; it is committed before ir exits.",
         "The words are joined with spaces; '-' reads the text (several lines allowed) from standard input."},
         footer = {"", "Examples:", "  ir log database failover started",
-                "  ir log -i checkout --at -10m --type alert PagerDuty alert: p99 latency > 2s",
+                "  ir log -i checkout --at -10m --type alert \"PagerDuty alert: p99 latency > 2s\"",
                 "  ir log --important --type decision roll back release 412",
                 "  kubectl get pods | ir log -"})
 public final class LogCommand extends IrCommand {
@@ -63,7 +63,7 @@ public final class LogCommand extends IrCommand {
                 : Times.parse(at, clock(), "--at");
         String id = store().select(incident.incident);
         String who = store().author();
-        TimelineEvent event = new TimelineEvent(IncidentIds.randomId(), when, who, eventType, text, important,
+        TimelineEvent event = new TimelineEvent(IncidentIds.eventId(), when, who, eventType, text, important,
                 Map.of());
         store().update(id, current -> new Change(current.withEvent(event), "log " + eventType + ": "
                 + Text.firstLine(text, 60), eventType));

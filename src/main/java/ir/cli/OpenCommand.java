@@ -35,7 +35,8 @@ public final class OpenCommand extends IrCommand {
             description = "Severity from ir.yaml (default: its default_severity).")
     String severity;
 
-    @Option(names = "--commander", paramLabel = "PERSON", description = "The Incident Commander.")
+    @Option(names = "--commander", paramLabel = "PERSON", description = "The Incident Commander, ideally "
+            + "\"Name <email>\"; 'me' is you.")
     String commander;
 
     @Option(names = "--summary", paramLabel = "TEXT", description = "A first summary of what is happening.")
@@ -95,11 +96,13 @@ public final class OpenCommand extends IrCommand {
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("severity", sev);
-            TimelineEvent declared = new TimelineEvent(IncidentIds.randomId(), openedAt, who, TimelineEvent.DECLARED,
+            TimelineEvent declared = new TimelineEvent(IncidentIds.eventId(), openedAt, who, TimelineEvent.DECLARED,
                     "Declared " + sev + (drill ? " drill" : "") + ": " + titleText, false, attrs);
             Incident i = Incident.declare(newId, titleText, sev, config.initialStatus(), drill, openedAt, declared);
             if (commander != null && !commander.isBlank()) {
-                i = i.withRole("commander", List.of(commander.strip()));
+                // 'me' is the responder, as in 'ir role commander me'.
+                i = i.withRole("commander", List.of("me".equalsIgnoreCase(commander.strip()) ? who
+                        : commander.strip()));
             }
             if (summary != null && !summary.isBlank()) {
                 i = i.withText(TextField.SUMMARY, summary.strip());

@@ -232,7 +232,7 @@ public final class PostmortemCommand extends IrCommand {
                     attrs.put("from", from);
                 }
                 attrs.put("to", newStatus);
-                TimelineEvent event = new TimelineEvent(IncidentIds.randomId(), now, who, Postmortems.EVENT,
+                TimelineEvent event = new TimelineEvent(IncidentIds.eventId(), now, who, Postmortems.EVENT,
                         "post-mortem " + (from == null ? "" : from + " -> ") + newStatus, false, attrs);
                 Incident next = Postmortems.withStatus(current, newStatus).withEvent(event);
                 Map<Path, byte[]> files = new LinkedHashMap<>();

@@ -71,6 +71,32 @@ public final class IncidentIds {
         return !dash;
     }
 
+    /** Base32 digits in ASCII order, so ids built from them sort as the numbers they encode. */
+    private static final char[] SORTABLE = "234567abcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final java.util.concurrent.atomic.AtomicLong LAST_EVENT_MILLIS =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A 14-character id for a timeline event: 9 characters of the creation time in milliseconds (strictly increasing
+     * within a process), then 5 random ones. Events are ordered by ({@code at}, {@code id}) and {@code at} has second
+     * precision, so a fully random id put two entries logged within one second (a pasted list in {@code ir shell},
+     * a status change and its milestone) in random order; this one keeps them in the order they were recorded, and
+     * stays unique across clones without coordination.
+     */
+    public static String eventId() {
+        long now = System.currentTimeMillis();
+        long ms = LAST_EVENT_MILLIS.updateAndGet(last -> Math.max(now, last + 1));
+        char[] c = new char[14];
+        for (int i = 8; i >= 0; i--) {
+            c[i] = SORTABLE[(int) (ms & 31)];
+            ms >>>= 5;
+        }
+        for (int i = 9; i < c.length; i++) {
+            c[i] = BASE32[RANDOM.nextInt(32)];
+        }
+        return new String(c);
+    }
+
     /** A random 12-character base32 id for events and action items: unique across clones without coordination. */
     public static String randomId() {
         char[] c = new char[12];

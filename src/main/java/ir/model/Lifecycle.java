@@ -333,7 +333,7 @@ public final class Lifecycle {
 
     private static TimelineEvent event(Instant at, String author, String type, String text,
                                        Map<String, Object> attrs) {
-        return new TimelineEvent(IncidentIds.randomId(), at, author, type, text, false, attrs);
+        return new TimelineEvent(IncidentIds.eventId(), at, author, type, text, false, attrs);
     }
 
     private static Map<String, Object> attrs(Object... kv) {

@@ -134,7 +134,7 @@ public final class GitIncidentStore implements IncidentStore {
     public IrConfig config() {
         if (config == null) {
             Path file = ws.root().resolve(Workspace.CONFIG);
-            config = ConfigCodec.parse(readBounded(file), Workspace.CONFIG);
+            config = ConfigCodec.parse(readBounded(file, Workspace.CONFIG), Workspace.CONFIG);
         }
         return config;
     }
@@ -170,7 +170,7 @@ public final class GitIncidentStore implements IncidentStore {
         if (!Files.isRegularFile(file)) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        byte[] bytes = readBounded(file);
+        byte[] bytes = readBounded(file, ws.display(file));
         // The file is always read again (another responder may have changed it); only parsing the very same bytes
         // twice is skipped, which spares a long-lived store (the shell's) most of its YAML work.
         if (valid.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
@@ -208,7 +208,12 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public String select(String query) {
-        if (query == null || query.isBlank()) {
+        if (query != null && query.isBlank()) {
+            // Typically -i "$ID" with ID unset: acting on whichever incident is current would be a silent surprise.
+            throw IrException.usage("-i is empty: give an incident ID, a unique prefix or substring, or leave -i out "
+                    + "for the current incident");
+        }
+        if (query == null) {
             String cur = current().orElseThrow(() -> IrException.notFound(
                     "no current incident in this clone: pass -i ID, or run 'ir use ID' ('ir list' shows them)"));
             if (!Files.isRegularFile(ws.incidentFile(cur))) {
@@ -526,13 +531,14 @@ public final class GitIncidentStore implements IncidentStore {
         return git;
     }
 
-    private static byte[] readBounded(Path file) {
+    /** The file's bytes, refused when over the size limit; {@code name} is how messages name it. */
+    private static byte[] readBounded(Path file, String name) {
         try {
             long size = Files.size(file);
             if (size > YamlCodec.MAX_DOCUMENT_BYTES) {
-                throw new IrException(ExitCode.FAILURE, file.getFileName() + " is " + (size / (1024 * 1024))
+                throw new IrException(ExitCode.FAILURE, name + " is " + (size / (1024 * 1024))
                         + " MiB, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one "
-                        + "file: it is not an incident ir wrote; remove it or restore it with git");
+                        + "file: ir never writes one this large; remove it or restore it with git");
             }
             try (InputStream in = Files.newInputStream(file)) {
                 return in.readNBytes(YamlCodec.MAX_DOCUMENT_BYTES + 1);

@@ -182,8 +182,8 @@ final class IncidentCodec {
         Map<String, Object> attrs = new LinkedHashMap<>();
         n.fields().forEachRemaining(f -> {
             if (!EVENT_KEYS.contains(f.getKey())) {
-                attrs.put(f.getKey(), f.getValue().isValueNode() && !f.getValue().isNull()
-                        ? f.getValue().asText() : plain(f.getValue()));
+                // As read (a number stays a number): a field a newer version wrote comes back unchanged.
+                attrs.put(f.getKey(), plain(f.getValue()));
             }
         });
         String id = text(n, "id");

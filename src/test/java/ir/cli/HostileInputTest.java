@@ -71,7 +71,8 @@ class HostileInputTest {
             }
             out.write("\"\n".getBytes(StandardCharsets.UTF_8));
         }
-        ir.assertRefused(1, "ir: 2026-11-28-big.yaml is 50 MiB, over the 8 MiB limit", "show", "-i", "big");
+        ir.assertRefused(1, "ir: incidents/2026-11-28-big.yaml is 50 MiB, over the 8 MiB limit", "show", "-i",
+                "big");
         assertUsable();
     }
 

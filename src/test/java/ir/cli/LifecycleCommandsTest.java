@@ -444,6 +444,12 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void actionOwnerMeIsTheResponder() {
+        ok(ir.run("action", "add", "write", "the", "runbook", "--owner", "me"));
+        assertThat(ir.yaml(id).get("actions").get(0).get("owner").asText()).isEqualTo(IrTester.ALICE);
+    }
+
+    @Test
     void actionDoneFindsAnItemByPrefixAcrossIncidents() {
         String actionId = ok(ir.run("action", "add", "fix", "it")).out().strip();
         ir.open("Another one");

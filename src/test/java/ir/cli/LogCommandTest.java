@@ -61,6 +61,21 @@ class LogCommandTest {
     }
 
     @Test
+    void entriesLoggedWithinOneSecondKeepTheOrderTheyWereLoggedIn() {
+        List<String> logged = new ArrayList<>();
+        for (int n = 1; n <= 8; n++) {
+            logged.add("step " + n);
+            assertThat(ir.run("log", "step " + n).exit()).isZero();
+        }
+        List<String> texts = new ArrayList<>();
+        ir.yaml(id).get("timeline").forEach(e -> texts.add(e.get("text").asText()));
+        assertThat(texts).containsSubsequence(logged);
+        List<String> shown = new ArrayList<>();
+        ir.run("show", "--json").json().get("timeline").forEach(e -> shown.add(e.get("text").asText()));
+        assertThat(shown).containsSubsequence(logged);
+    }
+
+    @Test
     void acceptsEveryDocumentedTimeFormat() {
         ir.run("log", "a", "--at", "2026-11-28T14:54:00Z");
         ir.run("log", "b", "--at", "2026-11-28T23:50+09:00");
@@ -124,13 +139,19 @@ class LogCommandTest {
     void unknownKeysArePreservedOnRewrite() throws Exception {
         String file = ir.read("incidents/" + id + ".yaml");
         file = file.replace("timeline:", "future_field:\n  nested: [1, 2]\n  flag: true\ntimeline:")
-                .replace("    type: declared\n", "    type: declared\n    future_attr: kept\n");
+                .replace("    type: declared\n", "    type: declared\n    future_attr: kept\n    future_count: 3\n"
+                        + "    future_weight: 1.5\n    future_flag: true\n");
         java.nio.file.Files.writeString(ir.incidentFile(id), file);
         ir.run("log", "after upgrade");
         JsonNode doc = ir.yaml(id);
         assertThat(doc.get("future_field").get("nested")).hasSize(2);
         assertThat(doc.get("future_field").get("flag").asBoolean()).isTrue();
         assertThat(doc.get("timeline").get(0).get("future_attr").asText()).isEqualTo("kept");
+        JsonNode declared = doc.get("timeline").get(0);
+        assertThat(declared.get("future_count").isInt()).as(declared.toString()).isTrue();
+        assertThat(declared.get("future_count").asInt()).isEqualTo(3);
+        assertThat(declared.get("future_weight").isDouble()).as(declared.toString()).isTrue();
+        assertThat(declared.get("future_flag").isBoolean()).as(declared.toString()).isTrue();
     }
 
     @Test
@@ -181,6 +202,12 @@ class LogCommandTest {
         ir.open("Checkout errors");
         var r = ir.assertRefused(3, "ir: '2026-11-28-check' matches 2 incidents", "log", "-i", "2026-11-28-check", "x");
         assertThat(r.err()).contains("2026-11-28-checkout-errors").contains("2026-11-28-checkout-latency-spike");
+    }
+
+    @Test
+    void refusesAnEmptyIncidentRatherThanUsingTheCurrentOne() {
+        ir.assertRefused(2, "ir: -i is empty: give an incident ID", "log", "-i", "", "x");
+        ir.assertRefused(2, "ir: -i is empty", "log", "--incident", " ", "x");
     }
 
     @Test

@@ -44,7 +44,7 @@ class OpenCommandTest {
         JsonNode declared = doc.get("timeline").get(0);
         assertThat(declared.get("type").asText()).isEqualTo("declared");
         assertThat(declared.get("author").asText()).isEqualTo(IrTester.ALICE);
-        assertThat(declared.get("id").asText()).matches("[a-z2-7]{12}");
+        assertThat(declared.get("id").asText()).matches("[a-z2-7]{14}");
 
         List<RevCommit> commits = ir.commits();
         assertThat(commits).hasSize(before + 1);
@@ -69,6 +69,12 @@ class OpenCommandTest {
                 "summary", "tags", "timeline");
         assertThat(ir.yaml(id).get("roles").get("commander").asText()).isEqualTo("Bob <bob@example.com>");
         assertThat(ir.yaml(id).get("tags")).extracting(JsonNode::asText).containsExactly("payments", "eu");
+    }
+
+    @Test
+    void commanderMeIsTheResponder() {
+        String id = ir.open("Payments down", "--commander", "me");
+        assertThat(ir.yaml(id).get("roles").get("commander").asText()).isEqualTo(IrTester.ALICE);
     }
 
     @Test

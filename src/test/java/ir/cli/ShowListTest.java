@@ -46,6 +46,17 @@ class ShowListTest {
     }
 
     @Test
+    void listShowsUtcUnlessLocal() {
+        ir.zone(java.time.ZoneId.of("Asia/Tokyo"));
+        ir.open("Checkout latency spike");
+        var utc = ir.run("list");
+        assertThat(utc.out()).contains("2026-11-28 15:01Z");
+        var local = ir.run("list", "--local");
+        assertThat(local.exit()).as(local.toString()).isZero();
+        assertThat(local.out()).contains("2026-11-29 00:01").doesNotContain("15:01");
+    }
+
+    @Test
     void showPrintsTheLiveState() {
         ir.open("Checkout latency spike", "--severity", "SEV-2", "--commander", "Bob <bob@example.com>");
         ir.advance(Duration.ofMinutes(12));

@@ -128,6 +128,40 @@ class WorkspaceTest {
     }
 
     @Test
+    void helpExamplesRedirectOnlyWhereTheyMeanTo() {
+        IrTester ir = IrTester.plainDir(tmp);
+        var env = new Env(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(new java.io.StringWriter()), java.io.InputStream.nullInputStream(),
+                ir.clock(), tmp, java.util.Map.of(), false);
+        // A '>' or '<' outside quotes is a shell redirection: copied from the help, "latency > 2s" wrote a file '2s'.
+        java.util.Set<String> meant = java.util.Set.of("< root-cause.md", "< notes.txt", "> q3.csv");
+        java.util.List<String> examples = new java.util.ArrayList<>();
+        Cli.commandLine(env).getSubcommands().forEach((name, sub) -> {
+            examples.addAll(java.util.List.of(sub.getCommandSpec().usageMessage().footer()));
+            sub.getSubcommands().values().forEach(child ->
+                    examples.addAll(java.util.List.of(child.getCommandSpec().usageMessage().footer())));
+        });
+        assertThat(examples).hasSizeGreaterThan(40);
+        for (String line : examples) {
+            StringBuilder unquoted = new StringBuilder();
+            char quote = 0;
+            for (char c : line.toCharArray()) {
+                if (quote == 0 && (c == '"' || c == '\'')) {
+                    quote = c;
+                } else if (c == quote) {
+                    quote = 0;
+                } else if (quote == 0) {
+                    unquoted.append(c);
+                }
+            }
+            var m = java.util.regex.Pattern.compile("[<>]\\s*\\S*").matcher(unquoted);
+            while (m.find()) {
+                assertThat(meant).as(line).contains(m.group());
+            }
+        }
+    }
+
+    @Test
     void everyCommandAndSubcommandHasCleanHelpWithAnExample() {
         IrTester ir = IrTester.plainDir(tmp);
         var env = new Env(new java.io.PrintWriter(new java.io.StringWriter()),
@@ -153,8 +187,17 @@ class WorkspaceTest {
     @Test
     void unknownCommandAndOptionAreUsageErrors() {
         IrTester ir = IrTester.workspace(tmp);
-        var r = ir.assertRefused(2, "ir: Unmatched argument", "frobnicate");
+        var r = ir.assertRefused(2, "ir: unknown command 'frobnicate' (see", "frobnicate");
         assertThat(r.err()).contains("ir --help");
         ir.assertRefused(2, "ir: Unknown option: '--frob'", "log", "--frob", "x");
+    }
+
+    @Test
+    void aMistypedCommandOrOptionIsNamedWithWhatWasMeant() {
+        IrTester ir = IrTester.workspace(tmp);
+        var r = ir.assertRefused(2, "ir: unknown command 'shwo'; did you mean 'show'? (see", "shwo");
+        assertThat(r.err()).contains("(see 'ir --help')");
+        var o = ir.assertRefused(2, "ir: Unknown option: '--improtant'", "log", "--improtant", "x");
+        assertThat(o.err()).contains("did you mean '--important'?");
     }
 }
