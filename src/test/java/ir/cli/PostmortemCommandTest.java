@@ -178,6 +178,26 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void htmlTheTextOpensButNeverClosesCannotHideTheRestOfTheDocument() {
+        // An unclosed <!-- or <script> at a line start opens a CommonMark HTML block that runs to its end marker:
+        // left open, every later section and the Mermaid diagram would vanish into it.
+        assertThat(t.run("set", "summary", "<!-- pasted from the status page\nCheckout was down").exit()).isZero();
+        assertThat(t.run("set", "root-cause", "<script>\nconsole.log(pool)").exit()).isZero();
+        assertThat(t.run("add", "went-well", "<!-- a list item").exit()).isZero();
+
+        IrTester.Result r = t.run("postmortem");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String md = t.read(MD);
+        MarkdownDoc doc = MarkdownDoc.parse(md);
+        assertThat(doc.headings()).containsSubsequence(SECTIONS);
+        assertThat(doc.tableAfter("Timeline")).hasSize(11);
+        assertWellFormedMermaid(doc);
+        assertThat(md).contains("<!-- pasted from the status page\nCheckout was down\n-->\n")
+                .contains("<script>\nconsole.log(pool)\n</script>\n");
+    }
+
+    @Test
     void workspaceTemplateOverridesTheBuiltInOne() {
         Fixtures.writeFile(t, "templates/postmortem.md.mustache", "# Our format: {{title}}\n\nImpact {{impact_duration}}"
                 + "\n{{#actions}}* {{text}} ({{owner}})\n{{/actions}}");
