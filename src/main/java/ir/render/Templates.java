@@ -95,9 +95,17 @@ public final class Templates {
     private String readInside(Path file, String shown) {
         try {
             Path real = file.toRealPath();
-            if (!real.startsWith(workspace.toRealPath())) {
+            Path root = workspace.toRealPath();
+            if (!real.startsWith(root)) {
                 throw IrException.usage("template " + shown + " is outside the workspace (" + real + "): templates "
                         + "are read only from the workspace, so a cloned repository cannot make ir read other files");
+            }
+            for (Path part : root.relativize(real)) {
+                // A link into .git would copy the clone's config (remote URLs with tokens) into a committed document.
+                if (part.toString().equalsIgnoreCase(".git")) {
+                    throw IrException.usage("template " + shown + " leads into the git directory (" + real + "): "
+                            + "templates are read only from the workspace's own files");
+                }
             }
             if (Files.size(real) > MAX_TEMPLATE_BYTES) {
                 throw IrException.usage("template " + shown + " is over " + (MAX_TEMPLATE_BYTES / 1024)

@@ -264,6 +264,29 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void aTemplateOrPartialLinkedIntoDotGitIsRefusedSoTheClonesConfigIsNeverRendered() throws IOException {
+        // The rendered document is committed and pushed by 'ir sync': .git/config may hold a remote URL with a token.
+        Files.delete(dir.resolve("templates/update.md.mustache"));
+        Files.createSymbolicLink(dir.resolve("templates/update.md.mustache"), Path.of("../.git/config"));
+        Files.createSymbolicLink(dir.resolve("templates/head.md.mustache"), Path.of("../.git/HEAD"));
+        Fixtures.writeFile(t, "templates/withhead.md.mustache", "{{> head}}\n");
+        int before = t.commits().size();
+
+        IrTester.Result named = t.run("postmortem", "--template", "update");
+        IrTester.Result file = t.run("postmortem", "--template", ".git/config", "--stdout");
+        IrTester.Result partial = t.run("postmortem", "--template", "withhead", "--stdout");
+
+        for (IrTester.Result r : List.of(named, file, partial)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ir: template ").contains("leads into the git directory")
+                    .hasLineCount(1);
+            assertThat(r.out()).doesNotContain("[core]").doesNotContain("refs/heads");
+        }
+        assertThat(t.commits()).hasSize(before);
+        assertThat(dir.resolve(MD)).doesNotExist();
+    }
+
+    @Test
     void partialsCannotReachFilesOutsideTheTemplatesDirectory() {
         Fixtures.writeFile(t, "secret.md.mustache", "SECRET");
         for (String partial : List.of("../secret", "/etc/passwd", "../../../../etc/hostname")) {
