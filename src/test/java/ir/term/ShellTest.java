@@ -178,6 +178,23 @@ class ShellTest {
     }
 
     @Test
+    void anIncidentFileWithoutSeverityStatusOrOpenedAtDoesNotEndTheShell() {
+        IrTester t = IrTester.workspace(dir);
+        ir.testing.Fixtures.write(t, "2026-11-28-bare", "schema: 1\nid: 2026-11-28-bare\ntitle: bare\n");
+        int before = t.commits().size();
+
+        Result r = t.runWithInput("""
+                first entry
+                second entry
+                """, "shell", "-i", "bare");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("bare ? ?> ").doesNotContain("internal error");
+        assertThat(texts(t.yaml("2026-11-28-bare"))).containsExactlyInAnyOrder("first entry", "second entry");
+        assertThat(t.commits()).hasSize(before + 2);
+    }
+
+    @Test
     void shellOnAnUnknownIncidentRefusesToStart() {
         IrTester t = IrTester.workspace(dir);
         t.open("Checkout latency spike");
