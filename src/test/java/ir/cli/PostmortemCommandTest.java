@@ -580,6 +580,32 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void aTemplateNameRecordedInTheIncidentFileCannotMakeAnIgnoredLocalFileTheTemplate() throws IOException {
+        // The incident file may come from a clone: its recorded template must not turn .env into a committed document.
+        assertThat(t.run("postmortem").exit()).isZero();
+        Fixtures.writeFile(t, ".env", "AWS_SECRET=hunter2\n");
+        Fixtures.writeFile(t, ".gitignore", ".env\n");
+        Fixtures.commit(t, ".gitignore", "ignore .env");
+        Files.writeString(dir.resolve(YAML), t.read(YAML).replace("template: postmortem", "template: .env"));
+        Fixtures.commit(t, YAML, "from a clone");
+        Files.createSymbolicLink(dir.resolve("templates/leak.md.mustache"), Path.of("../.env"));
+        String before = t.read(MD);
+
+        IrTester.Result status = t.run("postmortem", "--status", "in-review");
+        IrTester.Result file = t.run("postmortem", "--template", ".env", "--stdout");
+        IrTester.Result link = t.run("postmortem", "--template", "leak", "--stdout");
+
+        assertThat(status.exit()).as(status.toString()).isZero();
+        assertThat(status.err()).contains("did not re-render " + MD + ": template .env is not a .mustache file");
+        assertThat(t.read(MD)).isEqualTo(before).doesNotContain("hunter2");
+        for (IrTester.Result r : List.of(file, link)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ir: template ").contains("is not a .mustache file").hasLineCount(1);
+            assertThat(r.out()).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
     void closingAnIncidentThatNeedsAPostmortemWaitsUntilItIsReviewed() {
         int before = t.commits().size();
 
