@@ -203,7 +203,8 @@ public final class Shell {
         if (words.isEmpty()) {
             throw IrException.usage("type a command after '/', e.g. /show; /help lists them");
         }
-        String name = canonical(words.get(0));
+        String typed = words.get(0);
+        String name = canonical(typed);
         List<String> rest = new ArrayList<>(words.subList(1, words.size()));
         switch (name) {
             case "quit":
@@ -213,7 +214,8 @@ public final class Shell {
                     help();
                     return true;
                 }
-                name = canonical(rest.get(0).replaceFirst("^/", ""));
+                typed = rest.get(0).replaceFirst("^/", "");
+                name = canonical(typed);
                 rest = new ArrayList<>(List.of("--help"));
                 break;
             case "use":
@@ -231,7 +233,7 @@ public final class Shell {
         }
         CommandLine sub = commands.getSubcommands().get(name);
         if (sub == null) {
-            throw IrException.usage("unknown command '/" + words.get(0) + "': /help lists the commands (start a "
+            throw IrException.usage("unknown command '/" + typed + "': /help lists the commands (start a "
                     + "line with // to log text that begins with /)");
         }
         List<String> args = new ArrayList<>();

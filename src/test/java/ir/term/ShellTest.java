@@ -111,11 +111,12 @@ class ShellTest {
         String id = t.open("Payments down", "--severity", "SEV-1");
         int before = t.commits().size();
 
-        Result r = t.runWithInput("/bogus SEV-1\n/init\nstill here\n", "shell");
+        Result r = t.runWithInput("/bogus SEV-1\n/init\n/help nosuch\nstill here\n", "shell");
 
         assertThat(r.out()).contains("ir: unknown command '/bogus': /help lists the commands");
         assertThat(r.out()).contains("ir: /init does not work inside the shell");
-        assertThat(r.out().lines().filter(l -> l.contains("ir: unknown command"))).hasSize(1);
+        assertThat(r.out()).contains("ir: unknown command '/nosuch': /help lists the commands");
+        assertThat(r.out().lines().filter(l -> l.contains("ir: unknown command"))).hasSize(2);
         assertThat(texts(t.yaml(id))).contains("still here");
         assertThat(t.commits()).hasSize(before + 1);
         // read from a pipe, a failed line makes the run fail, so a script notices
