@@ -274,7 +274,9 @@ public final class Postmortems {
         }
         for (TimelineEvent e : incident.sortedTimeline()) {
             if (e.text() != null) {
-                texts.put("timeline " + Times.format(e.at()), e.text());
+                // Entries often share a second (the shell, a scribe typing fast): one must not hide another.
+                String where = "timeline " + Times.format(e.at());
+                texts.put(texts.containsKey(where) ? where + " (" + e.id() + ")" : where, e.text());
             }
         }
         texts.forEach((where, text) -> {

@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
  */
 public final class Markdown {
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+    /** The start of a CommonMark HTML block that runs until an end marker (kinds 1 to 5 of the spec). */
+    private static final Pattern HTML_START = Pattern.compile(
+            "^ {0,3}(?:<(script|pre|style|textarea)(?=[\\s>]|$)|<!\\[CDATA\\[|<!--|<\\?|<!(?=[A-Za-z]))",
+            Pattern.CASE_INSENSITIVE);
+    private static final List<String> HTML_RAW_TAGS = List.of("script", "pre", "style", "textarea");
 
     private Markdown() {
     }
@@ -67,8 +72,9 @@ public final class Markdown {
     }
 
     /**
-     * Multi-line prose for a section body: line endings normalised, and a code fence the text opens but never
-     * closes is closed, so it cannot swallow the rest of the document (the Mermaid diagram included).
+     * Multi-line prose for a section body: line endings normalised, and a code fence or an HTML block (such as
+     * {@code <!--} or {@code <script>}) the text opens but never closes is closed, so it cannot swallow the rest of
+     * the document (the Mermaid diagram included).
      */
     public static String block(String s) {
         if (s == null) {
@@ -76,7 +82,20 @@ public final class Markdown {
         }
         List<String> lines = new ArrayList<>(s.strip().replace("\r\n", "\n").replace('\r', '\n').lines().toList());
         String open = null;
+        String html = null;
         for (String line : lines) {
+            if (html != null) {
+                if (endsHtmlBlock(line, html)) {
+                    html = null;
+                }
+                continue;
+            }
+            if (open == null) {
+                html = unclosedHtmlBlock(line);
+                if (html != null) {
+                    continue;
+                }
+            }
             Matcher m = FENCE.matcher(line);
             if (!m.matches()) {
                 continue;
@@ -95,7 +114,49 @@ public final class Markdown {
         if (open != null) {
             lines.add(open);
         }
+        if (html != null) {
+            lines.add(html);
+        }
         return String.join("\n", lines);
+    }
+
+    /** True when {@code line} holds {@code end}, the end marker of an open HTML block. */
+    private static boolean endsHtmlBlock(String line, String end) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (end.startsWith("</")) {
+            // Any of the four closing tags ends a kind-1 block, whichever opened it.
+            return HTML_RAW_TAGS.stream().anyMatch(tag -> lower.contains("</" + tag + ">"));
+        }
+        return lower.contains(end);
+    }
+
+    /**
+     * The end marker of a CommonMark HTML block of kinds 1 to 5 ({@code <script>}, {@code <pre>}, {@code <style>},
+     * {@code <textarea>}, {@code <!--}, {@code <?}, {@code <!X}, {@code <![CDATA[}) that {@code line} starts and does
+     * not end, or null. Such a block runs until its end marker, so left open it would swallow the rest of the
+     * document (every later section and the Mermaid diagram); other HTML blocks end at a blank line.
+     */
+    private static String unclosedHtmlBlock(String line) {
+        Matcher m = HTML_START.matcher(line);
+        if (!m.find()) {
+            return null;
+        }
+        String rest = line.substring(m.end());
+        String end;
+        if (m.group(1) != null) {
+            end = "</" + m.group(1).toLowerCase(Locale.ROOT) + ">";
+            return endsHtmlBlock(rest, end) ? null : end;
+        } else if (m.group().endsWith("<![CDATA[")) {
+            end = "]]>";
+        } else if (m.group().endsWith("<!--")) {
+            end = "-->";
+            rest = line.substring(m.end() - 2);
+        } else if (m.group().endsWith("<?")) {
+            end = "?>";
+        } else {
+            end = ">";
+        }
+        return rest.contains(end) ? null : end;
     }
 
     /** A list item's text: continuation lines indented so the item stays one item; fences balanced. */

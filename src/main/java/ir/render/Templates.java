@@ -29,6 +29,7 @@ public final class Templates {
     /** Names a template or partial may have: no path separators, no dots. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern WHERE = Pattern.compile("@\\[([^:\\]]*):(\\d+)]");
+    static final String MUSTACHE = ".mustache";
     static final int MAX_TEMPLATE_BYTES = 1024 * 1024;
     static final int MAX_OUTPUT_CHARS = 8 * 1024 * 1024;
     static final int MAX_PARTIAL_DEPTH = 10;
@@ -95,9 +96,25 @@ public final class Templates {
     private String readInside(Path file, String shown) {
         try {
             Path real = file.toRealPath();
-            if (!real.startsWith(workspace.toRealPath())) {
+            Path root = workspace.toRealPath();
+            if (!real.startsWith(root)) {
                 throw IrException.usage("template " + shown + " is outside the workspace (" + real + "): templates "
                         + "are read only from the workspace, so a cloned repository cannot make ir read other files");
+            }
+            for (Path part : root.relativize(real)) {
+                // A link into .git would copy the clone's config (remote URLs with tokens) into a committed document.
+                if (part.toString().equalsIgnoreCase(".git")) {
+                    throw IrException.usage("template " + shown + " leads into the git directory (" + real + "): "
+                            + "templates are read only from the workspace's own files");
+                }
+            }
+            if (!file.getFileName().toString().endsWith(MUSTACHE) || !real.getFileName().toString()
+                    .endsWith(MUSTACHE)) {
+                // The template a render used is recorded in the incident file, which a clone may have written: a
+                // name like '.env' would copy an ignored local file into a committed (and pushed) document.
+                throw IrException.usage("template " + shown + " is not a " + MUSTACHE + " file" + (file.getFileName()
+                        .equals(real.getFileName()) ? "" : " (it leads to " + real.getFileName() + ")")
+                        + ": give a template name or the path of a " + MUSTACHE + " file in the workspace");
             }
             if (Files.size(real) > MAX_TEMPLATE_BYTES) {
                 throw IrException.usage("template " + shown + " is over " + (MAX_TEMPLATE_BYTES / 1024)

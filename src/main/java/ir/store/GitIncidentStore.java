@@ -474,6 +474,7 @@ public final class GitIncidentStore implements IncidentStore {
                 if (!abs.startsWith(ws.root())) {
                     throw new IllegalArgumentException("path outside the workspace: " + f.getKey());
                 }
+                refuseLinks(abs, f.getKey());
                 before.put(abs, Files.exists(abs) ? Files.readAllBytes(abs) : null);
                 byGitPath.put(ws.gitPath(abs), f.getValue());
             }
@@ -504,6 +505,22 @@ public final class GitIncidentStore implements IncidentStore {
             throw e;
         }
         journal().end();
+    }
+
+    /**
+     * A cloned repository may hold {@code incidents} as a symbolic link: writing through it would put files outside
+     * the workspace and commit a path git keeps as a link. (A link in the file's own place is replaced by the atomic
+     * rename, never written through.)
+     */
+    private void refuseLinks(Path abs, Path rel) {
+        for (Path p = abs.getParent(); p != null && p.startsWith(ws.root()) && !p.equals(ws.root());
+                p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IrException(ExitCode.FAILURE, "refusing to write " + rel.toString().replace('\\', '/')
+                        + ": " + ws.root().relativize(p).toString().replace('\\', '/') + " is a symbolic link, and ir "
+                        + "writes only inside the workspace; replace the link with a directory or file and retry");
+            }
+        }
     }
 
     private void restore(Map<Path, byte[]> before) {

@@ -203,7 +203,8 @@ public final class Shell {
         if (words.isEmpty()) {
             throw IrException.usage("type a command after '/', e.g. /show; /help lists them");
         }
-        String name = canonical(words.get(0));
+        String typed = words.get(0);
+        String name = canonical(typed);
         List<String> rest = new ArrayList<>(words.subList(1, words.size()));
         switch (name) {
             case "quit":
@@ -213,7 +214,8 @@ public final class Shell {
                     help();
                     return true;
                 }
-                name = canonical(rest.get(0).replaceFirst("^/", ""));
+                typed = rest.get(0).replaceFirst("^/", "");
+                name = canonical(typed);
                 rest = new ArrayList<>(List.of("--help"));
                 break;
             case "use":
@@ -231,7 +233,7 @@ public final class Shell {
         }
         CommandLine sub = commands.getSubcommands().get(name);
         if (sub == null) {
-            throw IrException.usage("unknown command '/" + words.get(0) + "': /help lists the commands (start a "
+            throw IrException.usage("unknown command '/" + typed + "': /help lists the commands (start a "
                     + "line with // to log text that begins with /)");
         }
         List<String> args = new ArrayList<>();
@@ -324,21 +326,24 @@ public final class Shell {
         }
         reportOthers(i);
         IrConfig config = store.config();
-        boolean major = config.findSeverity(i.severity()).map(IrConfig.Severity::major).orElse(false);
-        Duration since = Duration.between(i.openedAt(), env.clock().instant());
-        if (since.isNegative()) {
+        // A file from a clone may lack severity, status or opened_at: the prompt shows '?', it never ends the shell.
+        String severity = i.severity() == null ? "?" : i.severity();
+        String status = i.status() == null ? "?" : i.status();
+        boolean major = config.findSeverity(severity).map(IrConfig.Severity::major).orElse(false);
+        Duration since = i.openedAt() == null ? null : Duration.between(i.openedAt(), env.clock().instant());
+        if (since != null && since.isNegative()) {
             since = Duration.ZERO;
         }
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.style(AttributedStyle.BOLD).append(shortId(incident)).style(AttributedStyle.DEFAULT).append(' ');
         b.style(major ? AttributedStyle.BOLD.foreground(AttributedStyle.RED)
-                : AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(i.severity());
+                : AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(severity);
         b.style(AttributedStyle.DEFAULT).append(' ');
-        boolean done = i.status().equals(IrConfig.RESOLVED) || i.status().equals(IrConfig.CLOSED);
+        boolean done = status.equals(IrConfig.RESOLVED) || status.equals(IrConfig.CLOSED);
         b.style(AttributedStyle.DEFAULT.foreground(done ? AttributedStyle.GREEN : AttributedStyle.CYAN))
-                .append(i.status());
-        b.style(AttributedStyle.DEFAULT).append(' ').append(Times.human(since)).append(i.drill() ? " drill" : "")
-                .append("> ");
+                .append(status);
+        b.style(AttributedStyle.DEFAULT).append(since == null ? "" : " " + Times.human(since))
+                .append(i.drill() ? " drill" : "").append("> ");
         return b.toAnsi(terminal);
     }
 

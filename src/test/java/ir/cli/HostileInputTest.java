@@ -163,6 +163,44 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void aSymlinkedIncidentsDirectoryIsRefusedAndNothingIsWrittenOutside() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolveSibling(tmp.getFileName() + "-outside"));
+        try {
+            Path incidents = tmp.resolve("incidents");
+            for (Path f : Files.list(incidents).toList()) {
+                Files.move(f, outside.resolve(f.getFileName()));
+            }
+            Files.delete(incidents);
+            Files.createSymbolicLink(incidents, outside);
+            try (var git = org.eclipse.jgit.api.Git.open(tmp.toFile())) {
+                git.rm().addFilepattern("incidents").setCached(true).call();
+                git.add().addFilepattern("incidents").call();
+                git.commit().setMessage("incidents is a link").setAuthor("Mallory", "m@example.com")
+                        .setCommitter("Mallory", "m@example.com").call();
+            }
+            try (var files = Files.list(outside)) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList()).containsOnly(".gitkeep", good + ".yaml");
+            }
+
+            ir.assertRefused(1, "ir: refusing to write incidents/", "open", "Written through the link");
+            ir.assertRefused(1, "ir: refusing to write incidents/" + good + ".yaml: incidents is a symbolic link",
+                    "log", "-i", good, "written through the link");
+
+            try (var files = Files.list(outside)) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList()).containsOnly(".gitkeep", good + ".yaml");
+            }
+            assertThat(Files.readString(outside.resolve(good + ".yaml"))).doesNotContain("written through");
+        } finally {
+            try (var files = Files.list(outside)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(outside);
+        }
+    }
+
     private void assertUsable() {
         var list = ir.run("list", "--json");
         assertThat(list.exit()).isZero();

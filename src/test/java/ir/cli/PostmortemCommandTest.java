@@ -178,6 +178,26 @@ class PostmortemCommandTest {
     }
 
     @Test
+    void htmlTheTextOpensButNeverClosesCannotHideTheRestOfTheDocument() {
+        // An unclosed <!-- or <script> at a line start opens a CommonMark HTML block that runs to its end marker:
+        // left open, every later section and the Mermaid diagram would vanish into it.
+        assertThat(t.run("set", "summary", "<!-- pasted from the status page\nCheckout was down").exit()).isZero();
+        assertThat(t.run("set", "root-cause", "<script>\nconsole.log(pool)").exit()).isZero();
+        assertThat(t.run("add", "went-well", "<!-- a list item").exit()).isZero();
+
+        IrTester.Result r = t.run("postmortem");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String md = t.read(MD);
+        MarkdownDoc doc = MarkdownDoc.parse(md);
+        assertThat(doc.headings()).containsSubsequence(SECTIONS);
+        assertThat(doc.tableAfter("Timeline")).hasSize(11);
+        assertWellFormedMermaid(doc);
+        assertThat(md).contains("<!-- pasted from the status page\nCheckout was down\n-->\n")
+                .contains("<script>\nconsole.log(pool)\n</script>\n");
+    }
+
+    @Test
     void workspaceTemplateOverridesTheBuiltInOne() {
         Fixtures.writeFile(t, "templates/postmortem.md.mustache", "# Our format: {{title}}\n\nImpact {{impact_duration}}"
                 + "\n{{#actions}}* {{text}} ({{owner}})\n{{/actions}}");
@@ -238,6 +258,29 @@ class PostmortemCommandTest {
         for (IrTester.Result r : List.of(absolute, dotdot, link)) {
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(r.err()).startsWith("ir: template ").contains("is outside the workspace").hasLineCount(1);
+        }
+        assertThat(t.commits()).hasSize(before);
+        assertThat(dir.resolve(MD)).doesNotExist();
+    }
+
+    @Test
+    void aTemplateOrPartialLinkedIntoDotGitIsRefusedSoTheClonesConfigIsNeverRendered() throws IOException {
+        // The rendered document is committed and pushed by 'ir sync': .git/config may hold a remote URL with a token.
+        Files.delete(dir.resolve("templates/update.md.mustache"));
+        Files.createSymbolicLink(dir.resolve("templates/update.md.mustache"), Path.of("../.git/config"));
+        Files.createSymbolicLink(dir.resolve("templates/head.md.mustache"), Path.of("../.git/HEAD"));
+        Fixtures.writeFile(t, "templates/withhead.md.mustache", "{{> head}}\n");
+        int before = t.commits().size();
+
+        IrTester.Result named = t.run("postmortem", "--template", "update");
+        IrTester.Result file = t.run("postmortem", "--template", ".git/config", "--stdout");
+        IrTester.Result partial = t.run("postmortem", "--template", "withhead", "--stdout");
+
+        for (IrTester.Result r : List.of(named, file, partial)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ir: template ").contains("leads into the git directory")
+                    .hasLineCount(1);
+            assertThat(r.out()).doesNotContain("[core]").doesNotContain("refs/heads");
         }
         assertThat(t.commits()).hasSize(before);
         assertThat(dir.resolve(MD)).doesNotExist();
@@ -534,6 +577,32 @@ class PostmortemCommandTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(t.read(MD)).isEqualTo("Checkout latency spike: In review\n");
         assertThat(t.clean()).isTrue();
+    }
+
+    @Test
+    void aTemplateNameRecordedInTheIncidentFileCannotMakeAnIgnoredLocalFileTheTemplate() throws IOException {
+        // The incident file may come from a clone: its recorded template must not turn .env into a committed document.
+        assertThat(t.run("postmortem").exit()).isZero();
+        Fixtures.writeFile(t, ".env", "AWS_SECRET=hunter2\n");
+        Fixtures.writeFile(t, ".gitignore", ".env\n");
+        Fixtures.commit(t, ".gitignore", "ignore .env");
+        Files.writeString(dir.resolve(YAML), t.read(YAML).replace("template: postmortem", "template: .env"));
+        Fixtures.commit(t, YAML, "from a clone");
+        Files.createSymbolicLink(dir.resolve("templates/leak.md.mustache"), Path.of("../.env"));
+        String before = t.read(MD);
+
+        IrTester.Result status = t.run("postmortem", "--status", "in-review");
+        IrTester.Result file = t.run("postmortem", "--template", ".env", "--stdout");
+        IrTester.Result link = t.run("postmortem", "--template", "leak", "--stdout");
+
+        assertThat(status.exit()).as(status.toString()).isZero();
+        assertThat(status.err()).contains("did not re-render " + MD + ": template .env is not a .mustache file");
+        assertThat(t.read(MD)).isEqualTo(before).doesNotContain("hunter2");
+        for (IrTester.Result r : List.of(file, link)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).startsWith("ir: template ").contains("is not a .mustache file").hasLineCount(1);
+            assertThat(r.out()).doesNotContain("hunter2");
+        }
     }
 
     @Test

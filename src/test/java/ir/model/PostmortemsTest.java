@@ -39,6 +39,18 @@ class PostmortemsTest {
     }
 
     @Test
+    void blameInAnEntryIsFoundWhenAnotherEntryHasTheSameSecond() {
+        Incident i = incident("SEV-3", false,
+                new TimelineEvent("e1blame", T.plusSeconds(60), "Alice <a@x>", TimelineEvent.NOTE,
+                        "Alice should have checked the config", false, Map.of()),
+                new TimelineEvent("e2other", T.plusSeconds(60), "Alice <a@x>", TimelineEvent.NOTE,
+                        "rolling back", false, Map.of()));
+
+        assertThat(Postmortems.blame(i)).singleElement().satisfies(f -> assertThat(f.message())
+                .contains("'should have' next to Alice"));
+    }
+
+    @Test
     void drillsNeverRequireAPostmortem() {
         assertThat(Postmortems.required(incident("SEV-1", true), CONFIG)).isFalse();
         assertThat(Postmortems.closeBlocker(incident("SEV-1", true), CONFIG)).isEmpty();

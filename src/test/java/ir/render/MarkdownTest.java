@@ -2,6 +2,8 @@ package ir.render;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MarkdownTest {
@@ -29,6 +31,26 @@ class MarkdownTest {
         String closed = "```java\nint x;\n```\nthen `code` and ``` inline";
         assertThat(Markdown.block(closed)).isEqualTo(closed);
         assertThat(Markdown.block("a\r\nb\r\n")).isEqualTo("a\nb");
+    }
+
+    @Test
+    void blockClosesAnHtmlBlockTheTextLeavesOpen() {
+        assertThat(Markdown.block("<!-- pasted\nmore")).isEqualTo("<!-- pasted\nmore\n-->");
+        assertThat(Markdown.block("<script>alert(1)")).isEqualTo("<script>alert(1)\n</script>");
+        assertThat(Markdown.block("x\n  <PRE class=x>\ny")).isEqualTo("x\n  <PRE class=x>\ny\n</pre>");
+        assertThat(Markdown.block("<?php echo")).isEqualTo("<?php echo\n?>");
+        assertThat(Markdown.block("<![CDATA[ x")).isEqualTo("<![CDATA[ x\n]]>");
+        assertThat(Markdown.block("<!DOCTYPE")).isEqualTo("<!DOCTYPE\n>");
+        // Inside an HTML block a fence is text, so it needs no closing.
+        assertThat(Markdown.block("<!--\n```\n-->")).isEqualTo("<!--\n```\n-->");
+    }
+
+    @Test
+    void blockLeavesClosedOrHarmlessHtmlAlone() {
+        for (String closed : List.of("<!-- note -->", "<!-->", "<script>x</script>", "<pre>\na\n</script>",
+                "a <!-- b", "<div>\nx", "```\n<!--\n```", "a\n    <!-- indented")) {
+            assertThat(Markdown.block(closed)).as(closed).isEqualTo(closed);
+        }
     }
 
     @Test

@@ -111,11 +111,12 @@ class ShellTest {
         String id = t.open("Payments down", "--severity", "SEV-1");
         int before = t.commits().size();
 
-        Result r = t.runWithInput("/bogus SEV-1\n/init\nstill here\n", "shell");
+        Result r = t.runWithInput("/bogus SEV-1\n/init\n/help nosuch\nstill here\n", "shell");
 
         assertThat(r.out()).contains("ir: unknown command '/bogus': /help lists the commands");
         assertThat(r.out()).contains("ir: /init does not work inside the shell");
-        assertThat(r.out().lines().filter(l -> l.contains("ir: unknown command"))).hasSize(1);
+        assertThat(r.out()).contains("ir: unknown command '/nosuch': /help lists the commands");
+        assertThat(r.out().lines().filter(l -> l.contains("ir: unknown command"))).hasSize(2);
         assertThat(texts(t.yaml(id))).contains("still here");
         assertThat(t.commits()).hasSize(before + 1);
         // read from a pipe, a failed line makes the run fail, so a script notices
@@ -175,6 +176,23 @@ class ShellTest {
         assertThat(texts(t.yaml(second))).contains("typed into the second");
         // the clone's current incident is not changed by -i
         assertThat(t.run("use").out().strip()).isEqualTo(second);
+    }
+
+    @Test
+    void anIncidentFileWithoutSeverityStatusOrOpenedAtDoesNotEndTheShell() {
+        IrTester t = IrTester.workspace(dir);
+        ir.testing.Fixtures.write(t, "2026-11-28-bare", "schema: 1\nid: 2026-11-28-bare\ntitle: bare\n");
+        int before = t.commits().size();
+
+        Result r = t.runWithInput("""
+                first entry
+                second entry
+                """, "shell", "-i", "bare");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("bare ? ?> ").doesNotContain("internal error");
+        assertThat(texts(t.yaml("2026-11-28-bare"))).containsExactlyInAnyOrder("first entry", "second entry");
+        assertThat(t.commits()).hasSize(before + 2);
     }
 
     @Test
