@@ -59,9 +59,11 @@ final class IncidentView {
         String zone = local ? clock.getZone().getId() : "UTC";
         out.println(i.id());
         out.println(i.title());
-        out.println(i.severity() + " · " + i.status() + (i.drill() ? " · DRILL" : "") + " · declared "
-                + when(i.openedAt(), clock, local) + " (" + Times.human(Duration.between(i.openedAt(), now))
-                + " ago)");
+        // A file from a clone may lack severity, status or opened_at: show what is there rather than fail.
+        out.println((i.severity() == null ? "?" : i.severity()) + " · " + (i.status() == null ? "?" : i.status())
+                + (i.drill() ? " · DRILL" : "") + (i.openedAt() == null
+                ? " · no opened_at" : " · declared " + when(i.openedAt(), clock, local) + " ("
+                + Times.human(Duration.between(i.openedAt(), now)) + " ago)"));
         if (!i.list(ListField.TAGS).isEmpty()) {
             out.println("tags: " + String.join(", ", i.list(ListField.TAGS)));
         }
