@@ -313,7 +313,8 @@ public final class Postmortems {
         List<String> people = new ArrayList<>();
         incident.roles().values().forEach(people::addAll);
         incident.timeline().forEach(e -> {
-            if (e.author() != null) {
+            // 'ir merge' writes the merge events: it is not a person, and "the merge failed to apply" blames nobody.
+            if (e.author() != null && !IncidentMerge.MERGE_AUTHOR.equals(e.author())) {
                 people.add(e.author());
             }
             if (TimelineEvent.ROLE.equals(e.type())) {

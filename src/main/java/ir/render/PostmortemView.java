@@ -3,6 +3,7 @@ package ir.render;
 import ir.model.ActionItem;
 import ir.model.Durations;
 import ir.model.Incident;
+import ir.model.IncidentMerge;
 import ir.model.IrConfig;
 import ir.model.ListField;
 import ir.model.Milestone;
@@ -187,7 +188,7 @@ public final class PostmortemView {
         incident.roles().getOrDefault("commander", List.of()).forEach(people::add);
         incident.roles().getOrDefault("scribe", List.of()).forEach(people::add);
         for (TimelineEvent e : incident.sortedTimeline()) {
-            if (e.author() != null && !e.author().isBlank()) {
+            if (e.author() != null && !e.author().isBlank() && !IncidentMerge.MERGE_AUTHOR.equals(e.author())) {
                 people.add(e.author().strip());
             }
         }

@@ -391,15 +391,41 @@ public final class GitIncidentStore implements IncidentStore {
      */
     @Override
     public SyncResult sync(String remote, ir.model.PostmortemHook hook, String mergeDriver) {
+        Path attrsFile = ws.root().resolve(".gitattributes");
+        Map<String, byte[]> attrsBefore = new LinkedHashMap<>();
+        org.eclipse.jgit.lib.ObjectId attrsCommit = null;
         try (WorkspaceLock lock = lock()) {
             recover(true);
             registerMergeDriver(git().repository().getConfig(), mergeDriver, warn);
-            byte[] attrs = gitattributes(ws.root().resolve(".gitattributes"));
+            byte[] attrs = gitattributes(attrsFile);
             if (attrs != null) {
+                attrsBefore.put(ws.gitPath(attrsFile), Files.isRegularFile(attrsFile) ? Files.readAllBytes(attrsFile)
+                        : null);
+                var before = git().repository().resolve(org.eclipse.jgit.lib.Constants.HEAD);
                 writeAndCommit(Map.of(Path.of(".gitattributes"), attrs), "ir: merge incident files with ir's merge "
                         + "driver", "sync", null);
+                var after = git().repository().resolve(org.eclipse.jgit.lib.Constants.HEAD);
+                attrsCommit = after != null && !after.equals(before) ? after : null;
             }
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + attrsFile + ": " + e.getMessage(), e);
         }
+        try {
+            return gitSync(hook).run(remote);
+        } catch (RuntimeException e) {
+            // A sync that fails changes nothing: take back the .gitattributes commit it made, unless the branch moved.
+            if (attrsCommit != null) {
+                try (WorkspaceLock lock = lock()) {
+                    git().uncommit(attrsCommit, attrsBefore, lockTimeout);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private GitSync gitSync(ir.model.PostmortemHook hook) {
         return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal(), () -> {
             WorkspaceLock lock = lock();
             try {
@@ -409,7 +435,7 @@ public final class GitIncidentStore implements IncidentStore {
                 lock.close();
                 throw e;
             }
-        }).run(remote);
+        });
     }
 
     /**

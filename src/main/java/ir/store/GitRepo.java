@@ -180,6 +180,64 @@ final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes back {@code commit} while it is still HEAD (false, changing nothing, when HEAD moved): HEAD goes back to
+     * its parent, each path's index entry to the parent's, and its work-tree file to {@code before} (null: none).
+     */
+    boolean uncommit(ObjectId commit, Map<String, byte[]> before, Duration lockTimeout) {
+        DirCache index = lockIndex(lockTimeout);
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+            ObjectId head = repo.resolve(Constants.HEAD);
+            if (head == null || !head.equals(commit)) {
+                return false;
+            }
+            RevCommit c = rw.parseCommit(commit);
+            if (c.getParentCount() != 1) {
+                return false;
+            }
+            RevCommit parent = rw.parseCommit(c.getParent(0));
+            for (Map.Entry<String, byte[]> f : before.entrySet()) {
+                Path file = workTree.resolve(f.getKey());
+                if (f.getValue() == null) {
+                    Files.deleteIfExists(file);
+                } else {
+                    AtomicFiles.write(file, f.getValue());
+                }
+            }
+            DirCacheEditor indexEdit = index.editor();
+            for (String path : before.keySet()) {
+                try (org.eclipse.jgit.treewalk.TreeWalk tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(reader, path,
+                        parent.getTree())) {
+                    if (tw == null) {
+                        indexEdit.add(new DirCacheEditor.DeletePath(path));
+                    } else {
+                        Path file = workTree.resolve(path);
+                        ObjectId blob = tw.getObjectId(0);
+                        boolean same = Files.isRegularFile(file) && blob.equals(new ObjectInserter.Formatter()
+                                .idFor(Constants.OBJ_BLOB, Files.readAllBytes(file)));
+                        indexEdit.add(entryEdit(path, blob, same ? file : null));
+                    }
+                }
+            }
+            RefUpdate ru = repo.updateRef(Constants.HEAD);
+            ru.setNewObjectId(parent);
+            ru.setExpectedOldObjectId(commit);
+            ru.setRefLogMessage("ir: undo " + c.getShortMessage(), false);
+            RefUpdate.Result result = ru.forceUpdate();
+            if (result != RefUpdate.Result.FORCED) {
+                return false;
+            }
+            indexEdit.finish();
+            index.write();
+            index.commit();
+            return true;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot undo commit " + commit.name() + ": " + e.getMessage(), e);
+        } finally {
+            index.unlock();
+        }
+    }
+
     private static DirCacheEditor.PathEdit entryEdit(String path, ObjectId blob, Path file) {
         return new DirCacheEditor.PathEdit(path) {
             @Override

@@ -367,8 +367,15 @@ final class GitSync {
             if (hook == null || e == null) {
                 continue;
             }
-            PostmortemHook.Rerendered r = hook.rerender(m.getValue(), side(ours, yaml, md, reader),
-                    side(theirs, yaml, md, reader));
+            PostmortemHook.Rerendered r;
+            try {
+                r = hook.rerender(m.getValue(), side(ours, yaml, md, reader), side(theirs, yaml, md, reader));
+            } catch (IrException bad) {
+                // A template that is gone or broken must not stop responders from sharing the incident.
+                warnings.add("did not re-render " + md + " after the merge: " + bad.getMessage()
+                        + "; run 'ir postmortem' when it is fixed");
+                r = null;
+            }
             if (r != null) {
                 result.put(md, new Entry(e.mode, ins.insert(Constants.OBJ_BLOB, r.markdown())));
                 Entry y = result.get(yaml);

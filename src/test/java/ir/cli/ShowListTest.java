@@ -1,6 +1,7 @@
 package ir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ir.testing.Fixtures;
 import ir.testing.IrTester;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,16 @@ class ShowListTest {
                 "Bob <bob@example.com>", "opened            2026-11-28 15:01Z", "impact duration      12m (ongoing)",
                 "15:13:00  Alice", "database failover started");
         assertThat(r.out().indexOf("Declared SEV-2")).isLessThan(r.out().indexOf("database failover started"));
+    }
+
+    @Test
+    void showOfAFileWithoutSeverityStatusOrOpenedAtPrintsWhatIsThere() {
+        Fixtures.write(ir, "2026-11-28-bare", "schema: 1\nid: 2026-11-28-bare\ntitle: bare\n");
+
+        var r = ir.run("show", "-i", "bare");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("2026-11-28-bare\nbare\n? · ? · no opened_at\n");
     }
 
     @Test

@@ -46,6 +46,32 @@ class SyncPostmortemTest {
     }
 
     @Test
+    void aPostmortemThatCannotBeRenderedAgainDoesNotStopTheSync() throws Exception {
+        Path bare = Clones.bare(tmp.resolve("remote.git"));
+        IrTester a = Clones.first(tmp.resolve("a"), bare);
+        String id = a.open("Checkout latency spike", "--severity", "SEV-2");
+        Files.createDirectories(a.dir().resolve("docs"));
+        Files.writeString(a.dir().resolve("docs/brief.mustache"), "{{title}}: {{#timeline}}{{event}}; {{/timeline}}\n");
+        assertThat(a.run("postmortem", "--template", "docs/brief.mustache").exit()).isZero();
+        // The template the post-mortem was rendered with is gone (moved, renamed, never committed).
+        Files.delete(a.dir().resolve("docs/brief.mustache"));
+        assertThat(a.run("sync").exit()).isZero();
+        IrTester b = Clones.clone(bare, tmp.resolve("b"), "Bob <bob@example.com>");
+        String before = b.read("incidents/" + id + ".md");
+
+        assertThat(a.advance(Duration.ofMinutes(1)).run("log", "from alice").exit()).isZero();
+        assertThat(b.advance(Duration.ofMinutes(2)).run("log", "-i", id, "from bob").exit()).isZero();
+        assertThat(a.run("sync").exit()).isZero();
+        var r = b.run("sync");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("did not re-render incidents/" + id + ".md").contains("docs/brief.mustache");
+        assertThat(b.yaml(id).get("timeline").toString()).contains("from alice").contains("from bob");
+        assertThat(b.read("incidents/" + id + ".md")).isEqualTo(before);
+        assertThat(b.clean()).isTrue();
+    }
+
+    @Test
     void aHandEditedPostmortemIsNotOverwrittenByTheMerge() throws Exception {
         Path bare = Clones.bare(tmp.resolve("remote.git"));
         IrTester a = Clones.first(tmp.resolve("a"), bare);

@@ -228,6 +228,35 @@ class SyncTest {
     }
 
     @Test
+    void aFailedSyncAlsoTakesBackTheGitattributesLineItCommitted() throws Exception {
+        threeClones();
+        commitFile(a.dir(), "README.md", "line 1\n");
+        sync(a);
+        sync(b);
+        commitFile(a.dir(), "README.md", "line 1 by a\n");
+        sync(a);
+        commitFile(b.dir(), "README.md", "line 1 by b\n");
+        commitFile(b.dir(), ".gitattributes", "*.png binary\n");
+        Files.writeString(b.dir().resolve(".gitattributes"), "*.png binary\n*.jpg binary\n");
+        ObjectId before = head(b.dir());
+
+        IrTester.Result r = b.run("sync");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).startsWith("ir: cannot merge origin/main: both sides changed README.md")
+                .contains("nothing was changed");
+        assertThat(head(b.dir())).isEqualTo(before);
+        // The work tree keeps the uncommitted edit it had; the index is back to HEAD's.
+        assertThat(b.read(".gitattributes")).isEqualTo("*.png binary\n*.jpg binary\n");
+        try (Git git = Git.open(b.dir().toFile())) {
+            var status = git.status().call();
+            assertThat(status.getModified()).containsExactly(".gitattributes");
+            assertThat(status.getChanged()).isEmpty();
+            assertThat(status.getAdded()).isEmpty();
+        }
+    }
+
+    @Test
     void syncRefusesAnUnknownRemoteAndChangesNothing() throws Exception {
         a = IrTester.workspace(tmp.resolve("solo"));
         ObjectId before = head(a.dir());

@@ -51,6 +51,16 @@ class PostmortemsTest {
     }
 
     @Test
+    void theMergeAuthorIsNotAPersonForTheBlameCheck() {
+        Incident i = incident("SEV-3", false,
+                new TimelineEvent("m1merge", T.plusSeconds(60), IncidentMerge.MERGE_AUTHOR, TimelineEvent.MERGE,
+                        "concurrent changes to severity", false, Map.of()))
+                .withText(TextField.RESOLUTION, "The config merge failed to apply, so we rolled back.");
+
+        assertThat(Postmortems.blame(i)).isEmpty();
+    }
+
+    @Test
     void drillsNeverRequireAPostmortem() {
         assertThat(Postmortems.required(incident("SEV-1", true), CONFIG)).isFalse();
         assertThat(Postmortems.closeBlocker(incident("SEV-1", true), CONFIG)).isEmpty();
