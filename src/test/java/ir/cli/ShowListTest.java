@@ -77,7 +77,7 @@ class ShowListTest {
         var r = ir.run("show", "-i", "bare");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).startsWith("2026-11-28-bare\nbare\n? · ? · no opened_at\n");
+        assertThat(r.out()).startsWith("2026-11-28-bare\nbare\nno severity · no status · no opened_at\n");
     }
 
     @Test
