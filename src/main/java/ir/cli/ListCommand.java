@@ -1,9 +1,7 @@
 package ir.cli;
 
-import ir.model.ExitCode;
 import ir.model.IncidentSummary;
 import ir.model.IrConfig;
-import ir.model.IrException;
 import ir.model.Lifecycle;
 import ir.model.Times;
 import ir.store.IncidentStore;
@@ -16,8 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /** {@code ir list}: one line per incident, newest first. */
 @Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills."},
@@ -54,15 +50,10 @@ public final class ListCommand extends IrCommand {
 
     @Override
     protected int run() {
-        // With many incidents, the listing (the summary cache, one stat per file) is most of the work, and it needs
-        // no configuration: it runs on a second thread while this one parses ir.yaml (Jackson's cold start), so the
-        // two overlap instead of adding up. The store's listing and its configuration touch no common state.
+        // The listing runs on a second thread (started by Cli.run for a one-shot run, else here) while this one
+        // parses ir.yaml: see Listing.
         IncidentStore store = store();
-        FutureTask<List<IncidentSummary>> listing = new FutureTask<>(
-                () -> store.summaries(msg -> warn(msg + " (skipped)")));
-        Thread lister = new Thread(listing, "ir-list");
-        lister.setDaemon(true);
-        lister.start();
+        Listing listing = root().listing != null ? root().listing : Listing.of(store);
         IrConfig config;
         String sev;
         Instant from;
@@ -71,11 +62,15 @@ public final class ListCommand extends IrCommand {
             sev = severity == null ? null : config.severity(severity);
             from = since == null ? null : Times.parseAny(since, clock(), "--since");
         } catch (RuntimeException e) {
-            awaitQuietly(listing); // never exit while it may be writing the cache
+            listing.await(); // never exit while it may be writing the cache
             throw e;
         }
+        List<IncidentSummary> all = listing.summaries(store.workspace().root(), msg -> warn(msg + " (skipped)"));
+        if (all == null) {
+            all = store.summaries(msg -> warn(msg + " (skipped)"));
+        }
         List<IncidentSummary> shown = new ArrayList<>();
-        for (IncidentSummary i : await(listing)) {
+        for (IncidentSummary i : all) {
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
@@ -113,33 +108,6 @@ public final class ListCommand extends IrCommand {
         out().print(lines);
         out().flush();
         return 0;
-    }
-
-    private static List<IncidentSummary> await(FutureTask<List<IncidentSummary>> listing) {
-        try {
-            return listing.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IrException(ExitCode.FAILURE, "interrupted while listing incidents");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IrException(ExitCode.FAILURE, "cannot list incidents: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private static void awaitQuietly(FutureTask<?> task) {
-        try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | RuntimeException ignored) {
-            // the command fails for the reason already being thrown
-        }
     }
 
     /** {@link Text#pad} without a new string per cell. */
