@@ -172,7 +172,8 @@ else
     # even if its clock was off (a jar copied with a future time would otherwise never get a usable archive).
     touch "$lib/ir.jar"
     # A static archive from the training run's class list (not -XX:ArchiveClassesAtExit's dynamic one): JDK 17 stores
-    # classes of old class-file versions only in a static archive, and picocli's ~170 classes are compiled for Java 5.
+    # classes of old class-file versions (picocli is compiled for Java 5) only in a static archive, unverified. The
+    # build rewrites picocli's as Java 8 ones so they are stored verified too; a jar built without that still gains.
     # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
     if "$java_home/bin/java" $JVM_FLAGS -XX:DumpLoadedClassList="$lib/ir.classlist.tmp" -cp "$lib/ir.jar" ir.Training \
             >"$lib/training.log" 2>&1 </dev/null \
