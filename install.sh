@@ -167,17 +167,24 @@ elif [ "$jar_changed" = 0 ] && [ "$lib/ir.jsa" -nt "$lib/ir.jar" ] && [ -r "$lib
     say "The start-up archive is up to date."
 else
     say "Building the start-up archive (a training run of ir in a temporary workspace)..."
-    rm -f "$lib/ir.jsa.id" "$lib/ir.jsa" "$lib/ir.jsa.tmp"
+    rm -f "$lib/ir.jsa.id" "$lib/ir.jsa" "$lib/ir.jsa.tmp" "$lib/ir.classlist.tmp"
     # The launcher trusts the archive only while it is newer than the jar: give the jar a time before the archive's
     # even if its clock was off (a jar copied with a future time would otherwise never get a usable archive).
     touch "$lib/ir.jar"
+    # A static archive from the training run's class list (not -XX:ArchiveClassesAtExit's dynamic one): JDK 17 stores
+    # classes of old class-file versions (picocli is compiled for Java 5) only in a static archive, unverified. The
+    # build rewrites picocli's as Java 8 ones so they are stored verified too; a jar built without that still gains.
     # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
-    if "$java_home/bin/java" $JVM_FLAGS -XX:ArchiveClassesAtExit="$lib/ir.jsa.tmp" -cp "$lib/ir.jar" ir.Training \
-            >"$lib/training.log" 2>&1 </dev/null && [ -s "$lib/ir.jsa.tmp" ]; then
+    if "$java_home/bin/java" $JVM_FLAGS -XX:DumpLoadedClassList="$lib/ir.classlist.tmp" -cp "$lib/ir.jar" ir.Training \
+            >"$lib/training.log" 2>&1 </dev/null \
+        && "$java_home/bin/java" $JVM_FLAGS -Xshare:dump -XX:SharedClassListFile="$lib/ir.classlist.tmp" \
+            -XX:SharedArchiveFile="$lib/ir.jsa.tmp" -cp "$lib/ir.jar" >>"$lib/training.log" 2>&1 </dev/null \
+        && [ -s "$lib/ir.jsa.tmp" ]; then
+        rm -f "$lib/ir.classlist.tmp"
         mv -f "$lib/ir.jsa.tmp" "$lib/ir.jsa"
         printf '%s\n' "$stamp" >"$lib/ir.jsa.id"
     else
-        rm -f "$lib/ir.jsa.tmp"
+        rm -f "$lib/ir.jsa.tmp" "$lib/ir.classlist.tmp"
         say "install.sh: warning: could not build the start-up archive (see $lib/training.log); ir works, but starts more slowly"
     fi
 fi

@@ -112,20 +112,30 @@ now_us() { local t=$EPOCHREALTIME; printf '%s' "${t/./}"; }
 declare -A RESULT
 NAMES=()
 CMDS=()
+SETUPS=()
 measure() {
     local name=$1; shift
     NAMES+=("$name")
     CMDS+=("$(printf '%q ' "$@")")
+    SETUPS+=("")
+}
+# measure_after SETUP NAME CMD...: like measure, but runs SETUP (a shell command, not timed) before every run.
+measure_after() {
+    local setup=$1; shift
+    measure "$@"
+    SETUPS[${#SETUPS[@]} - 1]=$setup
 }
 run_measures() {
     local -A times=()
     local i r s e
     for i in "${!NAMES[@]}"; do
+        [ -z "${SETUPS[$i]}" ] || eval "${SETUPS[$i]}" >/dev/null 2>&1
         eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo "bench: failed: ${CMDS[$i]}" >&2; eval "${CMDS[$i]}" >&2 || true; exit 1; }
     done
     for ((r = 0; r < RUNS; r++)); do
         printf '\r  round %d of %d' $((r + 1)) "$RUNS" >&2
         for i in "${!NAMES[@]}"; do
+            [ -z "${SETUPS[$i]}" ] || eval "${SETUPS[$i]}" >/dev/null 2>&1
             s=$(now_us)
             eval "${CMDS[$i]}" >/dev/null 2>&1 || { echo; echo "bench: failed: ${CMDS[$i]}" >&2; exit 1; }
             e=$(now_us)
@@ -196,10 +206,14 @@ if has_command shell; then
     # Per entry: (time for K entries - time for none) / K, entries piped to one `ir shell`; checked by commit count.
     shell_k() { seq 1 "$1" | sed 's/^/shell bench entry /' | "$IR" -C "$work/ws-shell" shell; }
     before=$(git -C "$work/ws-shell" rev-list --count HEAD)
+    shell_base=$(git -C "$work/ws-shell" rev-parse HEAD)
     if shell_k 1 >/dev/null 2>&1 && [ "$(git -C "$work/ws-shell" rev-list --count HEAD)" -eq $((before + 1)) ]; then
         shell_ok=1
-        measure "ir shell, no entries" shell_k 0
-        measure "ir shell, $K entries" shell_k "$K"
+        # Every run starts from the same incident (12 events; untimed reset), so the K entries of one round do not
+        # make the next round's entries rewrite a longer file (11 rounds would grow it to over 600 events).
+        shell_reset="git -C $(printf '%q' "$work/ws-shell") reset -q --hard $shell_base"
+        measure_after "$shell_reset" "ir shell, no entries" shell_k 0
+        measure_after "$shell_reset" "ir shell, $K entries" shell_k "$K"
     else
         echo "bench: 'ir shell' did not commit one entry per line from a pipe: per-entry time not measured" >&2
     fi
@@ -274,7 +288,8 @@ compare like with like even when the machine's load drifts.
 - Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr)
 - Java: $jv; launcher flags \`${FLAGS[*]}\` and the AppCDS archive built by install.sh
 - Workspaces: 1, 10, 1,000 and 10,000 incidents of about 2 KB ($EVENTS events each), each with $HISTORY commits of
-  history (and another of 1 incident for \`ir shell\`, whose incident grows by 50 entries a round)
+  history (and another of 1 incident for \`ir shell\`, reset to its 12 events before each run, untimed, so every run
+  adds its entries to the same incident)
 
 ## Budget
 

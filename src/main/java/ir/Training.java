@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * The training run of {@code install.sh}: runs the everyday commands once, in one JVM, in a throw-away workspace, so
- * that {@code -XX:ArchiveClassesAtExit} archives the classes a one-shot {@code ir} needs. The launcher then starts
+ * that {@code -XX:DumpLoadedClassList} lists the classes a one-shot {@code ir} needs for install.sh's static class data
+ * sharing archive (static, so that picocli's Java 5 classes are archived too). The launcher then starts
  * with that class data sharing archive and skips most class loading and verification.
  *
  * <p>Commands another build of ir does not have simply fail with a usage error here, which is harmless: the list can

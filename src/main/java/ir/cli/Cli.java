@@ -76,11 +76,17 @@ public final class Cli {
      */
     public static int run(Env env, String... args) {
         String name = subcommandName(args);
+        // ir list with many incidents: list them on the idle core while picocli and Jackson start (see Listing).
+        Listing listing = "list".equals(name) ? Listing.prefetch(env, args) : null;
         CommandLine cl = name == null ? null : commandLine(env, null, name);
         if (cl == null || !cl.getSubcommands().containsKey(name)) {
             cl = commandLine(env);
         }
+        ((RootCommand) cl.getCommand()).listing = listing;
         int code = cl.execute(args);
+        if (listing != null) {
+            listing.await(); // e.g. after a usage error: never exit while it may be writing the cache
+        }
         env.out().flush();
         env.err().flush();
         return code;

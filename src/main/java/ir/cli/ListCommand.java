@@ -4,6 +4,7 @@ import ir.model.IncidentSummary;
 import ir.model.IrConfig;
 import ir.model.Lifecycle;
 import ir.model.Times;
+import ir.store.IncidentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,11 +53,27 @@ public final class ListCommand extends IrCommand {
 
     @Override
     protected int run() {
-        IrConfig config = config();
-        String sev = severity == null ? null : config.severity(severity);
-        Instant from = since == null ? null : Times.parseAny(since, clock(), "--since");
+        // The listing runs on a second thread (started by Cli.run for a one-shot run, else here) while this one
+        // parses ir.yaml: see Listing.
+        IncidentStore store = store();
+        Listing listing = root().listing != null ? root().listing : Listing.of(store);
+        IrConfig config;
+        String sev;
+        Instant from;
+        try {
+            config = config();
+            sev = severity == null ? null : config.severity(severity);
+            from = since == null ? null : Times.parseAny(since, clock(), "--since");
+        } catch (RuntimeException e) {
+            listing.await(); // never exit while it may be writing the cache
+            throw e;
+        }
+        List<IncidentSummary> all = listing.summaries(store.workspace().root(), msg -> warn(msg + " (skipped)"));
+        if (all == null) {
+            all = store.summaries(msg -> warn(msg + " (skipped)"));
+        }
         List<IncidentSummary> shown = new ArrayList<>();
-        for (IncidentSummary i : store().summaries(msg -> warn(msg + " (skipped)"))) {
+        for (IncidentSummary i : all) {
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())

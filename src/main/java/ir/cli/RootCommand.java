@@ -40,6 +40,9 @@ public final class RootCommand implements Runnable {
      */
     final ir.store.IncidentStore sharedStore;
 
+    /** {@code ir list}'s summaries, being read since {@link Cli#run} saw the command name (see {@link Listing}). */
+    Listing listing;
+
     public RootCommand(Env env) {
         this(env, null);
     }

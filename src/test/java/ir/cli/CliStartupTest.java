@@ -58,4 +58,20 @@ class CliStartupTest {
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("Usage: ir log").contains("Example");
     }
+
+    @Test
+    void listPrefetchedForTheWrongWorkspaceListsTheRightOne() {
+        IrTester b = IrTester.workspace(dir.resolve("b"));
+        String onlyInB = b.open("Only in b");
+        IrTester a = IrTester.workspace(dir.resolve("a"));
+        String onlyInA = a.open("Only in a");
+
+        // Cli.run guesses the workspace from arguments before the command (here none: a, the current one).
+        var r = a.run("list", "-C", dir.resolve("b").toString());
+        var own = a.run("list");
+
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out()).contains(onlyInB).doesNotContain(onlyInA);
+        assertThat(own.out()).contains(onlyInA).doesNotContain(onlyInB);
+    }
 }

@@ -69,7 +69,10 @@ class JarIT {
     @Test
     void logBackdatesAndShowAndListPrintJsonThatParses() throws Exception {
         assertThat(run(irJar("init"), repo, env).exit()).isZero();
-        String id = run(irJar("open", "Checkout latency spike", "--severity", "SEV-2"), repo, env).out().strip();
+        // Declared five minutes ago: with second-precision times, an open and a log in the same second would sort by
+        // their random event ids (a fast start-up made that common).
+        String id = run(irJar("open", "Checkout latency spike", "--severity", "SEV-2", "--at", "-5m"), repo, env)
+                .out().strip();
 
         assertThat(run(irJar("log", "database", "failover", "started"), repo, env).exit()).isZero();
         var backdated = run(irJar("log", "-i", "checkout", "--at", "-10m", "--type", "alert", "p99 over 2s"), repo,
