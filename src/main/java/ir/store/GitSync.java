@@ -142,7 +142,8 @@ final class GitSync {
         // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
         String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
         try {
-            FetchResult r = Git.wrap(repo).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec)).call();
+            FetchResult r = Git.wrap(repo).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
+                    .setCredentialsProvider(Credentials.forRemote()).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
         } catch (org.eclipse.jgit.api.errors.TransportException e) {
@@ -161,7 +162,7 @@ final class GitSync {
     private boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
         try {
-            results = Git.wrap(repo).push().setRemote(remote)
+            results = Git.wrap(repo).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
             throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
