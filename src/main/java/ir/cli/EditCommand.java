@@ -83,6 +83,7 @@ public final class EditCommand extends IrCommand {
                 }
             }
             Lifecycle.validate(edited, config());
+            Lifecycle.checkEdit(original, edited, config());
         } catch (IrException e) {
             throw new IrException(e.exitCode(), "invalid: " + e.getMessage().replace(" (fix it, or restore it with "
                     + "git)", "") + "; nothing committed" + kept, e);

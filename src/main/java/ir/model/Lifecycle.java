@@ -224,6 +224,17 @@ public final class Lifecycle {
         return r >= 0 && s > r;
     }
 
+    /**
+     * Refuses an edit of the document that moves it past {@code resolved} (e.g. to {@code closed}) while a required
+     * post-mortem is not reviewed: {@code ir edit} must not be a way around {@code ir status closed}'s gate.
+     */
+    public static void checkEdit(Incident before, Incident after, IrConfig config) {
+        if (after.status() != null && isAfterResolved(config, after.status())
+                && !after.status().equals(before.status())) {
+            checkCanClose(after, config);
+        }
+    }
+
     private static boolean isAfterResolved(IrConfig config, String status) {
         return isDone(config, status) && !IrConfig.RESOLVED.equals(status);
     }

@@ -372,6 +372,14 @@ class LifecycleCommandsTest {
     }
 
     @Test
+    void editCannotCloseAnIncidentWhoseRequiredPostmortemIsNotReviewed() throws Exception {
+        ok(ir.run("resolve", "--at", "15:25", "all", "clear"));
+        ir.env("EDITOR", editor("close", "sed -i 's/^status: .*/status: closed/' \"$1\""));
+        refused(2, "invalid: " + id + " cannot be closed yet: a post-mortem is required for SEV-2", "edit");
+        assertThat(ir.yaml(id).get("status").asText()).isEqualTo("resolved");
+    }
+
+    @Test
     void editPrefersVisualOverEditor() throws Exception {
         ir.env("EDITOR", "false");
         ir.env("VISUAL", editor("visual", "sed -i 's/^severity: .*/severity: SEV-1/' \"$1\""));
