@@ -1,6 +1,7 @@
 package ir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ir.testing.Fixtures;
 import ir.testing.IrTester;
 import ir.testing.IrTester.Result;
 import org.junit.jupiter.api.Test;
@@ -22,21 +23,9 @@ class ResponseReenactmentTest {
 
     @Test
     void reenactedIncidentHasEnteredMilestonesSixtySixMinutesOfImpactAndOneCommitPerStep() {
-        IrTester ir = IrTester.workspace(dir).at("2015-10-21T15:01:30Z");
+        IrTester ir = IrTester.workspace(dir);
         int before = ir.commits().size();
-        String id = ir.open("Shakespeare sonnet search down", "--severity", "SEV-2", "--at", "15:01");
-        ok(ir.run("mark", "started", "--at", "14:54"));
-        ir.at("2015-10-21T15:04:00Z");
-        ok(ir.run("severity", "SEV-1", "--at", "15:03", "--reason", "all search traffic failing"));
-        ok(ir.run("role", "commander", "Alice Responder <alice@example.com>", "--at", "15:05"));
-        ok(ir.run("role", "scribe", "Bob <bob@example.com>", "--at", "15:05"));
-        ir.at("2015-10-21T15:40:00Z");
-        ok(ir.run("status", "identified", "cascading failure from the new sonnet corpus", "--at", "15:36"));
-        ok(ir.run("role", "commander", "Carol <carol@example.com>", "--at", "15:38"));
-        ir.at("2015-10-21T16:10:00Z");
-        ok(ir.run("status", "monitoring", "--at", "16:00", "traffic shifted to a healthy cluster"));
-        ir.at("2015-10-21T16:45:00Z");
-        ok(ir.run("status", "resolved", "--at", "2015-10-21T16:30:00Z"));
+        String id = Fixtures.reenactWithCommands(ir);
 
         JsonNode y = ir.yaml(id);
         assertThat(y.get("opened_at").asText()).isEqualTo("2015-10-21T15:01:00Z");

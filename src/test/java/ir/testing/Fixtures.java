@@ -17,6 +17,36 @@ public final class Fixtures {
     }
 
     /**
+     * Issue 3's re-enactment driven through ir's own commands, nine steps, nine commits: opened 15:01 as SEV-2,
+     * started 14:54, SEV-1 at 15:03, commander and scribe at 15:05, identified at 15:36, the commander handed off at
+     * 15:38, monitoring at 16:00, resolved at 16:30. Leaves the clock at 16:45; returns the incident's ID.
+     */
+    public static String reenactWithCommands(IrTester ir) {
+        ir.at("2015-10-21T15:01:30Z");
+        String id = ir.open("Shakespeare sonnet search down", "--severity", "SEV-2", "--at", "15:01");
+        ok(ir, "mark", "started", "--at", "14:54");
+        ir.at("2015-10-21T15:04:00Z");
+        ok(ir, "severity", "SEV-1", "--at", "15:03", "--reason", "all search traffic failing");
+        ok(ir, "role", "commander", "Alice Responder <alice@example.com>", "--at", "15:05");
+        ok(ir, "role", "scribe", "Bob <bob@example.com>", "--at", "15:05");
+        ir.at("2015-10-21T15:40:00Z");
+        ok(ir, "status", "identified", "cascading failure from the new sonnet corpus", "--at", "15:36");
+        ok(ir, "role", "commander", "Carol <carol@example.com>", "--at", "15:38");
+        ir.at("2015-10-21T16:10:00Z");
+        ok(ir, "status", "monitoring", "--at", "16:00", "traffic shifted to a healthy cluster");
+        ir.at("2015-10-21T16:45:00Z");
+        ok(ir, "status", "resolved", "--at", "2015-10-21T16:30:00Z");
+        return id;
+    }
+
+    private static void ok(IrTester ir, String... args) {
+        IrTester.Result r = ir.run(args);
+        if (r.exit() != 0) {
+            throw new AssertionError("ir " + String.join(" ", args) + " failed: " + r);
+        }
+    }
+
+    /**
      * The re-enacted incident of the lifecycle issue: opened 15:01 as SEV-2, started 14:54, SEV-1 at 15:03, commander
      * and scribe assigned, the commander handed off, identified, monitoring at 16:00 (mitigated), resolved at 16:30.
      * Impact: 14:54 to 16:00, 66 minutes.
