@@ -20,36 +20,57 @@ public final class Cli {
         return commandLine(env, sharedStore, null);
     }
 
+    /** The subcommands, in the order help lists them. */
+    static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
+            "severity", "role", "status", "resolve", "reopen", "mark", "set", "add", "edit", "action", "actions",
+            "history", "stats", "postmortem", "sync", "merge-file", "shell");
+
+    /**
+     * A new instance of the named subcommand, or null when there is none by that name. A switch, not a map of
+     * constructors: a one-shot run creates (and loads the class of) only the command it runs.
+     */
+    private static Object newCommand(String name) {
+        return switch (name) {
+            case "init" -> new InitCommand();
+            case "open" -> new OpenCommand();
+            case "log" -> new LogCommand();
+            case "show" -> new ShowCommand();
+            case "list" -> new ListCommand();
+            case "use" -> new UseCommand();
+            case "severity" -> new SeverityCommand();
+            case "role" -> new RoleCommand();
+            case "status" -> new StatusCommand();
+            case "resolve" -> new ResolveCommand();
+            case "reopen" -> new ReopenCommand();
+            case "mark" -> new MarkCommand();
+            case "set" -> new SetCommand();
+            case "add" -> new AddCommand();
+            case "edit" -> new EditCommand();
+            case "action" -> new ActionCommand();
+            case "actions" -> new ActionsCommand();
+            case "history" -> new HistoryCommand();
+            case "stats" -> new StatsCommand();
+            case "postmortem" -> new PostmortemCommand();
+            case "sync" -> new SyncCommand();
+            case "merge-file" -> new MergeFileCommand();
+            case "shell" -> new ShellCommand();
+            default -> null;
+        };
+    }
+
     /**
      * A command line with only the subcommand {@code only} (all of them when null). picocli builds a command's model
      * by reflection when it is added, and a one-shot run needs only the one it runs: see {@link #run}.
      */
     static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore, String only) {
         RootCommand root = new RootCommand(env, sharedStore);
-        CommandLine cl = only == null ? new CommandLine(root) : new OnlySubcommand(root, only);
-        cl.addSubcommand("init", new InitCommand());
-        cl.addSubcommand("open", new OpenCommand());
-        cl.addSubcommand("log", new LogCommand());
-        cl.addSubcommand("show", new ShowCommand());
-        cl.addSubcommand("list", new ListCommand());
-        cl.addSubcommand("use", new UseCommand());
-        cl.addSubcommand("severity", new SeverityCommand());
-        cl.addSubcommand("role", new RoleCommand());
-        cl.addSubcommand("status", new StatusCommand());
-        cl.addSubcommand("resolve", new ResolveCommand());
-        cl.addSubcommand("reopen", new ReopenCommand());
-        cl.addSubcommand("mark", new MarkCommand());
-        cl.addSubcommand("set", new SetCommand());
-        cl.addSubcommand("add", new AddCommand());
-        cl.addSubcommand("edit", new EditCommand());
-        cl.addSubcommand("action", new ActionCommand());
-        cl.addSubcommand("actions", new ActionsCommand());
-        cl.addSubcommand("history", new HistoryCommand());
-        cl.addSubcommand("stats", new StatsCommand());
-        cl.addSubcommand("postmortem", new PostmortemCommand());
-        cl.addSubcommand("sync", new SyncCommand());
-        cl.addSubcommand("merge-file", new MergeFileCommand());
-        cl.addSubcommand("shell", new ShellCommand());
+        CommandLine cl = new CommandLine(root);
+        for (String name : only == null ? COMMANDS : java.util.List.of(only)) {
+            Object command = newCommand(name);
+            if (command != null) {
+                cl.addSubcommand(name, command);
+            }
+        }
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -106,21 +127,6 @@ public final class Cli {
             }
         }
         return null;
-    }
-
-    /** A command line that ignores the registration of every subcommand but one. */
-    private static final class OnlySubcommand extends CommandLine {
-        private final String only;
-
-        OnlySubcommand(Object root, String only) {
-            super(root);
-            this.only = only;
-        }
-
-        @Override
-        public CommandLine addSubcommand(String name, Object command) {
-            return only.equals(name) ? super.addSubcommand(name, command) : this;
-        }
     }
 
     private static int handle(Exception ex, RootCommand root, Env env) {

@@ -172,6 +172,7 @@ class WorkspaceTest {
             paths.add(new String[] {name});
             sub.getSubcommands().keySet().forEach(child -> paths.add(new String[] {name, child}));
         });
+        assertThat(Cli.commandLine(env).getSubcommands().keySet()).containsExactlyElementsOf(Cli.COMMANDS);
         assertThat(paths).hasSizeGreaterThan(20);
         for (String[] path : paths) {
             String[] args = java.util.Arrays.copyOf(path, path.length + 1);
