@@ -1,7 +1,6 @@
 package ir.model;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,15 +34,5 @@ public record TimelineEvent(String id, Instant at, String author, String type, S
     public String attr(String key) {
         Object v = attrs.get(key);
         return v == null ? null : String.valueOf(v);
-    }
-
-    public TimelineEvent withAttr(String key, Object value) {
-        Map<String, Object> m = new LinkedHashMap<>(attrs);
-        if (value == null) {
-            m.remove(key);
-        } else {
-            m.put(key, value);
-        }
-        return new TimelineEvent(id, at, author, type, text, important, m);
     }
 }
