@@ -8,13 +8,19 @@
 # Environment:
 #   PREFIX           where to install (default: $HOME/.local)
 #   IR_JAVA          the java to run ir with (default: $JAVA_HOME/bin/java, else java on PATH); JDK 17 or newer
-#   IR_INSTALL_JAR   install this prebuilt jar instead of building one (no Maven needed)
+#   IR_INSTALL_JAR   install this prebuilt jar instead of building one (no Maven needed); an ir-client.jar beside it
+#                    is installed too (without one, every command runs in-process)
 #   IR_INSTALL_NO_CDS=1  skip the class data sharing archive (ir then starts more slowly)
 set -eu
 
-# The JVM flags of the launcher: a one-shot CLI gains nothing from the optimising compiler or a parallel GC, and
-# starts faster without them. Kept in one place: the training run must use the same ones as the launcher.
-JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+# The JVM flags of the launcher: a one-shot JVM gains nothing from the optimising compiler. The default collector
+# (G1) is kept: only with it does the JVM use the heap objects a class data sharing archive holds (the module graph,
+# interned strings), which a hello-world measures at ~7 ms faster start than -XX:+UseSerialGC on this JDK.
+# Kept in one place: the training runs must use the same ones as the launcher.
+JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
+# ir's background process (see 'ir daemon --help'): long-lived, so the optimising compiler pays (and it has
+# intrinsics, e.g. for SHA-1, that the quick one lacks); a small heap with the simple collector keeps it lean.
+DAEMON_FLAGS="-XX:+UseSerialGC -Xmx256m -Xshare:auto"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -40,6 +46,7 @@ MARKER="# ir launcher, written by ir's install.sh"
 
 if [ "$uninstall" = 1 ]; then
     removed=0
+    [ -x "$launcher" ] && grep -q "^$MARKER" "$launcher" 2>/dev/null && { "$launcher" daemon stop >/dev/null 2>&1 || true; }
     if [ -f "$launcher" ]; then
         if grep -q "^$MARKER" "$launcher" 2>/dev/null; then
             rm -f "$launcher"
@@ -49,7 +56,8 @@ if [ "$uninstall" = 1 ]; then
         fi
     fi
     if [ -d "$lib" ]; then
-        rm -f "$lib/ir.jar" "$lib/ir.jsa" "$lib/ir.jsa.id" "$lib/training.log" "$lib"/*.tmp
+        rm -f "$lib/ir.jar" "$lib/ir-client.jar" "$lib/ir.jsa" "$lib/client.jsa" "$lib/ir.jsa.id" "$lib/training.log" \
+            "$lib"/*.tmp
         rmdir "$lib" 2>/dev/null || say "install.sh: $lib holds other files: left in place"
         removed=1
     fi
@@ -111,24 +119,46 @@ fi
 
 # --- Install ----------------------------------------------------------------------------------------------------
 mkdir -p "$bin" "$lib" || die "cannot create $bin and $lib"
-if [ -f "$lib/ir.jar" ] && cmp -s "$jar" "$lib/ir.jar"; then
+client_jar="$(dirname "$jar")/ir-client.jar"
+if [ -f "$lib/ir.jar" ] && cmp -s "$jar" "$lib/ir.jar" \
+        && { [ ! -f "$client_jar" ] || cmp -s "$client_jar" "$lib/ir-client.jar"; }; then
     jar_changed=0
 else
+    # A background process of the old jar would idle on until it times out: stop it (an older launcher without
+    # 'ir daemon' just fails here, harmlessly).
+    if [ -x "$launcher" ] && grep -q "^$MARKER" "$launcher" 2>/dev/null; then
+        "$launcher" daemon stop >/dev/null 2>&1 </dev/null || true
+    fi
     cp "$jar" "$lib/ir.jar.tmp" && mv -f "$lib/ir.jar.tmp" "$lib/ir.jar" || die "cannot write $lib/ir.jar"
     jar_changed=1
 fi
+if [ -f "$client_jar" ]; then
+    if ! cmp -s "$client_jar" "$lib/ir-client.jar" 2>/dev/null; then
+        cp "$client_jar" "$lib/ir-client.jar.tmp" && mv -f "$lib/ir-client.jar.tmp" "$lib/ir-client.jar" \
+            || die "cannot write $lib/ir-client.jar"
+    fi
+else
+    rm -f "$lib/ir-client.jar" "$lib/client.jsa"
+    say "install.sh: no ir-client.jar beside $jar: every command will run in-process (slower to start)"
+fi
 
-# The launcher names the Java it was installed with, so the archive (which only that JVM can use) matches.
+# The launcher names the Java it was installed with, so the archives (which only that JVM can use) match.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 cat >"$launcher.tmp" <<EOF || die "cannot write $launcher"
 #!/bin/sh
-$MARKER: runs the installed jar with flags that make a
-# one-shot command start fast, and with the class data sharing archive that install.sh built for this jar and this
-# Java when it is still valid (archive newer than the jar, same Java build); otherwise without it: run install.sh
-# again to rebuild it. IR_JAVA chooses another java (then without the archive).
+$MARKER.
+#
+# Non-interactive everyday commands (log, show, list, severity, ...) go to ir's background process through a small
+# client JVM (ir-client.jar), which costs about a hello-world JVM; when no process serves this jar yet, the command
+# runs in-process and one is started for the next commands. Everything else (and everything when IR_DAEMON=0, or
+# when a command reads standard input) runs in-process: the installed jar with flags that make a one-shot command
+# start fast, and the class data sharing archives install.sh built for this jar and this Java while they are still
+# valid (newer than their jar, same Java build; otherwise without them: run install.sh again). IR_JAVA chooses
+# another java (then in-process and without the archives). See 'ir daemon --help'.
 lib=$(quote "$lib")
 java_home=$(quote "$java_home")
 flags='$JVM_FLAGS'
+daemon_flags='$DAEMON_FLAGS'
 java="\$java_home/bin/java"
 if [ -n "\${IR_JAVA:-}" ]; then
     exec "\$IR_JAVA" \$flags -jar "\$lib/ir.jar" "\$@"
@@ -136,6 +166,7 @@ fi
 if [ ! -x "\$java" ]; then
     exec java \$flags -jar "\$lib/ir.jar" "\$@"
 fi
+archives=no
 # test -nt is not in POSIX, but every sh that runs a JDK has it (dash, bash, busybox, ksh, BSD and macOS sh).
 # shellcheck disable=SC3013
 if [ "\$lib/ir.jsa" -nt "\$lib/ir.jar" ] && [ -r "\$lib/ir.jsa.id" ] && [ -r "\$java_home/release" ]; then
@@ -144,9 +175,40 @@ if [ "\$lib/ir.jsa" -nt "\$lib/ir.jar" ] && [ -r "\$lib/ir.jsa.id" ] && [ -r "\$
     while IFS= read -r line; do
         case \$line in JAVA_RUNTIME_VERSION=*) running=\$line; break ;; esac
     done <"\$java_home/release"
-    if [ "\$built" = "\$java_home \$running" ]; then
-        exec "\$java" \$flags -XX:SharedArchiveFile="\$lib/ir.jsa" -jar "\$lib/ir.jar" "\$@"
-    fi
+    [ "\$built" = "\$java_home \$running" ] && archives=yes
+fi
+case \${IR_DAEMON:-1} in 0|no|off|false) daemon=no ;; *) daemon=yes ;; esac
+if [ "\$daemon" = yes ] && [ "\$archives" = yes ] && [ -r "\$lib/ir-client.jar" ]; then
+    # The command's name: the first word that is neither an option nor the value of -C or --as.
+    name='' skip=no stdin=no
+    for arg in "\$@"; do
+        if [ "\$skip" = yes ]; then skip=no; continue; fi
+        case \$arg in
+            -) stdin=yes ;;
+            -C|--as) [ -z "\$name" ] && skip=yes ;;
+            -*) ;;
+            *) [ -z "\$name" ] && name=\$arg ;;
+        esac
+    done
+    case \$stdin:\$name in
+        no:log|no:show|no:list|no:use|no:severity|no:role|no:status|no:resolve|no:reopen|no:mark|no:set|no:add|no:action|no:actions|no:history|no:stats|no:postmortem)
+            client_archive=
+            # shellcheck disable=SC3013
+            [ "\$lib/client.jsa" -nt "\$lib/ir-client.jar" ] && client_archive=-XX:SharedArchiveFile=\$lib/client.jsa
+            "\$java" \$flags \$client_archive -cp "\$lib/ir-client.jar" ir.daemon.Client "\$lib/ir.jar" "\$@"
+            code=\$?
+            case \$code in
+                111) # none serves this jar: start one for the next commands (it exits when another won the race)
+                    if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
+                    (cd / && exec \$detach "\$java" \$daemon_flags -XX:SharedArchiveFile="\$lib/ir.jsa" \\
+                        -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" </dev/null >/dev/null 2>&1 &) ;;
+                112) ;; # declined (the command did not run): run it here
+                *) exit \$code ;;
+            esac ;;
+    esac
+fi
+if [ "\$archives" = yes ]; then
+    exec "\$java" \$flags -XX:SharedArchiveFile="\$lib/ir.jsa" -jar "\$lib/ir.jar" "\$@"
 fi
 exec "\$java" \$flags -jar "\$lib/ir.jar" "\$@"
 EOF
@@ -160,10 +222,11 @@ fi
 stamp="$java_home $runtime"
 # shellcheck disable=SC3013 # test -nt: see the launcher
 if [ "${IR_INSTALL_NO_CDS:-}" = 1 ]; then
-    rm -f "$lib/ir.jsa" "$lib/ir.jsa.id"
-    say "Skipped the start-up archive (IR_INSTALL_NO_CDS=1)."
+    rm -f "$lib/ir.jsa" "$lib/ir.jsa.id" "$lib/client.jsa"
+    say "Skipped the start-up archives (IR_INSTALL_NO_CDS=1): every command runs in-process, without them."
 elif [ "$jar_changed" = 0 ] && [ "$lib/ir.jsa" -nt "$lib/ir.jar" ] && [ -r "$lib/ir.jsa.id" ] \
-        && [ "$(cat "$lib/ir.jsa.id")" = "$stamp" ]; then
+        && [ "$(cat "$lib/ir.jsa.id")" = "$stamp" ] \
+        && { [ ! -f "$lib/ir-client.jar" ] || [ "$lib/client.jsa" -nt "$lib/ir-client.jar" ]; }; then
     say "The start-up archive is up to date."
 else
     say "Building the start-up archive (a training run of ir in a temporary workspace)..."
@@ -183,6 +246,23 @@ else
         rm -f "$lib/ir.classlist.tmp"
         mv -f "$lib/ir.jsa.tmp" "$lib/ir.jsa"
         printf '%s\n' "$stamp" >"$lib/ir.jsa.id"
+        # The client's own archive, from its training run (a request to a stand-in process, one with none).
+        rm -f "$lib/client.jsa" "$lib/client.jsa.tmp" "$lib/client.classlist.tmp"
+        if [ -f "$lib/ir-client.jar" ]; then
+            touch "$lib/ir-client.jar"
+            # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
+            if "$java_home/bin/java" $JVM_FLAGS -XX:DumpLoadedClassList="$lib/client.classlist.tmp" \
+                    -cp "$lib/ir-client.jar" ir.daemon.Client --training >>"$lib/training.log" 2>&1 </dev/null \
+                && "$java_home/bin/java" $JVM_FLAGS -Xshare:dump -XX:SharedClassListFile="$lib/client.classlist.tmp" \
+                    -XX:SharedArchiveFile="$lib/client.jsa.tmp" -cp "$lib/ir-client.jar" >>"$lib/training.log" 2>&1 \
+                    </dev/null \
+                && [ -s "$lib/client.jsa.tmp" ]; then
+                mv -f "$lib/client.jsa.tmp" "$lib/client.jsa"
+            else
+                say "install.sh: warning: could not build the client's start-up archive (see $lib/training.log)"
+            fi
+            rm -f "$lib/client.jsa.tmp" "$lib/client.classlist.tmp"
+        fi
     else
         rm -f "$lib/ir.jsa.tmp" "$lib/ir.classlist.tmp"
         say "install.sh: warning: could not build the start-up archive (see $lib/training.log); ir works, but starts more slowly"

@@ -32,7 +32,11 @@ command -v git >/dev/null || die "git is needed"
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
     GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com IR_AUTHOR="Bench <bench@example.com>"
-unset IR_DIR JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS 2>/dev/null || true
+unset IR_DIR IR_DAEMON IR_DAEMON_IDLE JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS 2>/dev/null || true
+# The bench's own background process (see 'ir daemon --help'), in a private directory of its own, stopped at the end.
+IR_DAEMON_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ir-bench.XXXXXX") || die "cannot create a temporary directory"
+export IR_DAEMON_DIR
+trap '"$IR" daemon stop >/dev/null 2>&1; rm -rf "$IR_DAEMON_DIR"' EXIT
 
 HISTORY=2000   # commits of history in every workspace
 EVENTS=12      # timeline events per generated incident
@@ -154,6 +158,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 within() { awk -v r="$1" -v max="$2" 'BEGIN {print (r <= max) ? "yes" : "NO"}'; }
 
 ir_log() { "$IR" -C "$work/ws-$1" log "bench entry from ir log"; }
+ir_log_in_process() { IR_DAEMON=0 "$IR" -C "$work/ws-$1" log "bench entry in-process"; }
 ir_log_no_archive() { "$JAVA" "${FLAGS[@]}" -jar "$lib/ir.jar" -C "$work/ws-$1" log "bench entry without the archive"; }
 hello() { "$JAVA" "${FLAGS[@]}" -cp "$work/hello" Hello; }
 plain_git() {
@@ -182,9 +187,20 @@ EOF
 for n in 1 10 1000 10000; do generate "$n"; done
 generate 1 shell   # the shell's own: 50 entries a run would grow ws-1's incident and skew the ir log figures
 
+# The first everyday command starts the background process (it warms up before it listens): wait until it serves.
+"$IR" -C "$work/ws-1" show >/dev/null 2>&1 || die "ir show failed in $work/ws-1"
+daemon_pid=""
+for _ in $(seq 1 600); do
+    daemon_pid=$("$IR" daemon 2>/dev/null | sed -n 's/.*is running: pid \([0-9]*\).*/\1/p')
+    [ -n "$daemon_pid" ] && break
+    sleep 0.1
+done
+[ -n "$daemon_pid" ] || echo "bench: warning: ir's background process did not start: every ir figure is in-process" >&2
+
 measure "hello-world JVM (floor)" hello
 measure "ir --version" "$IR" --version
 measure "ir log, 1 incident" ir_log 1
+measure "ir log, 1 incident, in-process (IR_DAEMON=0)" ir_log_in_process 1
 measure "ir log, 1 incident, no archive" ir_log_no_archive 1
 measure "ir log, 1,000 incidents" ir_log 1000
 measure "ir log, 10,000 incidents" ir_log 10000
@@ -234,13 +250,20 @@ if [ -x /usr/bin/time ]; then
     peak=$(awk -v k="$peak" 'BEGIN {printf "%.1f", k / 1024}')
     printf '  %-44s %9s MiB\n' "ir log peak memory (RSS)" "$peak" >&2
 fi
+daemon_mem=""
+if [ -n "$daemon_pid" ] && [ -r "/proc/$daemon_pid/status" ]; then
+    daemon_mem=$(awk '/^VmRSS/ {r = $2} /^VmHWM/ {h = $2} END {printf "%.1f MiB now, %.1f MiB at most", r / 1024, h / 1024}' \
+        "/proc/$daemon_pid/status")
+    printf '  %-44s %s\n' "background process memory (RSS)" "$daemon_mem" >&2
+fi
 
 # ---- budget -----------------------------------------------------------------------------------------------------
 r_log=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["hello-world JVM (floor)"]}")
 r_log10k=$(ratio "${RESULT["ir log, 10,000 incidents"]}" "${RESULT["ir log, 1 incident"]}")
 r_list10k=$(ratio "${RESULT["ir list, 10,000 incidents"]}" "${RESULT["ir list, 10 incidents"]}")
 r_git=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["plain git, 1 incident"]}")
-r_cds=$(ratio "${RESULT["ir log, 1 incident, no archive"]}" "${RESULT["ir log, 1 incident"]}")
+r_cds=$(ratio "${RESULT["ir log, 1 incident, no archive"]}" "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]}")
+r_daemon=$(ratio "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]}" "${RESULT["ir log, 1 incident"]}")
 
 budget_rows=$(cat <<EOF
 | \`ir log\` one-shot / hello-world JVM | $r_log | ≤ 3 | $(within "$r_log" 3) |
@@ -261,7 +284,8 @@ echo >&2
 echo "Budget (DESIGN.md), measured in this run:" >&2
 printf '%s\n' "$budget_rows" | sed 's/^| //; s/ |$//; s/ | /\t/g' | column -t -s $'\t' >&2 2>/dev/null \
     || printf '%s\n' "$budget_rows" >&2
-echo "(ir log is ${r_git}x the plain-git equivalent; the start-up archive makes it ${r_cds}x faster)" >&2
+echo "(ir log is ${r_git}x the plain-git equivalent; the background process makes it ${r_daemon}x faster than in-process," \
+    "and the start-up archive makes in-process ${r_cds}x faster)" >&2
 
 # ---- report -----------------------------------------------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -269,7 +293,8 @@ mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/n
 jv=$("$JAVA" -version 2>&1 | sed -n 2p)
 rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 rows=""
-for name in "hello-world JVM (floor)" "ir --version" "ir log, 1 incident" "ir log, 1 incident, no archive" \
+for name in "hello-world JVM (floor)" "ir --version" "ir log, 1 incident" \
+    "ir log, 1 incident, in-process (IR_DAEMON=0)" "ir log, 1 incident, no archive" \
     "ir log, 1,000 incidents" "ir log, 10,000 incidents" "plain git, 1 incident" "plain git, 10,000 incidents" \
     "ir list, 10 incidents" "ir list, 1,000 incidents" "ir list, 10,000 incidents" "ir show, 1 incident" \
     "ir show, 10,000 incidents" "ir postmortem, 1 incident" "ir postmortem, 10,000 incidents" \
@@ -297,8 +322,10 @@ compare like with like even when the machine's load drifts.
 |---|---|---|---|
 $budget_rows
 
-\`ir log\` one-shot is ${r_git}x the plain-git equivalent (append to a file, \`git add\`, \`git commit\`), and the
-start-up archive makes it ${r_cds}x faster than the same jar and flags without it.
+\`ir log\` one-shot is ${r_git}x the plain-git equivalent (append to a file, \`git add\`, \`git commit\`). Through
+the background process it is ${r_daemon}x faster than the same command in-process (\`IR_DAEMON=0\`), and the start-up
+archive makes the in-process run ${r_cds}x faster than the same jar and flags without it. The background process
+used ${daemon_mem:-(not measured)}.
 
 ## Medians (ms)
 
@@ -309,7 +336,12 @@ ${rows}
 
 - The floor is a one-class hello-world compiled at bench time and run with the launcher's flags.
 - \`ir log\` runs the installed launcher (\`-C\` into the workspace, the current incident), so each run appends one
-  event and makes one commit; "no archive" runs the same jar and flags without \`-XX:SharedArchiveFile\`.
+  event and makes one commit before the launcher exits. As installed, the launcher hands \`log\`, \`show\`, \`list\`
+  and \`postmortem\` to ir's background process (a warm JVM, started by the bench's first command and waited for
+  before timing; see README.md): each run is a client JVM with the launcher's flags plus the command's work in the
+  warm process. "in-process" runs the same launcher with \`IR_DAEMON=0\` (the path of \`open\`, \`shell\`, \`edit\`,
+  \`sync\`, and of the first command before a process runs); "no archive" runs the jar in-process with the same flags
+  without \`-XX:SharedArchiveFile\`. \`ir shell\` always runs in-process.
 - History is written with \`git fast-import\`, then checked out, so the index and work tree are what a clone has.
 - Machines that share their cores with other work give noisy single runs: compare ratios from one run, and rerun
   with \`RUNS=31\` for tighter medians.

@@ -67,6 +67,11 @@ public final class Training {
             new String[] {"log", "-i", "no-such-incident", "x"});
 
     public static void main(String[] args) throws IOException {
+        System.out.println("ir training: " + run() + " of " + COMMANDS.size() + " commands succeeded");
+    }
+
+    /** Runs the commands once in a new temporary workspace (deleted after); returns how many succeeded. */
+    static int run() throws IOException {
         Path dir = Files.createTempDirectory("ir-training");
         int ok = 0;
         try {
@@ -84,7 +89,7 @@ public final class Training {
         } finally {
             deleteTree(dir);
         }
-        System.out.println("ir training: " + ok + " of " + COMMANDS.size() + " commands succeeded");
+        return ok;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -23,7 +23,7 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "mark", "set", "add", "edit", "action", "actions",
-            "history", "stats", "postmortem", "sync", "merge-file", "shell");
+            "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon");
 
     /**
      * A new instance of the named subcommand, or null when there is none by that name. A switch, not a map of
@@ -54,6 +54,7 @@ public final class Cli {
             case "sync" -> new SyncCommand();
             case "merge-file" -> new MergeFileCommand();
             case "shell" -> new ShellCommand();
+            case "daemon" -> new DaemonCommand();
             default -> null;
         };
     }

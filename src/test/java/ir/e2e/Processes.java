@@ -79,6 +79,7 @@ final class Processes {
         env.put("HOME", home.toString());
         env.put("GIT_CONFIG_NOSYSTEM", "1");
         env.put("LC_ALL", "C");
+        env.put("IR_DAEMON", "0"); // no background process outliving a test, except where a test asks for one
         return env;
     }
 

@@ -1,0 +1,82 @@
+package ir;
+
+import ir.cli.Cli;
+import ir.cli.Env;
+import ir.daemon.Protocol;
+import ir.daemon.Server;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code ir.Daemon JAR}: ir's background process for the installed {@code JAR}, started by the launcher when a
+ * command found none (see {@link Server}). Exits at once when another already serves the same key, and after
+ * {@code IR_DAEMON_IDLE} seconds (default 900) without a command.
+ */
+public final class Daemon {
+    static final long DEFAULT_IDLE_SECONDS = 900;
+    static final long DEFAULT_WARMUP_MILLIS = 3000;
+
+    private Daemon() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        Duration idle = Duration.ofSeconds(DEFAULT_IDLE_SECONDS);
+        String v = env.get("IR_DAEMON_IDLE");
+        if (v != null && v.trim().matches("[0-9]{1,7}")) {
+            idle = Duration.ofSeconds(Long.parseLong(v.trim()));
+        }
+        Server server = Server.lock(Protocol.directory(env), Protocol.key(Path.of(args[0]), env), idle,
+                (a, cwd, e, out, err) -> run(Clock.systemDefaultZone(), a, cwd, e, out, err));
+        if (server == null) {
+            return; // another process serves this jar already
+        }
+        try (server) {
+            warmUp(Duration.ofMillis(warmUpMillis(env)));
+            server.listen().serve();
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Runs the training commands (see {@link Training}) until {@code budget} has passed, before serving: the JIT then
+     * has compiled what the first real commands run, which otherwise would run interpreted while the process is new.
+     */
+    static void warmUp(Duration budget) {
+        long end = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                Training.run();
+            } catch (java.io.IOException | RuntimeException e) {
+                return; // e.g. no temporary directory: serve cold
+            }
+        }
+    }
+
+    private static long warmUpMillis(Map<String, String> env) {
+        String v = env.get("IR_DAEMON_WARMUP_MS");
+        return v != null && v.trim().matches("[0-9]{1,7}") ? Long.parseLong(v.trim()) : DEFAULT_WARMUP_MILLIS;
+    }
+
+    /** One command, as {@link Main} would run it, with the caller's directory, environment and output. */
+    public static int run(Clock clock, String[] args, Path cwd, Map<String, String> env, OutputStream out,
+                          OutputStream err) {
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8));
+        try {
+            return Cli.run(new Env(o, e, InputStream.nullInputStream(), clock, cwd, env, false),
+                    args);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+}

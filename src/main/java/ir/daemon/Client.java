@@ -1,0 +1,185 @@
+package ir.daemon;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The launcher's fast path for one command: hands it to ir's background process (see {@link Server}) and relays
+ * its output and exit code, so the command costs a small JVM instead of ir's full start-up. JDK classes only.
+ *
+ * <p>When it cannot be sure the command ran, it says so: exit {@link #NO_PROCESS} or {@link #DECLINED} means
+ * the command did not run, and the launcher runs it itself (starting a background process after {@code NO_PROCESS}).
+ * Once the process has accepted the command, the client never asks for it to run again: if the process then dies,
+ * the client reports that and exits 1.
+ */
+public final class Client {
+    /** No background process answered and the command did not run: start one, run the command in-process. */
+    public static final int NO_PROCESS = 111;
+    /** The command did not run and should run in-process, without starting a process (wrong key, unsafe dir). */
+    public static final int DECLINED = 112;
+
+    private Client() {
+    }
+
+    /** {@code Client JAR ARGS...}: runs ir's {@code ARGS} in the background process serving {@code JAR}. */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals("--training")) {
+            Training.run();
+            return;
+        }
+        if (args.length == 0) {
+            System.exit(DECLINED);
+        }
+        int code = run(Path.of(args[0]), Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                Path.of("").toAbsolutePath(), new FileOutputStream(FileDescriptor.out),
+                new FileOutputStream(FileDescriptor.err));
+        System.exit(code);
+    }
+
+    /** Runs {@code args} in the background process; returns ir's exit code, or {@link #NO_PROCESS}/{@link #DECLINED}. */
+    public static int run(Path jar, String[] args, Map<String, String> env, Path cwd, OutputStream out,
+                          OutputStream err) {
+        for (String a : args) {
+            if (a.equals("-")) {
+                return DECLINED; // reads standard input: the launcher keeps it for the in-process run
+            }
+        }
+        String key;
+        try {
+            key = Protocol.key(jar, env);
+        } catch (IOException e) {
+            return DECLINED;
+        }
+        Path dir = Protocol.directory(env);
+        Path socket = Protocol.socket(dir, key);
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return NO_PROCESS;
+        }
+        if (!Protocol.private_(dir)) {
+            return DECLINED; // a request carries the caller's environment: never into a directory others can use
+        }
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            return NO_PROCESS; // a socket left by a process that died
+        }
+        boolean accepted = false;
+        try (channel) {
+            send(channel, request(key, Protocol.RUN, cwd, env, args));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+            while (true) {
+                int type = Protocol.readType(in);
+                if (type == -1) {
+                    break;
+                }
+                switch (type) {
+                    case Protocol.ACCEPTED -> accepted = true;
+                    case Protocol.OUT -> out.write(Protocol.readBytes(in, Integer.MAX_VALUE));
+                    case Protocol.ERR -> err.write(Protocol.readBytes(in, Integer.MAX_VALUE));
+                    case Protocol.EXIT -> {
+                        int code = in.readInt();
+                        out.flush();
+                        err.flush();
+                        return code;
+                    }
+                    case Protocol.DECLINE -> {
+                        if (!accepted) {
+                            return DECLINED;
+                        }
+                        throw new IOException("malformed reply");
+                    }
+                    default -> throw new IOException("malformed reply (frame " + type + ")");
+                }
+            }
+        } catch (IOException e) {
+            if (!accepted) {
+                return NO_PROCESS; // it closed before taking the command (e.g. it was exiting): nothing ran
+            }
+        }
+        try {
+            out.flush();
+            err.write(("ir: ir's background process stopped while running this command, so it may or may not have "
+                    + "taken effect: check with 'ir show' or 'git log' before running it again\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException ignored) {
+            // nowhere left to report it
+        }
+        return 1;
+    }
+
+    /** Asks the background process serving {@code jar} for {@code op} (status or stop); null if none answers. */
+    public static String control(Path jar, String op, Map<String, String> env) {
+        try {
+            String key = Protocol.key(jar, env);
+            Path dir = Protocol.directory(env);
+            Path socket = Protocol.socket(dir, key);
+            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !Protocol.private_(dir)) {
+                return null;
+            }
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                send(channel, request(key, op, Path.of("/"), Map.of(), new String[0]));
+                DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
+                ByteArrayOutputStream text = new ByteArrayOutputStream();
+                for (int type = Protocol.readType(in); type != -1; type = Protocol.readType(in)) {
+                    if (type == Protocol.OUT) {
+                        text.write(Protocol.readBytes(in, Protocol.MAX_STRING));
+                    } else if (type == Protocol.EXIT) {
+                        in.readInt();
+                        return text.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    } else if (type != Protocol.ACCEPTED) {
+                        return null;
+                    }
+                }
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] request(String key, String op, Path cwd, Map<String, String> env, String[] args)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+        DataOutputStream o = new DataOutputStream(bytes);
+        o.writeInt(Protocol.MAGIC);
+        Protocol.writeString(o, key);
+        Protocol.writeString(o, op);
+        Protocol.writeString(o, cwd.toString());
+        o.writeInt(env.size());
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            Protocol.writeString(o, e.getKey());
+            Protocol.writeString(o, e.getValue());
+        }
+        o.writeInt(args.length);
+        for (String a : args) {
+            Protocol.writeString(o, a);
+        }
+        o.flush();
+        return bytes.toByteArray();
+    }
+
+    private static void send(SocketChannel channel, byte[] request) throws IOException {
+        OutputStream o = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        DataOutputStream d = new DataOutputStream(o);
+        d.writeInt(request.length);
+        d.write(request);
+        d.flush();
+    }
+}

@@ -1,0 +1,353 @@
+package ir.daemon;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ir's background process: a JVM that stays warm for {@code idle} after its last command and runs the commands the
+ * launcher's {@link Client} hands it, one at a time, exactly as a one-shot {@code ir} would (same code, the caller's
+ * working directory and environment). It is an optimisation only: nothing depends on it running, it serves only its
+ * own user (a private directory, and the peer's user checked on every connection), and it never runs a command it has
+ * not fully received.
+ */
+public final class Server implements AutoCloseable {
+    /** Runs one command: ir's {@code args} in {@code cwd} with {@code env}; returns the exit code. */
+    public interface Runner {
+        int run(String[] args, Path cwd, Map<String, String> env, OutputStream out, OutputStream err);
+    }
+
+    private final String key;
+    private final Path socket;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private ServerSocketChannel server;
+    private final UserPrincipal user;
+    private final Duration idle;
+    private final Runner runner;
+    private final Object oneAtATime = new Object();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Instant started = Instant.now();
+    private volatile long lastActive = System.nanoTime();
+    private volatile boolean stopping;
+    private volatile boolean fatal;
+    private int served;
+
+    private Server(String key, Path socket, FileChannel lockChannel, FileLock lock, UserPrincipal user, Duration idle,
+                   Runner runner) {
+        this.key = key;
+        this.socket = socket;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.user = user;
+        this.idle = idle;
+        this.runner = runner;
+    }
+
+    /**
+     * Takes the lock of {@code key} in {@code dir} (created private if missing); null when another process already
+     * holds it, i.e. serves that key or is about to. {@link #listen} then opens the socket: in between, the caller
+     * may warm up, while clients still run their commands in-process. Refuses a directory that is not this user's
+     * alone.
+     */
+    public static Server lock(Path dir, String key, Duration idle, Runner runner) throws IOException {
+        try {
+            Files.createDirectories(dir.getParent());
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        } catch (FileAlreadyExistsException exists) {
+            // checked below, whoever made it
+        }
+        if (!Protocol.private_(dir)) {
+            throw new IOException(dir + " is not a directory of " + System.getProperty("user.name")
+                    + " alone (mode 700): not serving from it");
+        }
+        Path socket = Protocol.socket(dir, key);
+        String name = socket.getFileName().toString();
+        // The lock is never deleted: a process that deleted it could leave two processes each holding "the" lock.
+        FileChannel lockChannel = FileChannel.open(dir.resolve(name.substring(0, name.length() - ".sock".length())
+                + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException held) { // by this JVM
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            return null;
+        }
+        return new Server(key, socket, lockChannel, lock, Files.getOwner(dir), idle, runner);
+    }
+
+    /** Opens the socket (replacing one left by a process that died: the lock says none serves it). */
+    public Server listen() throws IOException {
+        Files.deleteIfExists(socket);
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(socket), 128);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        server = s;
+        lastActive = System.nanoTime();
+        return this;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Serves until stopped, or idle for the idle time with no command running; then returns. */
+    public void serve() {
+        Thread watchdog = new Thread(this::watch, "ir-idle");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        while (!stopping) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                continue;
+            }
+            busy.incrementAndGet();
+            Thread t = new Thread(() -> handle(channel), "ir-request");
+            t.setDaemon(true);
+            t.start();
+        }
+        // Commands already taken finish (and reply) before the process exits.
+        while (busy.get() > 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void watch() {
+        long step = Math.max(10, Math.min(1000, idle.toMillis() / 4));
+        while (!stopping) {
+            try {
+                Thread.sleep(step);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (busy.get() == 0 && System.nanoTime() - lastActive > idle.toNanos()) {
+                stop();
+            }
+        }
+    }
+
+    /** Stops taking commands: the socket goes at once, so new clients run in-process or start another process. */
+    public void stop() {
+        stopping = true;
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // the lock still tells other processes whether one serves
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    /** Whether a command failed so badly (e.g. out of memory) that this process should not run another. */
+    public boolean fatal() {
+        return fatal;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+
+    private void handle(SocketChannel channel) {
+        try (channel) {
+            UserPrincipal peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+            if (!peer.equals(user)) {
+                return;
+            }
+            DataInputStream raw = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+            int length = raw.readInt();
+            if (length < 0 || length > Protocol.MAX_REQUEST) {
+                return;
+            }
+            byte[] request = raw.readNBytes(length);
+            if (request.length != length) {
+                return;
+            }
+            DataOutputStream reply = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+                    1 << 16));
+            Request r = Request.parse(request);
+            if (r == null || !r.key.equals(key)) {
+                reply.writeByte(Protocol.DECLINE);
+                reply.flush();
+                return;
+            }
+            reply.writeByte(Protocol.ACCEPTED);
+            reply.flush();
+            Frames frames = new Frames();
+            int code;
+            switch (r.op) {
+                case Protocol.STATUS -> {
+                    frames.out.write(status().getBytes(StandardCharsets.UTF_8));
+                    code = 0;
+                }
+                case Protocol.STOP -> {
+                    frames.out.write(("stopped ir's background process (" + ProcessHandle.current().pid() + ")\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    code = 0;
+                    stop();
+                }
+                case Protocol.RUN -> code = run(r, frames);
+                default -> {
+                    frames.err.write(("ir: unknown request '" + r.op + "'\n").getBytes(StandardCharsets.UTF_8));
+                    code = 2;
+                }
+            }
+            frames.writeTo(reply);
+            reply.writeByte(Protocol.EXIT);
+            reply.writeInt(code);
+            reply.flush();
+        } catch (IOException | UncheckedIOException e) {
+            // the client went away: a command it sent has still run to the end (and committed)
+        } finally {
+            lastActive = System.nanoTime();
+            busy.decrementAndGet();
+        }
+    }
+
+    private int run(Request r, Frames frames) throws IOException {
+        synchronized (oneAtATime) {
+            try {
+                return runner.run(r.args, r.cwd, r.env, frames.out, frames.err);
+            } catch (Throwable t) { // what a one-shot ir would die of: report it, and let a fresh process take over
+                fatal = true;
+                stop();
+                frames.err.write(("ir: internal error: " + t + " (run again with --verbose for details, and report "
+                        + "it)\n").getBytes(StandardCharsets.UTF_8));
+                return 1;
+            } finally {
+                served++;
+            }
+        }
+    }
+
+    private String status() {
+        synchronized (oneAtATime) {
+            return "ir's background process is running: pid " + ProcessHandle.current().pid() + ", since " + started
+                    + ", commands served: " + served + ", socket " + socket + ", exits after " + idle.toSeconds()
+                    + " s idle\n";
+        }
+    }
+
+    /** A request as the client sent it (see {@link Client}): null when malformed. */
+    private record Request(String key, String op, Path cwd, Map<String, String> env, String[] args) {
+        static Request parse(byte[] bytes) {
+            try {
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+                if (in.readInt() != Protocol.MAGIC) {
+                    return null;
+                }
+                String key = Protocol.readString(in);
+                String op = Protocol.readString(in);
+                Path cwd = Path.of(Protocol.readString(in));
+                if (!cwd.isAbsolute()) {
+                    return null;
+                }
+                int n = Protocol.readCount(in);
+                Map<String, String> env = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    env.put(Protocol.readString(in), Protocol.readString(in));
+                }
+                String[] args = new String[Protocol.readCount(in)];
+                for (int i = 0; i < args.length; i++) {
+                    args[i] = Protocol.readString(in);
+                }
+                return new Request(key, op, cwd, java.util.Collections.unmodifiableMap(env), args);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /** The command's stdout and stderr, kept in the order written, sent once it has finished. */
+    private static final class Frames {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        final OutputStream out = stream(Protocol.OUT);
+        final OutputStream err = stream(Protocol.ERR);
+
+        private OutputStream stream(byte type) {
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    if (len == 0) {
+                        return;
+                    }
+                    synchronized (bytes) {
+                        bytes.write(type);
+                        bytes.write(len >>> 24);
+                        bytes.write(len >>> 16);
+                        bytes.write(len >>> 8);
+                        bytes.write(len);
+                        bytes.write(b, off, len);
+                    }
+                }
+            };
+        }
+
+        void writeTo(OutputStream reply) throws IOException {
+            synchronized (bytes) {
+                bytes.writeTo(reply);
+            }
+        }
+    }
+}
