@@ -41,7 +41,10 @@ public final class Daemon {
         }
         try (server) {
             warmUp(Duration.ofMillis(warmUpMillis(env)));
-            server.listen().serve();
+            server.listen().serve(); // after a fatal error too: the next command starts a fresh process
+        } catch (Exception | Error e) {
+            server.failed(e);
+            throw e;
         }
         System.exit(0);
     }

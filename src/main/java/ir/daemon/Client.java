@@ -68,6 +68,11 @@ public final class Client {
         Path dir = Protocol.directory(env);
         Path socket = Protocol.socket(dir, key);
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Protocol.private_(dir)
+                    || Protocol.recent(Protocol.marker(socket, "starting"), Protocol.STARTING_MILLIS)
+                    || Protocol.recent(Protocol.marker(socket, "failed"), Protocol.FAILED_MILLIS)) {
+                return DECLINED; // none could serve from there, one is about to, or one could not: start none
+            }
             return NO_PROCESS;
         }
         if (!Protocol.private_(dir)) {

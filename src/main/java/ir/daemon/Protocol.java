@@ -90,6 +90,31 @@ public final class Protocol {
         return directory.resolve("0".repeat(16 - hex.length()) + hex + ".sock");
     }
 
+    /**
+     * A file beside {@code socket} that says what its process is doing when there is no socket: {@code starting}
+     * (holds the lock, warming up) or {@code failed} (could not serve; holds the reason). While one is recent the
+     * client runs commands in-process without starting another process, so a process that cannot start is not
+     * started again by every command.
+     */
+    static Path marker(Path socket, String state) {
+        String name = socket.getFileName().toString();
+        return socket.resolveSibling(name.substring(0, name.length() - ".sock".length()) + "." + state);
+    }
+
+    /** Whether {@code file} exists and was modified less than {@code millis} ago. */
+    static boolean recent(Path file, long millis) {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
+                    < millis;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How long a process may warm up, and how long after a failure to start none is started again. */
+    static final long STARTING_MILLIS = 60_000;
+    static final long FAILED_MILLIS = 600_000;
+
     /** Whether {@code dir} is a directory (not a link) of this user that no one else may enter. */
     public static boolean private_(Path dir) {
         try {

@@ -106,7 +106,23 @@ public final class Server implements AutoCloseable {
             lockChannel.close();
             return null;
         }
-        return new Server(key, socket, lockChannel, lock, Files.getOwner(dir), idle, runner);
+        Server server = new Server(key, socket, lockChannel, lock, Files.getOwner(dir), idle, runner);
+        Files.deleteIfExists(Protocol.marker(socket, "failed"));
+        Files.write(Protocol.marker(socket, "starting"), new byte[0]);
+        return server;
+    }
+
+    /**
+     * Records why this process cannot serve (see {@link Protocol#marker}), so clients stop starting processes for a
+     * while, and releases the lock.
+     */
+    public void failed(Throwable why) {
+        try {
+            Files.writeString(Protocol.marker(socket, "failed"), why + "\n");
+            Files.deleteIfExists(Protocol.marker(socket, "starting"));
+        } catch (IOException ignored) {
+            // clients then just try again
+        }
     }
 
     /** Opens the socket (replacing one left by a process that died: the lock says none serves it). */
@@ -121,6 +137,7 @@ public final class Server implements AutoCloseable {
         }
         server = s;
         lastActive = System.nanoTime();
+        Files.deleteIfExists(Protocol.marker(socket, "starting"));
         return this;
     }
 
@@ -197,6 +214,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
+        Files.deleteIfExists(Protocol.marker(socket, "starting"));
         try {
             lock.release();
         } finally {

@@ -188,6 +188,24 @@ class ServerTest {
     }
 
     @Test
+    void whileAProcessWarmsUpOrAfterOneFailedToStartNoOtherIsStarted() throws Exception {
+        Server warming = Server.lock(sockets, Protocol.key(jar, env), Duration.ofMinutes(1), (a, c, e, o, er) -> 0);
+        try {
+            assertThat(client("log", "x").exit()).as("warming up").isEqualTo(Client.DECLINED);
+            warming.failed(new java.io.IOException("cannot bind"));
+            assertThat(Protocol.marker(Protocol.socket(sockets, Protocol.key(jar, env)), "failed"))
+                    .content().contains("cannot bind");
+            assertThat(client("log", "x").exit()).as("failed to start").isEqualTo(Client.DECLINED);
+        } finally {
+            warming.close();
+        }
+
+        start(Duration.ofMinutes(1));
+
+        assertThat(client("log", "served after all").exit()).isZero();
+    }
+
+    @Test
     void commandsReadingStandardInputAreLeftToTheLauncher() throws Exception {
         start(Duration.ofMinutes(1));
         int commits = ir.commits().size();
