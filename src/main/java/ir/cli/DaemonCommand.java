@@ -33,8 +33,10 @@ public final class DaemonCommand extends IrCommand {
         }
         String reply = Client.control(jar(), op, env().environment());
         if (reply == null) {
-            out().println("ir's background process is not running"
-                    + (op.equals("stop") ? ": nothing to stop" : ""));
+            String failure = Client.lastFailure(jar(), env().environment());
+            out().println("ir's background process is not running" + (op.equals("stop") ? ": nothing to stop"
+                    : failure != null ? "; the last one could not start (" + Text.firstLine(failure, 200)
+                    + "), so commands run in-process for 10 minutes before one is tried again" : ""));
         } else {
             out().print(reply);
         }

@@ -159,6 +159,16 @@ public final class Client {
         }
     }
 
+    /** Why the last background process for {@code jar} could not serve, if that was recent; else null. */
+    public static String lastFailure(Path jar, Map<String, String> env) {
+        try {
+            Path failed = Protocol.marker(Protocol.socket(Protocol.directory(env), Protocol.key(jar, env)), "failed");
+            return Protocol.recent(failed, Protocol.FAILED_MILLIS) ? Files.readString(failed).strip() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static byte[] request(String key, String op, Path cwd, Map<String, String> env, String[] args)
             throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
