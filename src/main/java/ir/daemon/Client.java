@@ -113,9 +113,10 @@ public final class Client {
                 }
             }
         } catch (IOException e) {
-            if (!accepted) {
-                return NO_PROCESS; // it closed before taking the command (e.g. it was exiting): nothing ran
-            }
+            // as at the end of the stream
+        }
+        if (!accepted) {
+            return NO_PROCESS; // it closed before taking the command (e.g. it was exiting): nothing ran
         }
         try {
             out.flush();

@@ -226,6 +226,48 @@ class ServerTest {
                 (a, c, e, o, er) -> 0)).hasMessageContaining("not a directory of");
     }
 
+    /** A stand-in for a process that reads the request, writes {@code reply}, and dies. */
+    private Thread dyingProcess(byte[] reply) throws Exception {
+        Files.createDirectories(sockets);
+        Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
+        java.nio.channels.ServerSocketChannel fake = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX);
+        fake.bind(UnixDomainSocketAddress.of(Protocol.socket(sockets, Protocol.key(jar, env))));
+        Thread t = new Thread(() -> {
+            try (fake; SocketChannel c = fake.accept()) {
+                DataInputStream in = new DataInputStream(Channels.newInputStream(c));
+                in.readNBytes(in.readInt());
+                Channels.newOutputStream(c).write(reply);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aProcessThatDiesBeforeTakingTheCommandLeavesItToTheLauncher() throws Exception {
+        Thread process = dyingProcess(new byte[0]);
+
+        assertThat(client("log", "x").exit()).isEqualTo(Client.NO_PROCESS);
+        process.join(10_000);
+    }
+
+    @Test
+    void aProcessThatDiesAfterTakingTheCommandIsReportedAndNotRunAgain() throws Exception {
+        Thread process = dyingProcess(new byte[] {Protocol.ACCEPTED, Protocol.OUT, 0, 0, 0, 2, 'o', 'k'});
+
+        Run r = client("log", "x");
+        process.join(10_000);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("ok");
+        assertThat(r.err()).startsWith("ir: ir's background process stopped while running this command, so it may "
+                + "or may not have taken effect");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
     @Test
     void aMalformedRequestIsDeclinedAndRunsNothing() throws Exception {
         start(Duration.ofMinutes(1));
