@@ -19,8 +19,10 @@ set -eu
 # Kept in one place: the training runs must use the same ones as the launcher.
 JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
 # ir's background process (see 'ir daemon --help'): long-lived, so the optimising compiler pays (and it has
-# intrinsics, e.g. for SHA-1, that the quick one lacks); a small heap with the simple collector keeps it lean.
-DAEMON_FLAGS="-XX:+UseSerialGC -Xmx256m -Xshare:auto"
+# intrinsics, e.g. for SHA-1, that the quick one lacks). A capped heap that G1 gives back after the full collection
+# the process makes when it has been idle for 5 s keeps it lean while it waits: measured 126 MiB resident when idle,
+# against 192 MiB with -XX:+UseSerialGC, which kept its grown heap.
+DAEMON_FLAGS="-XX:+UseG1GC -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xshare:auto"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }

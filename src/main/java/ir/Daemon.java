@@ -41,6 +41,7 @@ public final class Daemon {
         }
         try (server) {
             warmUp(Duration.ofMillis(warmUpMillis(env)));
+            System.gc(); // the warm-up's garbage, so that the heap shrinks before the process starts to wait
             server.listen().serve(); // after a fatal error too: the next command starts a fresh process
         } catch (Exception | Error e) {
             server.failed(e);

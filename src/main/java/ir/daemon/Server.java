@@ -55,6 +55,8 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final Instant started = Instant.now();
     private volatile long lastActive = System.nanoTime();
+    private long lastTrimmed;
+    private static final Duration TRIM_AFTER = Duration.ofSeconds(5);
     private volatile boolean stopping;
     private volatile boolean fatal;
     private int served;
@@ -176,15 +178,21 @@ public final class Server implements AutoCloseable {
     }
 
     private void watch() {
-        long step = Math.max(10, Math.min(1000, idle.toMillis() / 4));
+        long step = Math.max(10, Math.min(1000, Math.min(idle.toMillis(), TRIM_AFTER.toMillis()) / 4));
         while (!stopping) {
             try {
                 Thread.sleep(step);
             } catch (InterruptedException e) {
                 return;
             }
-            if (busy.get() == 0 && System.nanoTime() - lastActive > idle.toNanos()) {
+            long quiet = System.nanoTime() - lastActive;
+            if (busy.get() == 0 && quiet > idle.toNanos()) {
                 stop();
+            } else if (busy.get() == 0 && quiet > TRIM_AFTER.toNanos() && lastActive != lastTrimmed) {
+                // A process that mostly waits should not keep the heap its busiest command grew: a full collection
+                // lets the JVM give memory back (-XX:MaxHeapFreeRatio, see install.sh).
+                lastTrimmed = lastActive;
+                System.gc();
             }
         }
     }
