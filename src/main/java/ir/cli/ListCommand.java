@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,9 @@ public final class ListCommand extends IrCommand {
             all = store.summaries(msg -> warn(msg + " (skipped)"));
         }
         List<IncidentSummary> shown = new ArrayList<>();
-        for (IncidentSummary i : all) {
+        int w = 0;
+        int chars = 0;
+        for (IncidentSummary i : newestFirst(all)) {
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
@@ -81,8 +84,9 @@ public final class ListCommand extends IrCommand {
                 continue;
             }
             shown.add(i);
+            w = Math.max(w, i.id().length());
+            chars += i.title() == null ? 0 : i.title().length();
         }
-        shown.sort(NEWEST_FIRST);
         if (json) {
             List<Object> docs = new ArrayList<>();
             for (IncidentSummary i : shown) {
@@ -96,27 +100,47 @@ public final class ListCommand extends IrCommand {
                     + (drills ? "" : " (drills hidden: --drills)") + ".");
             return 0;
         }
-        int w = shown.stream().mapToInt(i -> i.id().length()).max().orElse(10);
         String current = store().current().orElse("");
-        // One write, not one flushed line per incident (10,000 of them cost a system call each).
-        StringBuilder lines = new StringBuilder(shown.size() * 100);
+        // One write, not one flushed line per incident (10,000 of them cost a system call each); each cell made safe
+        // for a terminal as it is added (Text.forTerminal), not in a second pass over the whole text.
         String nl = System.lineSeparator();
+        StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
         for (IncidentSummary i : shown) {
             lines.append(i.id().equals(current) ? "* " : "  ");
             pad(lines, i.id(), w).append("  ");
             pad(lines, i.severity(), 6).append(' ');
-            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ")
-                    .append(i.title()).append(i.drill() ? "  [drill]" : "").append(nl);
+            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ");
+            Text.appendSafe(lines, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "").append(nl);
         }
-        out().print(Text.forTerminal(lines));
+        out().print(lines);
         out().flush();
         return 0;
+    }
+
+    /**
+     * The last sort, for a long-lived process: while nothing changed, the store returns the very same (unmodifiable)
+     * list of summaries, which sorts as it did.
+     */
+    private record Sorted(List<IncidentSummary> of, IncidentSummary[] newestFirst) {
+    }
+
+    private static volatile Sorted lastSort;
+
+    private static IncidentSummary[] newestFirst(List<IncidentSummary> all) {
+        Sorted last = lastSort;
+        if (last != null && last.of() == all) {
+            return last.newestFirst();
+        }
+        IncidentSummary[] sorted = all.toArray(new IncidentSummary[0]);
+        Arrays.sort(sorted, NEWEST_FIRST);
+        lastSort = new Sorted(all, sorted);
+        return sorted;
     }
 
     /** {@link Text#pad} without a new string per cell. */
     private static StringBuilder pad(StringBuilder sb, String s, int width) {
         String t = s == null ? "" : s;
-        sb.append(t);
+        Text.appendSafe(sb, t);
         for (int n = t.length(); n < width; n++) {
             sb.append(' ');
         }
