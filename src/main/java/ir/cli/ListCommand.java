@@ -8,6 +8,7 @@ import ir.store.IncidentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,10 +74,11 @@ public final class ListCommand extends IrCommand {
         if (all == null) {
             all = store.summaries(msg -> warn(msg + " (skipped)"));
         }
-        List<IncidentSummary> shown = new ArrayList<>();
+        IncidentSummary[] sorted = newestFirst(all);
+        List<IncidentSummary> shown = new ArrayList<>(sorted.length);
         int w = 0;
         int chars = 0;
-        for (IncidentSummary i : newestFirst(all)) {
+        for (IncidentSummary i : sorted) {
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
@@ -112,8 +114,16 @@ public final class ListCommand extends IrCommand {
             pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ");
             Text.appendSafe(lines, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "").append(nl);
         }
-        out().print(lines);
-        out().flush();
+        // In slices, straight from the builder: a writer without a buffer of its own copies a whole string into one
+        // array of chars before it encodes it (2.6 MB for 10,000 incidents), and toString() would copy it once more.
+        PrintWriter out = out();
+        char[] slice = new char[8192];
+        for (int at = 0; at < lines.length(); at += slice.length) {
+            int end = Math.min(lines.length(), at + slice.length);
+            lines.getChars(at, end, slice, 0);
+            out.write(slice, 0, end - at);
+        }
+        out.flush();
         return 0;
     }
 

@@ -5,7 +5,6 @@ import ir.model.IncidentSummary;
 import ir.model.IrException;
 import ir.model.Milestone;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -50,7 +49,11 @@ final class SummaryCache {
     private static final int MAX_ENTRIES = 1_000_000;
     private static final int MAX_STRING = 1 << 20;
 
-    private record Entry(long size, long mtime, IncidentSummary summary) {
+    /**
+     * A summary that stays valid while its file has this size and modification time, with its record in the cache
+     * file ({@code len} bytes of {@code bytes} from {@code off}), so a rewrite copies unchanged records as they are.
+     */
+    private record Entry(long size, long mtime, IncidentSummary summary, byte[] bytes, int off, int len) {
     }
 
     /**
@@ -63,24 +66,20 @@ final class SummaryCache {
         final Stamp dir;
         final String[] ids;
         final Path[] paths;
-        final long[] sizes;
-        /** Per file: the modification time when its summary may be reused, else -1 (racy, failed or not a file). */
-        final long[] mtimes;
-        final IncidentSummary[] summaries;
+        /** Per file, what may be reused while its size and time are unchanged; null when nothing may be. */
+        final Entry[] entries;
         final int trusted;
         /** The summaries listed, the very same list while nothing changes (so a caller may keep what it made of it). */
         final List<IncidentSummary> list;
         /** The cache file as this process last read or wrote it; null when unknown. */
         final Stamp file;
 
-        Snapshot(Stamp dir, String[] ids, Path[] paths, long[] sizes, long[] mtimes, IncidentSummary[] summaries,
-                 int trusted, List<IncidentSummary> list, Stamp file) {
+        Snapshot(Stamp dir, String[] ids, Path[] paths, Entry[] entries, int trusted, List<IncidentSummary> list,
+                 Stamp file) {
             this.dir = dir;
             this.ids = ids;
             this.paths = paths;
-            this.sizes = sizes;
-            this.mtimes = mtimes;
-            this.summaries = summaries;
+            this.entries = entries;
             this.trusted = trusted;
             this.list = list;
             this.file = file;
@@ -166,19 +165,14 @@ final class SummaryCache {
                 java.util.Arrays.fill(sizes, half, sizes.length, -1);
             }
         }
-        // What the last listing found, else the cache file, as sorted arrays (entries that may not be reused have
-        // a modification time of -1).
+        // What the last listing found, else the cache file: entries by ID, sorted.
         String[] oldIds;
-        long[] oldSizes;
-        long[] oldMtimes;
-        IncidentSummary[] oldSummaries;
+        Entry[] old;
         int oldTrusted;
         Stamp fileNow;
         if (prev != null) {
             oldIds = prev.ids;
-            oldSizes = prev.sizes;
-            oldMtimes = prev.mtimes;
-            oldSummaries = prev.summaries;
+            old = prev.entries;
             oldTrusted = prev.trusted;
             fileNow = fileStamp(file);
         } else {
@@ -191,24 +185,16 @@ final class SummaryCache {
             } catch (ExecutionException e) {
                 cached = List.of();
             }
-            int n = cached.size();
-            oldIds = new String[n];
-            oldSizes = new long[n];
-            oldMtimes = new long[n];
-            oldSummaries = new IncidentSummary[n];
-            for (int k = 0; k < n; k++) {
-                Entry e = cached.get(k);
-                oldIds[k] = e.summary.id();
-                oldSizes[k] = e.size;
-                oldMtimes[k] = e.mtime;
-                oldSummaries[k] = e.summary;
+            old = cached.toArray(new Entry[0]);
+            oldIds = new String[old.length];
+            for (int k = 0; k < old.length; k++) {
+                oldIds[k] = old[k].summary.id();
             }
-            oldTrusted = n;
+            oldTrusted = old.length;
             fileNow = read[0];
         }
         // Both in ID order: a merge of two sorted lists, no hashing.
-        IncidentSummary[] summaries = new IncidentSummary[ids.length];
-        long[] trustedMtimes = new long[ids.length];
+        Entry[] entries = new Entry[ids.length];
         IncidentSummary[] shown = new IncidentSummary[ids.length];
         int nShown = 0;
         int trusted = 0;
@@ -223,22 +209,19 @@ final class SummaryCache {
             while (j < oldIds.length && oldIds[j] != id && oldIds[j].compareTo(id) < 0) {
                 j++;
             }
-            if (j < oldIds.length && (oldIds[j] == id || oldIds[j].equals(id)) && oldMtimes[j] == mtime
-                    && oldSizes[j] == size && size >= 0 && mtime != -1) {
-                summaries[k] = oldSummaries[j];
-                trustedMtimes[k] = mtime;
-                shown[nShown++] = oldSummaries[j];
+            Entry e = j < oldIds.length && (oldIds[j] == id || oldIds[j].equals(id)) ? old[j] : null;
+            if (e != null && e.size == size && e.mtime == mtime && size >= 0) {
+                entries[k] = e;
+                shown[nShown++] = e.summary;
                 trusted++;
                 reused++;
                 continue;
             }
-            trustedMtimes[k] = -1;
             try {
                 IncidentSummary s = IncidentSummary.of(load.apply(id));
                 shown[nShown++] = s;
                 if (size >= 0 && now - mtime > racyNanos) {
-                    summaries[k] = s;
-                    trustedMtimes[k] = mtime;
+                    entries[k] = entry(size, mtime, s);
                     trusted++;
                     added = true;
                 }
@@ -251,11 +234,11 @@ final class SummaryCache {
                 : java.util.Collections.unmodifiableList(java.util.Arrays.asList(java.util.Arrays.copyOf(shown, nShown)));
         Stamp fileAfter = fileNow;
         if (added || trusted != oldTrusted || prev != null && (fileNow == null || !fileNow.equals(prev.file))) {
-            fileAfter = write(ids, sizes, trustedMtimes, summaries, trusted);
+            fileAfter = write(entries, trusted);
         }
         Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
         if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)) {
-            remember(new Snapshot(dirKept, ids, paths, sizes, trustedMtimes, summaries, trusted, list, fileAfter));
+            remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter));
         }
         return list;
     }
@@ -319,9 +302,11 @@ final class SummaryCache {
             int n = count(in);
             List<Entry> out = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
+                int off = in.position();
                 long size = in.getLong();
                 long mtime = in.getLong();
-                out.add(new Entry(size, mtime, summary(in)));
+                IncidentSummary s = summary(in);
+                out.add(new Entry(size, mtime, s, in.array(), off, in.position() - off));
             }
             return in.hasRemaining() ? List.of() : out;
         } catch (NoSuchFileException e) {
@@ -331,26 +316,44 @@ final class SummaryCache {
         }
     }
 
-    /** Writes the entries whose modification time is not -1; returns the file's new stamp (null if not written). */
-    private Stamp write(String[] ids, long[] sizes, long[] mtimes, IncidentSummary[] summaries, int n) {
+    /** A new entry, with its record made now. */
+    private static Entry entry(long size, long mtime, IncidentSummary s) {
+        Bytes bytes = new Bytes(512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(size);
+            out.writeLong(mtime);
+            summary(out, s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not from memory
+        }
+        return new Entry(size, mtime, s, bytes.toByteArray(), 0, bytes.size());
+    }
+
+    /** Writes the {@code n} entries that are not null, each record copied as it is; returns the file's new stamp. */
+    private Stamp write(Entry[] entries, int n) {
         Path tmp = file.resolveSibling(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             Files.createDirectories(file.getParent());
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + n * 256);
+            Bytes bytes = new Bytes(256);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 str(out, MAGIC);
                 str(out, incidentsDir.toString());
                 out.writeInt(n);
-                for (int k = 0; k < ids.length; k++) {
-                    if (mtimes[k] != -1) {
-                        out.writeLong(sizes[k]);
-                        out.writeLong(mtimes[k]);
-                        summary(out, summaries[k]);
-                    }
+            }
+            int total = bytes.size();
+            for (Entry e : entries) {
+                total += e == null ? 0 : e.len;
+            }
+            byte[] all = java.util.Arrays.copyOf(bytes.array(), total);
+            int at = bytes.size();
+            for (Entry e : entries) {
+                if (e != null) {
+                    System.arraycopy(e.bytes, e.off, all, at, e.len);
+                    at += e.len;
                 }
             }
-            try (BufferedOutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                bytes.writeTo(o);
+            try (var o = Files.newOutputStream(tmp)) {
+                o.write(all);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return fileStamp(file);
@@ -362,6 +365,34 @@ final class SummaryCache {
             } catch (IOException ignored) {
                 // nothing to clean up
             }
+        }
+    }
+
+    /** A {@link ByteArrayOutputStream} without a lock taken per byte (DataOutputStream writes an int byte by byte). */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 
