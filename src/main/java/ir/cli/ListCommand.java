@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,12 +107,13 @@ public final class ListCommand extends IrCommand {
         // One write, not one flushed line per incident (10,000 of them cost a system call each); each cell made safe
         // for a terminal as it is added (Text.forTerminal), not in a second pass over the whole text.
         String nl = System.lineSeparator();
+        Clock clock = clock();
         StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
         for (IncidentSummary i : shown) {
             lines.append(i.id().equals(current) ? "* " : "  ");
             pad(lines, i.id(), w).append("  ");
             pad(lines, i.severity(), 6).append(' ');
-            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock(), local)).append("  ");
+            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock, local)).append("  ");
             Text.appendSafe(lines, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "").append(nl);
         }
         // In slices, straight from the builder: a writer without a buffer of its own copies a whole string into one
