@@ -5,9 +5,12 @@ import ir.model.IncidentSummary;
 import ir.model.IrException;
 import ir.model.Milestone;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -340,20 +343,29 @@ final class SummaryCache {
                 str(out, incidentsDir.toString());
                 out.writeInt(n);
             }
-            int total = bytes.size();
-            for (Entry e : entries) {
-                total += e == null ? 0 : e.len;
-            }
-            byte[] all = java.util.Arrays.copyOf(bytes.array(), total);
-            int at = bytes.size();
-            for (Entry e : entries) {
-                if (e != null) {
-                    System.arraycopy(e.bytes, e.off, all, at, e.len);
-                    at += e.len;
+            // Records that lie side by side in one array (as read from the file) go out in one write, straight from
+            // that array; a FileOutputStream, as a channel's stream copies a heap array into a new direct buffer.
+            try (OutputStream o = new BufferedOutputStream(new FileOutputStream(tmp.toFile()), 1 << 16)) {
+                o.write(bytes.array(), 0, bytes.size());
+                byte[] run = null;
+                int from = 0;
+                int to = 0;
+                for (Entry e : entries) {
+                    if (e == null) {
+                        continue;
+                    }
+                    if (e.bytes != run || e.off != to) {
+                        if (run != null) {
+                            o.write(run, from, to - from);
+                        }
+                        run = e.bytes;
+                        from = e.off;
+                    }
+                    to = e.off + e.len;
                 }
-            }
-            try (var o = Files.newOutputStream(tmp)) {
-                o.write(all);
+                if (run != null) {
+                    o.write(run, from, to - from);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return fileStamp(file);
