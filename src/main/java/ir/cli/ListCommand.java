@@ -75,17 +75,20 @@ public final class ListCommand extends IrCommand {
         if (all == null) {
             all = store.summaries(msg -> warn(msg + " (skipped)"));
         }
-        IncidentSummary[] sorted = newestFirst(all);
-        List<IncidentSummary> shown = new ArrayList<>(sorted.length);
+        Sorted sorted = newestFirst(all);
+        List<IncidentSummary> shown = new ArrayList<>(sorted.summaries().length);
+        int[] index = new int[sorted.summaries().length];
         int w = 0;
         int chars = 0;
-        for (IncidentSummary i : sorted) {
+        for (int k = 0; k < index.length; k++) {
+            IncidentSummary i = sorted.summaries()[k];
             if (i.drill() && !drills
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
                 continue;
             }
+            index[shown.size()] = k;
             shown.add(i);
             w = Math.max(w, i.id().length());
             chars += i.title() == null ? 0 : i.title().length();
@@ -109,12 +112,22 @@ public final class ListCommand extends IrCommand {
         String nl = System.lineSeparator();
         Clock clock = clock();
         StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
-        for (IncidentSummary i : shown) {
+        for (int k = 0; k < shown.size(); k++) {
+            IncidentSummary i = shown.get(k);
             lines.append(i.id().equals(current) ? "* " : "  ");
-            pad(lines, i.id(), w).append("  ");
-            pad(lines, i.severity(), 6).append(' ');
-            pad(lines, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock, local)).append("  ");
-            Text.appendSafe(lines, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "").append(nl);
+            pad(lines, i.id(), w);
+            if (local) {
+                rest(lines, i, clock, true);
+            } else {
+                // What follows the ID depends on nothing else: a long-lived process formats it once per summary.
+                String rest = sorted.utcRests()[index[k]];
+                if (rest == null) {
+                    rest = rest(new StringBuilder(96), i, clock, false).toString();
+                    sorted.utcRests()[index[k]] = rest;
+                }
+                lines.append(rest);
+            }
+            lines.append(nl);
         }
         // In slices, straight from the builder: a writer without a buffer of its own copies a whole string into one
         // array of chars before it encodes it (2.6 MB for 10,000 incidents), and toString() would copy it once more.
@@ -129,24 +142,34 @@ public final class ListCommand extends IrCommand {
         return 0;
     }
 
+    /** A line after the ID: severity, status, opening time, title, the drill mark. */
+    private static StringBuilder rest(StringBuilder sb, IncidentSummary i, Clock clock, boolean local) {
+        sb.append("  ");
+        pad(sb, i.severity(), 6).append(' ');
+        pad(sb, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock, local)).append("  ");
+        return Text.appendSafe(sb, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "");
+    }
+
     /**
      * The last sort, for a long-lived process: while nothing changed, the store returns the very same (unmodifiable)
-     * list of summaries, which sorts as it did.
+     * list of summaries, which sorts as it did; with each line's part after the ID in UTC as formatted so far (the
+     * slots are filled as lines are made, each with the one string its summary gives).
      */
-    private record Sorted(List<IncidentSummary> of, IncidentSummary[] newestFirst) {
+    private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcRests) {
     }
 
     private static volatile Sorted lastSort;
 
-    private static IncidentSummary[] newestFirst(List<IncidentSummary> all) {
+    private static Sorted newestFirst(List<IncidentSummary> all) {
         Sorted last = lastSort;
         if (last != null && last.of() == all) {
-            return last.newestFirst();
+            return last;
         }
         IncidentSummary[] sorted = all.toArray(new IncidentSummary[0]);
         Arrays.sort(sorted, NEWEST_FIRST);
-        lastSort = new Sorted(all, sorted);
-        return sorted;
+        last = new Sorted(all, sorted, new String[sorted.length]);
+        lastSort = last;
+        return last;
     }
 
     /** {@link Text#pad} without a new string per cell. */
