@@ -50,6 +50,20 @@ final class Text {
         return b.toString();
     }
 
+    /** Appends {@code s} to {@code sb} as {@link #forTerminal} would show it; a null adds nothing. */
+    static StringBuilder appendSafe(StringBuilder sb, String s) {
+        if (s == null) {
+            return sb;
+        }
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (unsafe(s.charAt(i))) {
+                return sb.append(forTerminal(s));
+            }
+        }
+        return sb.append(s);
+    }
+
     private static boolean unsafe(char c) {
         return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
     }

@@ -8,7 +8,10 @@ import ir.model.Milestone;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,41 +52,114 @@ final class SummaryCache {
     private static final int MAX_ENTRIES = 1_000_000;
     private static final int MAX_STRING = 1 << 20;
 
-    private record Entry(long size, long mtime, IncidentSummary summary) {
-    }
-
-    private final Path file;
-    private final Path incidentsDir;
-
-    SummaryCache(Path stateDir, Path incidentsDir) {
-        this.file = stateDir.resolve(FILE);
-        this.incidentsDir = incidentsDir.toAbsolutePath().normalize();
+    /**
+     * A summary that stays valid while its file has this size and modification time, with its record in the cache
+     * file ({@code len} bytes of {@code bytes} from {@code off}), so a rewrite copies unchanged records as they are.
+     */
+    private record Entry(long size, long mtime, IncidentSummary summary, byte[] bytes, int off, int len) {
     }
 
     /**
-     * The summaries of the incidents {@code idSource} lists (sorted), from the cache where it is still valid, else
-     * parsed with {@code load}; failures are reported to {@code warn} (and not cached). Rewrites the cache when
-     * anything changed.
+     * What one listing of an incidents directory found, kept in this process for the next listing of it: a
+     * long-lived process (the background one) then neither reads nor parses the cache file, lists the directory only
+     * when its own times say it changed, and sorts nothing again. Immutable once made.
+     */
+    private static final class Snapshot {
+        /** The directory's stamp, taken before it was listed; null when a change could hide behind it (racy). */
+        final Stamp dir;
+        final String[] ids;
+        final Path[] paths;
+        /** Per file, what may be reused while its size and time are unchanged; null when nothing may be. */
+        final Entry[] entries;
+        final int trusted;
+        /** The summaries listed, the very same list while nothing changes (so a caller may keep what it made of it). */
+        final List<IncidentSummary> list;
+        /** The cache file as this process last read or wrote it; null when unknown. */
+        final Stamp file;
+
+        Snapshot(Stamp dir, String[] ids, Path[] paths, Entry[] entries, int trusted, List<IncidentSummary> list,
+                 Stamp file) {
+            this.dir = dir;
+            this.ids = ids;
+            this.paths = paths;
+            this.entries = entries;
+            this.trusted = trusted;
+            this.list = list;
+            this.file = file;
+        }
+    }
+
+    /** A file's identity and times: equal stamps mean no change, unless the change fell within the racy window. */
+    private record Stamp(Object key, long size, long mtime, long ctime) {
+    }
+
+    /** Few: one per workspace a long-lived process lists, softly held (a memory shortage only costs a file read). */
+    private static final int MEMO_SIZE = 4;
+    private static final Map<Path, SoftReference<Snapshot>> MEMO = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<Snapshot>> eldest) {
+            return size() > MEMO_SIZE;
+        }
+    };
+
+    private final Path file;
+    private final Path incidentsDir;
+    private final long racyNanos;
+
+    SummaryCache(Path stateDir, Path incidentsDir) {
+        this(stateDir, incidentsDir, RACY_NANOS);
+    }
+
+    /** With another racy window: tests, which cannot age a directory's change time. */
+    SummaryCache(Path stateDir, Path incidentsDir, long racyNanos) {
+        this.file = stateDir.resolve(FILE);
+        this.incidentsDir = incidentsDir.toAbsolutePath().normalize();
+        this.racyNanos = racyNanos;
+    }
+
+    /**
+     * The summaries of the incidents {@code idSource} lists (sorted), from this process's last listing or the cache
+     * file where they are still valid, else parsed with {@code load}; failures are reported to {@code warn} (and not
+     * cached). Rewrites the cache file when anything changed. While nothing changes, returns the very same list.
      */
     List<IncidentSummary> summaries(Supplier<List<String>> idSource, Function<String, Incident> load,
                                     Consumer<String> warn) {
-        // Read the cache on a second thread while this one lists the directory and stats every file.
-        FutureTask<List<Entry>> reading = new FutureTask<>(this::read);
-        Thread reader = new Thread(reading, "ir-list-cache");
-        reader.setDaemon(true);
-        reader.start();
-        List<String> ids = idSource.get();
-        long[] sizes = new long[ids.size()];
-        long[] mtimes = new long[ids.size()];
+        Snapshot prev = recall();
+        // Without one: read the cache on a second thread while this one lists the directory and stats every file.
+        FutureTask<List<Entry>> reading = null;
+        Stamp[] read = new Stamp[1];
+        if (prev == null) {
+            reading = new FutureTask<>(() -> read(read));
+            Thread reader = new Thread(reading, "ir-list-cache");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        // Adding, removing or renaming a file changes the directory's times (the change time cannot be set back):
+        // while they are those of the last listing, its names are still the directory's.
+        Stamp dir = prev == null ? null : dirStamp();
+        String[] ids;
+        Path[] paths;
+        if (prev != null && dir != null && dir.equals(prev.dir)) {
+            ids = prev.ids;
+            paths = prev.paths;
+        } else {
+            ids = idSource.get().toArray(new String[0]);
+            paths = new Path[ids.length];
+            for (int k = 0; k < ids.length; k++) {
+                paths[k] = incidentsDir.resolve(ids[k] + ".yaml");
+            }
+        }
+        long[] sizes = new long[ids.length];
+        long[] mtimes = new long[ids.length];
         // Many files: stat the second half on another thread (the machine has at least two cores to matter).
-        int half = ids.size() >= 2000 ? ids.size() / 2 : ids.size();
+        int half = ids.length >= 2000 ? ids.length / 2 : ids.length;
         Thread second = null;
-        if (half < ids.size()) {
-            second = new Thread(() -> stat(ids, half, ids.size(), sizes, mtimes), "ir-list-stat");
+        if (half < ids.length) {
+            second = new Thread(() -> stat(paths, half, paths.length, sizes, mtimes), "ir-list-stat");
             second.setDaemon(true);
             second.start();
         }
-        stat(ids, 0, half, sizes, mtimes);
+        stat(paths, 0, half, sizes, mtimes);
         if (second != null) {
             try {
                 second.join();
@@ -91,56 +168,122 @@ final class SummaryCache {
                 java.util.Arrays.fill(sizes, half, sizes.length, -1);
             }
         }
-        List<Entry> cached;
-        try {
-            cached = reading.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cached = List.of();
-        } catch (ExecutionException e) {
-            cached = List.of();
+        // What the last listing found, else the cache file: entries by ID, sorted.
+        String[] oldIds;
+        Entry[] old;
+        int oldTrusted;
+        Stamp fileNow;
+        if (prev != null) {
+            oldIds = prev.ids;
+            old = prev.entries;
+            oldTrusted = prev.trusted;
+            fileNow = fileStamp(file);
+        } else {
+            List<Entry> cached;
+            try {
+                cached = reading.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cached = List.of();
+            } catch (ExecutionException e) {
+                cached = List.of();
+            }
+            old = cached.toArray(new Entry[0]);
+            oldIds = new String[old.length];
+            for (int k = 0; k < old.length; k++) {
+                oldIds[k] = old[k].summary.id();
+            }
+            oldTrusted = old.length;
+            fileNow = read[0];
         }
-        // The cache is written in ID order, as ids() returns them: a merge of two sorted lists, no hashing.
-        List<Entry> next = new ArrayList<>(ids.size());
-        List<IncidentSummary> out = new ArrayList<>(ids.size());
+        // Both in ID order: a merge of two sorted lists, no hashing.
+        Entry[] entries = new Entry[ids.length];
+        IncidentSummary[] shown = new IncidentSummary[ids.length];
+        int nShown = 0;
+        int trusted = 0;
+        int reused = 0;
         boolean added = false;
         long now = System.currentTimeMillis() * 1_000_000L;
         int j = 0;
-        for (int k = 0; k < sizes.length; k++) {
-            String id = ids.get(k);
+        for (int k = 0; k < ids.length; k++) {
+            String id = ids[k];
             long size = sizes[k];
             long mtime = mtimes[k];
-            while (j < cached.size() && cached.get(j).summary.id().compareTo(id) < 0) {
+            while (j < oldIds.length && oldIds[j] != id && oldIds[j].compareTo(id) < 0) {
                 j++;
             }
-            Entry e = j < cached.size() && cached.get(j).summary.id().equals(id) ? cached.get(j) : null;
+            Entry e = j < oldIds.length && (oldIds[j] == id || oldIds[j].equals(id)) ? old[j] : null;
             if (e != null && e.size == size && e.mtime == mtime && size >= 0) {
-                out.add(e.summary);
-                next.add(e);
+                entries[k] = e;
+                shown[nShown++] = e.summary;
+                trusted++;
+                reused++;
                 continue;
             }
             try {
                 IncidentSummary s = IncidentSummary.of(load.apply(id));
-                out.add(s);
-                if (size >= 0 && now - mtime > RACY_NANOS) {
-                    next.add(new Entry(size, mtime, s));
+                shown[nShown++] = s;
+                if (size >= 0 && now - mtime > racyNanos) {
+                    entries[k] = entry(size, mtime, s);
+                    trusted++;
                     added = true;
                 }
             } catch (IrException failure) {
                 warn.accept(failure.getMessage());
             }
         }
-        if (added || next.size() != cached.size()) {
-            write(next);
+        boolean same = prev != null && reused == ids.length && ids.length == prev.ids.length;
+        List<IncidentSummary> list = same ? prev.list
+                : java.util.Collections.unmodifiableList(java.util.Arrays.asList(java.util.Arrays.copyOf(shown, nShown)));
+        Stamp fileAfter = fileNow;
+        if (added || trusted != oldTrusted || prev != null && (fileNow == null || !fileNow.equals(prev.file))) {
+            fileAfter = write(entries, trusted);
         }
-        return out;
+        Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
+        if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)) {
+            remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter));
+        }
+        return list;
     }
 
-    private void stat(List<String> ids, int from, int to, long[] sizes, long[] mtimes) {
+    private Snapshot recall() {
+        synchronized (MEMO) {
+            SoftReference<Snapshot> ref = MEMO.get(incidentsDir);
+            return ref == null ? null : ref.get();
+        }
+    }
+
+    private void remember(Snapshot s) {
+        synchronized (MEMO) {
+            MEMO.put(incidentsDir, new SoftReference<>(s));
+        }
+    }
+
+    /** The incidents directory's identity and times, with its change time; null when they cannot be read. */
+    private Stamp dirStamp() {
+        try {
+            Map<String, Object> a = Files.readAttributes(incidentsDir, "unix:lastModifiedTime,ctime,ino,dev");
+            return new Stamp(List.of(a.get("dev"), a.get("ino")), 0,
+                    ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
+                    ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS));
+        } catch (IOException | RuntimeException e) {
+            return null; // not a Unix file system, or no directory: list it
+        }
+    }
+
+    private static Stamp fileStamp(Path f) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), 0);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void stat(Path[] paths, int from, int to, long[] sizes, long[] mtimes) {
         for (int k = from; k < to; k++) {
             try {
-                BasicFileAttributes a = Files.readAttributes(incidentsDir.resolve(ids.get(k) + ".yaml"),
-                        BasicFileAttributes.class);
+                BasicFileAttributes a = Files.readAttributes(paths[k], BasicFileAttributes.class);
                 sizes[k] = a.size();
                 mtimes[k] = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
             } catch (IOException e) {
@@ -150,8 +293,10 @@ final class SummaryCache {
         }
     }
 
-    private List<Entry> read() {
+    /** The cache file's entries, its stamp (taken before it is read) in {@code stamp[0]}. */
+    private List<Entry> read(Stamp[] stamp) {
         try {
+            stamp[0] = fileStamp(file);
             // One read and a ByteBuffer: DataInputStream's byte-at-a-time reads cost more than the rest together.
             ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
             if (!MAGIC.equals(str(in)) || !incidentsDir.toString().equals(str(in))) {
@@ -160,9 +305,11 @@ final class SummaryCache {
             int n = count(in);
             List<Entry> out = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
+                int off = in.position();
                 long size = in.getLong();
                 long mtime = in.getLong();
-                out.add(new Entry(size, mtime, summary(in)));
+                IncidentSummary s = summary(in);
+                out.add(new Entry(size, mtime, s, in.array(), off, in.position() - off));
             }
             return in.hasRemaining() ? List.of() : out;
         } catch (NoSuchFileException e) {
@@ -172,33 +319,92 @@ final class SummaryCache {
         }
     }
 
-    private void write(List<Entry> entries) {
+    /** A new entry, with its record made now. */
+    private static Entry entry(long size, long mtime, IncidentSummary s) {
+        Bytes bytes = new Bytes(512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(size);
+            out.writeLong(mtime);
+            summary(out, s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not from memory
+        }
+        return new Entry(size, mtime, s, bytes.toByteArray(), 0, bytes.size());
+    }
+
+    /** Writes the {@code n} entries that are not null, each record copied as it is; returns the file's new stamp. */
+    private Stamp write(Entry[] entries, int n) {
         Path tmp = file.resolveSibling(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             Files.createDirectories(file.getParent());
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + entries.size() * 256);
+            Bytes bytes = new Bytes(256);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 str(out, MAGIC);
                 str(out, incidentsDir.toString());
-                out.writeInt(entries.size());
+                out.writeInt(n);
+            }
+            // Records that lie side by side in one array (as read from the file) go out in one write, straight from
+            // that array; a FileOutputStream, as a channel's stream copies a heap array into a new direct buffer.
+            try (OutputStream o = new BufferedOutputStream(new FileOutputStream(tmp.toFile()), 1 << 16)) {
+                o.write(bytes.array(), 0, bytes.size());
+                byte[] run = null;
+                int from = 0;
+                int to = 0;
                 for (Entry e : entries) {
-                    out.writeLong(e.size);
-                    out.writeLong(e.mtime);
-                    summary(out, e.summary);
+                    if (e == null) {
+                        continue;
+                    }
+                    if (e.bytes != run || e.off != to) {
+                        if (run != null) {
+                            o.write(run, from, to - from);
+                        }
+                        run = e.bytes;
+                        from = e.off;
+                    }
+                    to = e.off + e.len;
+                }
+                if (run != null) {
+                    o.write(run, from, to - from);
                 }
             }
-            try (BufferedOutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                bytes.writeTo(o);
-            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return fileStamp(file);
         } catch (IOException | RuntimeException e) {
-            // a cache that cannot be written only makes the next listing slower
+            return null; // a cache that cannot be written only makes the next listing slower
         } finally {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // nothing to clean up
             }
+        }
+    }
+
+    /** A {@link ByteArrayOutputStream} without a lock taken per byte (DataOutputStream writes an int byte by byte). */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 

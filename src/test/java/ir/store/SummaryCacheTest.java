@@ -1,5 +1,6 @@
 package ir.store;
 
+import ir.model.IncidentSummary;
 import ir.testing.IrTester;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -146,5 +151,74 @@ class SummaryCacheTest {
         assertThat(cached.out()).contains("\"Changed\"").contains("\"Large 0\"").contains("\"Large 2098\"");
         assertThat(cached.out().replace("\"Changed\"", "\"Large 2099\"").replace("\"SEV-1\"", "\"SEV-3\""))
                 .isEqualTo(parsed.out().replace("\"SEV-1\"", "\"SEV-3\""));
+    }
+
+    @Test
+    void aListingInTheSameProcessIsTheLastOneUntilAFileOrTheDirectoryChanges() throws Exception {
+        // A racy window short enough to wait out: the directory's change time cannot be set back to age it.
+        Path state = dir.resolve(".git/ir");
+        Path incidents = dir.resolve("incidents");
+        SummaryCache cache = new SummaryCache(state, incidents, TimeUnit.MILLISECONDS.toNanos(200));
+        var store = new GitIncidentStore(Workspace.at(dir), ir.clock(), null, w -> { }, Duration.ZERO);
+        AtomicInteger listed = new AtomicInteger();
+        Supplier<List<String>> ids = () -> {
+            listed.incrementAndGet();
+            return store.ids();
+        };
+        cache.summaries(ids, store::load, w -> { });
+        Thread.sleep(300);
+        var warm = cache.summaries(ids, store::load, w -> { });
+        int listings = listed.get();
+
+        var again = cache.summaries(ids, store::load, w -> { });
+
+        assertThat(again).isSameAs(warm).hasSize(2);
+        assertThat(listed.get()).as("an unchanged directory is not listed again").isEqualTo(listings);
+
+        // A new file changes the directory; an edit in place (same size, another time) changes only the file.
+        Path c = incidents.resolve("2026-11-28-new.yaml");
+        Files.writeString(c, "schema: 1\nid: 2026-11-28-new\ntitle: New one\nstatus: investigating\n");
+        Files.setLastModifiedTime(c, FileTime.from(Instant.now().minusSeconds(60)));
+        var added = cache.summaries(ids, store::load, w -> { });
+        Thread.sleep(300);
+        Path f = ir.incidentFile(a);
+        Files.writeString(f, Files.readString(f).replace("Checkout latency spike", "Checkout latency spikX"));
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(30)));
+        var edited = cache.summaries(ids, store::load, w -> { });
+
+        assertThat(added).extracting(IncidentSummary::id).containsExactly(a, "2026-11-28-new", b);
+        assertThat(edited).isNotSameAs(added).extracting(IncidentSummary::title)
+                .containsExactly("Checkout latency spikX", "New one", "Payments down");
+        assertThat(cache.summaries(ids, store::load, w -> { })).isSameAs(edited);
+        // And the cache file holds the same for a process that has none of this in memory.
+        assertThat(Files.readAllBytes(cache())).asString(StandardCharsets.UTF_8).contains("Checkout latency spikX")
+                .contains("New one");
+    }
+
+    @Test
+    void aFileChangedTwiceWithinTheRacyWindowIsReadAgainByTheSameProcess() throws Exception {
+        // Same size and the same recent time both times: only the racy window tells the two versions apart.
+        Path f = ir.incidentFile(a);
+        FileTime recent = FileTime.from(Instant.now().minusMillis(500));
+        Files.setLastModifiedTime(f, recent);
+        assertThat(ir.run("list").out()).contains("Checkout latency spike");
+
+        Files.writeString(f, Files.readString(f).replace("Checkout latency spike", "Checkout latency spikX"));
+        Files.setLastModifiedTime(f, recent);
+
+        assertThat(ir.run("list").out()).contains("Checkout latency spikX");
+    }
+
+    @Test
+    void aWarmListingSortsAgainWhenAnOpeningTimeChanges() throws Exception {
+        assertThat(ir.run("list").out()).startsWith("* " + b);
+        Path f = ir.incidentFile(a);
+        Files.writeString(f, Files.readString(f).replaceFirst("opened_at: \\S+", "opened_at: 2030-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().minusSeconds(30)));
+
+        var r = ir.run("list");
+
+        assertThat(r.out()).startsWith("  " + a).contains("2030-01-01 00:00Z");
+        assertThat(ir.run("list").out()).isEqualTo(r.out());
     }
 }
