@@ -39,6 +39,7 @@ public final class Daemon {
         if (server == null) {
             return; // another process serves this jar already
         }
+        ir.store.GitIncidentStore.longLivedProcess();
         try (server) {
             warmUp(Duration.ofMillis(warmUpMillis(env)));
             System.gc(); // the warm-up's garbage, so that the heap shrinks before the process starts to wait
@@ -46,6 +47,8 @@ public final class Daemon {
         } catch (Exception | Error e) {
             server.failed(e);
             throw e;
+        } finally {
+            ir.store.GitIncidentStore.finishBackgroundWork(10_000);
         }
         System.exit(0);
     }

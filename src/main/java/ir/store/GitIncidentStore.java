@@ -443,6 +443,20 @@ public final class GitIncidentStore implements IncidentStore {
      * holding {@code dir}, unless one is set already. Only this clone's own config is written: a repository's content
      * can never make git run a program.
      */
+    /**
+     * Tells the store it runs in a long-lived process (ir's background process): work that only later one-shot runs
+     * need, such as rewriting the list cache file, is then done on a thread of its own after the command has been
+     * answered. {@link #finishBackgroundWork} waits for it before the process exits.
+     */
+    public static void longLivedProcess() {
+        SummaryCache.writeInBackground();
+    }
+
+    /** Waits (at most {@code millis}) for the work {@link #longLivedProcess} moved to the background. */
+    public static void finishBackgroundWork(long millis) {
+        SummaryCache.awaitWrites(millis);
+    }
+
     public static void registerMergeDriver(Path dir, String mergeDriver, Consumer<String> warn) {
         Workspace w = Workspace.at(dir);
         try (GitRepo g = GitRepo.open(w)) {

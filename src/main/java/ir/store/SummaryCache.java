@@ -236,14 +236,121 @@ final class SummaryCache {
         List<IncidentSummary> list = same ? prev.list
                 : java.util.Collections.unmodifiableList(java.util.Arrays.asList(java.util.Arrays.copyOf(shown, nShown)));
         Stamp fileAfter = fileNow;
-        if (added || trusted != oldTrusted || prev != null && (fileNow == null || !fileNow.equals(prev.file))) {
-            fileAfter = write(entries, trusted);
+        if (added || trusted != oldTrusted
+                || prev != null && prev.file != PENDING && (fileNow == null || !fileNow.equals(prev.file))) {
+            if (writeInBackground) {
+                writeLater(entries, trusted);
+                fileAfter = PENDING;
+            } else {
+                fileAfter = write(entries, trusted);
+            }
+        } else if (prev != null && prev.file == PENDING) {
+            fileAfter = PENDING;
         }
         Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
         if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)) {
             remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter));
         }
         return list;
+    }
+
+    /**
+     * A long-lived process (the background one) rewrites the cache file on a thread of its own, after the listing
+     * has been answered: only one-shot runs read the file, and its write (3.4 MB at 10,000 incidents, then a rename)
+     * was the largest cost of a warm listing after a change. The newest request per file wins; pending ones are
+     * finished by {@link #awaitWrites} before the process exits.
+     */
+    private static volatile boolean writeInBackground;
+    private static final Stamp PENDING = new Stamp("pending", -1, -1, -1);
+    private static final Map<Path, Runnable> WRITES = new LinkedHashMap<>();
+    private static int writing;
+    private static Thread writer;
+
+    static void writeInBackground() {
+        writeInBackground(true);
+    }
+
+    /** Tests: switch background writes on or off. */
+    static void writeInBackground(boolean on) {
+        writeInBackground = on;
+    }
+
+    /** Tests: forget what this process listed, as a new process would. */
+    static void forgetListings() {
+        synchronized (MEMO) {
+            MEMO.clear();
+        }
+    }
+
+    /** Waits until every pending write of the cache file is done (at most {@code millis}). */
+    static void awaitWrites(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        synchronized (WRITES) {
+            while ((!WRITES.isEmpty() || writing > 0) && System.currentTimeMillis() < end) {
+                try {
+                    WRITES.wait(Math.max(1, end - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void writeLater(Entry[] entries, int n) {
+        synchronized (WRITES) {
+            WRITES.put(file, () -> {
+                Stamp written = write(entries, n);
+                synchronized (WRITES) { // then MEMO: the only place that holds both, always in this order
+                    if (WRITES.containsKey(file)) {
+                        return; // a newer listing changed it again: its write will record the stamp
+                    }
+                    synchronized (MEMO) {
+                        SoftReference<Snapshot> ref = MEMO.get(incidentsDir);
+                        Snapshot s = ref == null ? null : ref.get();
+                        if (s != null && s.file == PENDING) {
+                            MEMO.put(incidentsDir, new SoftReference<>(new Snapshot(s.dir, s.ids, s.paths, s.entries,
+                                    s.trusted, s.list, written)));
+                        }
+                    }
+                }
+            });
+            if (writer == null) {
+                writer = new Thread(SummaryCache::drainWrites, "ir-list-cache-writer");
+                writer.setDaemon(true);
+                writer.start();
+            }
+            WRITES.notifyAll();
+        }
+    }
+
+    private static void drainWrites() {
+        while (true) {
+            Runnable next;
+            synchronized (WRITES) {
+                while (WRITES.isEmpty()) {
+                    try {
+                        WRITES.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                var first = WRITES.entrySet().iterator().next();
+                next = first.getValue();
+                WRITES.remove(first.getKey());
+                writing++;
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                // a cache that cannot be written only makes the next one-shot listing slower
+            } finally {
+                synchronized (WRITES) {
+                    writing--;
+                    WRITES.notifyAll();
+                }
+            }
+        }
     }
 
     private Snapshot recall() {

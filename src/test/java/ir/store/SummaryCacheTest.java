@@ -69,6 +69,39 @@ class SummaryCacheTest {
     }
 
     @Test
+    void aLongLivedProcessWritesTheFileAfterAnsweringAndListsTheSameAsAOneShotRun() throws Exception {
+        var oneShot = ir.run("list", "--json");
+        SummaryCache.writeInBackground(true);
+        try {
+            Files.deleteIfExists(cache());
+            SummaryCache.forgetListings();
+            var warm = ir.run("list", "--json");
+            SummaryCache.awaitWrites(10_000);
+            assertThat(warm.out()).isEqualTo(oneShot.out());
+            assertThat(cache()).isRegularFile();
+
+            ir.run("log", "-i", a, "written while the cache file is pending");
+            ageFiles();
+            var changed = ir.run("list", "--json");
+            assertThat(changed.json().get(1).get("events").asInt()).isEqualTo(3);
+            SummaryCache.awaitWrites(10_000);
+        } finally {
+            SummaryCache.writeInBackground(false);
+        }
+        // A new process reads the file the background write left: the same listing, with the change.
+        SummaryCache.forgetListings();
+        AtomicInteger parsed = new AtomicInteger();
+        var fresh = new SummaryCache(dir.resolve(".git/ir"), dir.resolve("incidents")).summaries(
+                () -> List.of(a, b).stream().sorted().toList(), id -> {
+                    parsed.incrementAndGet();
+                    return null;
+                }, w -> { });
+        assertThat(parsed).as("nothing parsed: every summary came from the file").hasValue(0);
+        assertThat(fresh).extracting(IncidentSummary::id).containsExactlyInAnyOrder(a, b);
+        assertThat(fresh.stream().filter(x -> x.id().equals(a)).findFirst().orElseThrow().events()).isEqualTo(3);
+    }
+
+    @Test
     void aFileChangedBehindTheCachesBackIsReadAgain() throws Exception {
         ir.run("list");
         Path f = ir.incidentFile(a);
