@@ -113,28 +113,18 @@ final class GitRepo implements AutoCloseable {
         try (ObjectInserter ins = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
              RevWalk rw = new RevWalk(reader)) {
             ObjectId head = repo.resolve(Constants.HEAD);
-            DirCache tree = DirCache.newInCore();
-            DirCacheBuilder b = tree.builder();
-            if (head != null) {
-                RevCommit hc = rw.parseCommit(head);
-                b.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, hc.getTree());
-            }
-            b.finish();
+            ObjectId headTree = head == null ? null : rw.parseCommit(head).getTree().getId();
             Map<String, ObjectId> blobs = new LinkedHashMap<>();
-            DirCacheEditor treeEdit = tree.editor();
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                if (f.getValue() == null) {
-                    treeEdit.add(new DirCacheEditor.DeletePath(f.getKey()));
-                    blobs.put(f.getKey(), null);
-                } else {
-                    ObjectId blob = ins.insert(Constants.OBJ_BLOB, f.getValue());
-                    blobs.put(f.getKey(), blob);
-                    treeEdit.add(entryEdit(f.getKey(), blob, null));
-                }
+                blobs.put(f.getKey(), f.getValue() == null ? null : ins.insert(Constants.OBJ_BLOB, f.getValue()));
             }
-            treeEdit.finish();
-            ObjectId treeId = tree.writeTree(ins);
-            if (head != null && treeId.equals(rw.parseCommit(head).getTree().getId())) {
+            ObjectId treeId;
+            try {
+                treeId = new TreeEdit(repo, reader).apply(headTree, blobs);
+            } catch (TreeEdit.Unsupported e) {
+                treeId = treeViaIndex(reader, ins, headTree, blobs);
+            }
+            if (treeId.equals(headTree)) {
                 return null;
             }
             CommitBuilder cb = new CommitBuilder();
@@ -178,6 +168,27 @@ final class GitRepo implements AutoCloseable {
         } finally {
             index.unlock();
         }
+    }
+
+    /**
+     * The general way to build the new tree (see {@link TreeEdit} for the usual one): the parent's whole tree in an
+     * in-core index, edited and written back.
+     */
+    private static ObjectId treeViaIndex(ObjectReader reader, ObjectInserter ins, ObjectId headTree,
+                                         Map<String, ObjectId> blobs) throws IOException {
+        DirCache tree = DirCache.newInCore();
+        DirCacheBuilder b = tree.builder();
+        if (headTree != null) {
+            b.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, headTree);
+        }
+        b.finish();
+        DirCacheEditor treeEdit = tree.editor();
+        for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
+            treeEdit.add(blob.getValue() == null ? new DirCacheEditor.DeletePath(blob.getKey())
+                    : entryEdit(blob.getKey(), blob.getValue(), null));
+        }
+        treeEdit.finish();
+        return tree.writeTree(ins);
     }
 
     /**
