@@ -109,7 +109,8 @@ final class GitRepo implements AutoCloseable {
      * changed. The files must already be written to the work tree.
      */
     ObjectId commit(Map<String, byte[]> files, PersonIdent who, String message, Duration lockTimeout) {
-        DirCache index = lockIndex(lockTimeout);
+        RawIndex raw = lockRawIndex(lockTimeout, files.keySet());
+        DirCache index = raw == null ? lockIndex(lockTimeout) : null;
         try (ObjectInserter ins = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
              RevWalk rw = new RevWalk(reader)) {
             ObjectId head = repo.resolve(Constants.HEAD);
@@ -151,6 +152,10 @@ final class GitRepo implements AutoCloseable {
                 default -> throw new IrException(ExitCode.BUSY, "git refused to move HEAD (" + result
                         + "): another program changed the branch meanwhile; run the command again");
             }
+            if (raw != null) {
+                raw.write(blobs, workTree);
+                return commit;
+            }
             DirCacheEditor indexEdit = index.editor();
             for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
                 if (blob.getValue() == null) {
@@ -166,7 +171,11 @@ final class GitRepo implements AutoCloseable {
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "git commit failed: " + e.getMessage(), e);
         } finally {
-            index.unlock();
+            if (raw != null) {
+                raw.unlock();
+            } else {
+                index.unlock();
+            }
         }
     }
 
@@ -270,6 +279,37 @@ final class GitRepo implements AutoCloseable {
     /** An index.lock older than this is not a running git command's: say so at once instead of waiting. */
     static final Duration STALE_INDEX_LOCK = Duration.ofSeconds(30);
 
+    /** Git's index locked for {@link RawIndex}, or null (nothing held) when JGit's DirCache must edit it. */
+    private RawIndex lockRawIndex(Duration timeout, Iterable<String> paths) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path index = repo.getIndexFile().toPath();
+        Path lockFile = index.resolveSibling(index.getFileName() + ".lock");
+        while (true) {
+            try {
+                return RawIndex.lock(index, paths);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                waitForIndexLock(lockFile, deadline);
+            } catch (IOException e) {
+                throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void waitForIndexLock(Path lockFile, long deadline) {
+        Duration age = age(lockFile);
+        if (age != null && age.compareTo(STALE_INDEX_LOCK) > 0 || System.nanoTime() > deadline) {
+            throw new IrException(ExitCode.BUSY, "git's index is locked by " + lockFile
+                    + (age == null ? "" : " (left " + age.toSeconds() + "s ago)") + " and no ir command "
+                    + "holds it: if no git command is running, remove that file and run the command again");
+        }
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IrException(ExitCode.BUSY, "interrupted while waiting for git's index lock");
+        }
+    }
+
     DirCache lockIndex(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path lockFile = repo.getDirectory().toPath().resolve("index.lock");
@@ -277,18 +317,7 @@ final class GitRepo implements AutoCloseable {
             try {
                 return repo.lockDirCache();
             } catch (LockFailedException e) {
-                Duration age = age(lockFile);
-                if (age != null && age.compareTo(STALE_INDEX_LOCK) > 0 || System.nanoTime() > deadline) {
-                    throw new IrException(ExitCode.BUSY, "git's index is locked by " + lockFile
-                            + (age == null ? "" : " (left " + age.toSeconds() + "s ago)") + " and no ir command "
-                            + "holds it: if no git command is running, remove that file and run the command again");
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IrException(ExitCode.BUSY, "interrupted while waiting for git's index lock");
-                }
+                waitForIndexLock(lockFile, deadline);
             } catch (IOException e) {
                 throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
             }
