@@ -131,6 +131,20 @@ class RawIndexTest {
     }
 
     @Test
+    void anIndexChangedSinceThisProcessWroteItIsCheckedAgain() throws Exception {
+        RawIndex raw = RawIndex.lock(index, Set.of("a.txt"));
+        raw.write(Map.of("a.txt", writeBlob("a.txt", "changed")), dir);
+        RawIndex again = RawIndex.lock(index, Set.of("a.txt"));
+        assertThat(again).isNotNull();
+        again.unlock();
+        byte[] b = Files.readAllBytes(index);
+        b[20] ^= 1;
+        Files.write(index, b);
+        assertThat(RawIndex.lock(index, Set.of("a.txt"))).isNull();
+        assertThat(index.resolveSibling("index.lock")).doesNotExist();
+    }
+
+    @Test
     void indexVersion4IsLeftToJGit() throws Exception {
         byte[] b = Files.readAllBytes(index);
         b[7] = 4;
