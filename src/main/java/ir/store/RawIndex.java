@@ -41,6 +41,8 @@ final class RawIndex {
     private final long indexMtimeSeconds;
     private final int indexMtimeNanos;
     private boolean locked = true;
+    /** What this process wrote when the index is still that file, else null. */
+    private Written previous;
 
     private RawIndex(Path index, Path lock, byte[] bytes, int[] offsets, FileTime mtime) {
         this.index = index;
@@ -101,7 +103,8 @@ final class RawIndex {
             return null;
         }
         int end = b.length - 20;
-        if (!writtenHere(index, identity, b) && !Arrays.equals(sha1(b, 0, end), 0, 20, b, end, b.length)) {
+        Written previous = writtenHere(index, identity, b);
+        if (previous == null && !Arrays.equals(sha1(b, 0, end), 0, 20, b, end, b.length)) {
             return null;
         }
         int[] offsets = new int[count + 1];
@@ -137,6 +140,7 @@ final class RawIndex {
             x += 8 + int32(b, x + 4);
         }
         RawIndex r = new RawIndex(index, lock, b, offsets, mtime);
+        r.previous = previous;
         for (String path : paths) {
             if (!r.editable(path.getBytes(StandardCharsets.UTF_8))) {
                 return null;
@@ -194,9 +198,13 @@ final class RawIndex {
         List<byte[]> names = new ArrayList<>(sorted.keySet());
         List<byte[]> set = new ArrayList<>(sorted.values());
         int count = offsets.length - 1;
+        // the first byte that may differ from the index read: the first edited or smudged entry, or the count
+        int firstChange = offsets[count];
         for (int i = 0; i < count; i++) {
-            if (racilyClean(bytes, offsets[i])) {
+            if (racilyClean(bytes, offsets[i]) && (bytes[offsets[i] + 36] | bytes[offsets[i] + 37]
+                    | bytes[offsets[i] + 38] | bytes[offsets[i] + 39]) != 0) {
                 Arrays.fill(bytes, offsets[i] + 36, offsets[i] + 40, (byte) 0);
+                firstChange = Math.min(firstChange, offsets[i]);
             }
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(offsets[count] + 256);
@@ -206,6 +214,7 @@ final class RawIndex {
         for (int k = 0; k < names.size(); k++) {
             byte[] n = names.get(k);
             int at = search(n, from, count);
+            firstChange = Math.min(firstChange, offsets[at]);
             out.write(bytes, offsets[from], offsets[at] - offsets[from]);
             written += at - from;
             from = at < count && compareName(at, n) == 0 ? at + 1 : at;
@@ -218,7 +227,11 @@ final class RawIndex {
         written += count - from;
         byte[] b = out.toByteArray();
         putInt32(b, 8, written);
-        byte[] sum = sha1(b, 0, b.length);
+        if (written != count) {
+            firstChange = 8;
+        }
+        MessageDigest[] states = new MessageDigest[b.length / CHECKPOINT + 1];
+        byte[] sum = sha1(b, previous, firstChange, states);
         try (OutputStream f = Files.newOutputStream(lock, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             f.write(b);
@@ -228,7 +241,7 @@ final class RawIndex {
         locked = false;
         Object identity = identity(index);
         synchronized (WRITTEN) {
-            WRITTEN.put(index.toAbsolutePath().toString(), new Written(identity, sum));
+            WRITTEN.put(index.toAbsolutePath().toString(), new Written(identity, sum, states));
         }
     }
 
@@ -238,18 +251,55 @@ final class RawIndex {
     // index this process wrote itself, still the same file (inode, size, ctime, mtime) with the same checksum at its
     // end, was checked when it was written: anything else (git, JGit, an editor) writes a new file.
 
-    private record Written(Object identity, byte[] sum) {
+    private record Written(Object identity, byte[] sum, MessageDigest[] states) {
+    }
+
+    /** Every CHECKPOINT bytes, the SHA-1 state so far is kept: the next write hashes only from its first change. */
+    private static final int CHECKPOINT = 64 * 1024;
+
+    /**
+     * The SHA-1 of {@code b}, resumed from {@code previous}'s state at the last checkpoint before {@code firstChange}
+     * (b is the same as what previous hashed up to there); fills {@code states}.
+     */
+    private static byte[] sha1(byte[] b, Written previous, int firstChange, MessageDigest[] states) {
+        try {
+            int k = 0;
+            MessageDigest md;
+            if (previous != null) {
+                k = Math.min(firstChange / CHECKPOINT, previous.states.length - 1);
+                while (k > 0 && previous.states[k] == null) {
+                    k--;
+                }
+                System.arraycopy(previous.states, 0, states, 0, k + 1);
+            }
+            if (states[k] == null) {
+                k = 0;
+                states[0] = MessageDigest.getInstance("SHA-1");
+            }
+            md = (MessageDigest) states[k].clone();
+            for (int pos = k * CHECKPOINT; pos < b.length; ) {
+                int next = Math.min(pos + CHECKPOINT, b.length);
+                md.update(b, pos, next - pos);
+                pos = next;
+                if (pos % CHECKPOINT == 0) {
+                    states[pos / CHECKPOINT] = (MessageDigest) md.clone();
+                }
+            }
+            return md.digest();
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static final Map<String, Written> WRITTEN = new java.util.HashMap<>();
 
-    private static boolean writtenHere(Path index, Object identity, byte[] b) {
+    private static Written writtenHere(Path index, Object identity, byte[] b) {
         Written w;
         synchronized (WRITTEN) {
             w = WRITTEN.get(index.toAbsolutePath().toString());
         }
         return w != null && identity != null && w.identity.equals(identity)
-                && Arrays.equals(w.sum, 0, 20, b, b.length - 20, b.length);
+                && Arrays.equals(w.sum, 0, 20, b, b.length - 20, b.length) ? w : null;
     }
 
     /** What changes whenever a file is replaced or rewritten; null when it cannot be told. */

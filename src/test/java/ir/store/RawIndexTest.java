@@ -144,6 +144,40 @@ class RawIndexTest {
         assertThat(index.resolveSibling("index.lock")).doesNotExist();
     }
 
+    /** Each write resumes the checksum from the last one's saved state: JGit must read every index back. */
+    @Test
+    void aChainOfWritesToALargeIndexKeepsItsChecksumRight() throws Exception {
+        Map<String, ObjectId> many = new LinkedHashMap<>();
+        for (int i = 0; i < 2000; i += 2) {
+            String p = String.format("incidents/many-%04d.yaml", i);
+            many.put(p, writeBlob(p, "incident " + i));
+        }
+        RawIndex first = RawIndex.lock(index, many.keySet());
+        first.write(many, dir);
+        java.util.Random random = new java.util.Random(7);
+        for (int step = 0; step < 12; step++) {
+            int i = random.nextInt(2000);
+            String p = String.format("incidents/many-%04d.yaml", i);
+            // odd: a new entry; even: a changed one, or every fourth time a removed one
+            ObjectId id = i % 2 == 0 && step % 4 == 0 ? null : writeBlob(p, "step " + step);
+            if (id == null) {
+                Files.deleteIfExists(dir.resolve(p));
+            }
+            Map<String, ObjectId> edit = new java.util.HashMap<>();
+            edit.put(p, id);
+            RawIndex raw = RawIndex.lock(index, edit.keySet());
+            assertThat(raw).isNotNull();
+            raw.write(edit, dir);
+            DirCache dc = DirCache.read(index.toFile(), FS.DETECTED);
+            DirCacheEntry e = dc.getEntry(p);
+            if (id == null) {
+                assertThat(e).isNull();
+            } else {
+                assertThat(e.getObjectId()).isEqualTo(id);
+            }
+        }
+    }
+
     @Test
     void indexVersion4IsLeftToJGit() throws Exception {
         byte[] b = Files.readAllBytes(index);
