@@ -109,32 +109,23 @@ final class GitRepo implements AutoCloseable {
      * changed. The files must already be written to the work tree.
      */
     ObjectId commit(Map<String, byte[]> files, PersonIdent who, String message, Duration lockTimeout) {
-        DirCache index = lockIndex(lockTimeout);
+        RawIndex raw = lockRawIndex(lockTimeout, files.keySet());
+        DirCache index = raw == null ? lockIndex(lockTimeout) : null;
         try (ObjectInserter ins = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
              RevWalk rw = new RevWalk(reader)) {
             ObjectId head = repo.resolve(Constants.HEAD);
-            DirCache tree = DirCache.newInCore();
-            DirCacheBuilder b = tree.builder();
-            if (head != null) {
-                RevCommit hc = rw.parseCommit(head);
-                b.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, hc.getTree());
-            }
-            b.finish();
+            ObjectId headTree = head == null ? null : rw.parseCommit(head).getTree().getId();
             Map<String, ObjectId> blobs = new LinkedHashMap<>();
-            DirCacheEditor treeEdit = tree.editor();
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                if (f.getValue() == null) {
-                    treeEdit.add(new DirCacheEditor.DeletePath(f.getKey()));
-                    blobs.put(f.getKey(), null);
-                } else {
-                    ObjectId blob = ins.insert(Constants.OBJ_BLOB, f.getValue());
-                    blobs.put(f.getKey(), blob);
-                    treeEdit.add(entryEdit(f.getKey(), blob, null));
-                }
+                blobs.put(f.getKey(), f.getValue() == null ? null : ins.insert(Constants.OBJ_BLOB, f.getValue()));
             }
-            treeEdit.finish();
-            ObjectId treeId = tree.writeTree(ins);
-            if (head != null && treeId.equals(rw.parseCommit(head).getTree().getId())) {
+            ObjectId treeId;
+            try {
+                treeId = new TreeEdit(repo, reader).apply(headTree, blobs);
+            } catch (TreeEdit.Unsupported e) {
+                treeId = treeViaIndex(reader, ins, headTree, blobs);
+            }
+            if (treeId.equals(headTree)) {
                 return null;
             }
             CommitBuilder cb = new CommitBuilder();
@@ -161,6 +152,10 @@ final class GitRepo implements AutoCloseable {
                 default -> throw new IrException(ExitCode.BUSY, "git refused to move HEAD (" + result
                         + "): another program changed the branch meanwhile; run the command again");
             }
+            if (raw != null) {
+                raw.write(blobs, workTree);
+                return commit;
+            }
             DirCacheEditor indexEdit = index.editor();
             for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
                 if (blob.getValue() == null) {
@@ -176,8 +171,33 @@ final class GitRepo implements AutoCloseable {
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "git commit failed: " + e.getMessage(), e);
         } finally {
-            index.unlock();
+            if (raw != null) {
+                raw.unlock();
+            } else {
+                index.unlock();
+            }
         }
+    }
+
+    /**
+     * The general way to build the new tree (see {@link TreeEdit} for the usual one): the parent's whole tree in an
+     * in-core index, edited and written back.
+     */
+    private static ObjectId treeViaIndex(ObjectReader reader, ObjectInserter ins, ObjectId headTree,
+                                         Map<String, ObjectId> blobs) throws IOException {
+        DirCache tree = DirCache.newInCore();
+        DirCacheBuilder b = tree.builder();
+        if (headTree != null) {
+            b.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, headTree);
+        }
+        b.finish();
+        DirCacheEditor treeEdit = tree.editor();
+        for (Map.Entry<String, ObjectId> blob : blobs.entrySet()) {
+            treeEdit.add(blob.getValue() == null ? new DirCacheEditor.DeletePath(blob.getKey())
+                    : entryEdit(blob.getKey(), blob.getValue(), null));
+        }
+        treeEdit.finish();
+        return tree.writeTree(ins);
     }
 
     /**
@@ -259,6 +279,37 @@ final class GitRepo implements AutoCloseable {
     /** An index.lock older than this is not a running git command's: say so at once instead of waiting. */
     static final Duration STALE_INDEX_LOCK = Duration.ofSeconds(30);
 
+    /** Git's index locked for {@link RawIndex}, or null (nothing held) when JGit's DirCache must edit it. */
+    private RawIndex lockRawIndex(Duration timeout, Iterable<String> paths) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path index = repo.getIndexFile().toPath();
+        Path lockFile = index.resolveSibling(index.getFileName() + ".lock");
+        while (true) {
+            try {
+                return RawIndex.lock(index, paths);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                waitForIndexLock(lockFile, deadline);
+            } catch (IOException e) {
+                throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void waitForIndexLock(Path lockFile, long deadline) {
+        Duration age = age(lockFile);
+        if (age != null && age.compareTo(STALE_INDEX_LOCK) > 0 || System.nanoTime() > deadline) {
+            throw new IrException(ExitCode.BUSY, "git's index is locked by " + lockFile
+                    + (age == null ? "" : " (left " + age.toSeconds() + "s ago)") + " and no ir command "
+                    + "holds it: if no git command is running, remove that file and run the command again");
+        }
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IrException(ExitCode.BUSY, "interrupted while waiting for git's index lock");
+        }
+    }
+
     DirCache lockIndex(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path lockFile = repo.getDirectory().toPath().resolve("index.lock");
@@ -266,18 +317,7 @@ final class GitRepo implements AutoCloseable {
             try {
                 return repo.lockDirCache();
             } catch (LockFailedException e) {
-                Duration age = age(lockFile);
-                if (age != null && age.compareTo(STALE_INDEX_LOCK) > 0 || System.nanoTime() > deadline) {
-                    throw new IrException(ExitCode.BUSY, "git's index is locked by " + lockFile
-                            + (age == null ? "" : " (left " + age.toSeconds() + "s ago)") + " and no ir command "
-                            + "holds it: if no git command is running, remove that file and run the command again");
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IrException(ExitCode.BUSY, "interrupted while waiting for git's index lock");
-                }
+                waitForIndexLock(lockFile, deadline);
             } catch (IOException e) {
                 throw new IrException(ExitCode.FAILURE, "cannot read git's index: " + e.getMessage(), e);
             }
