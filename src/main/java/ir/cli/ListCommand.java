@@ -165,11 +165,80 @@ public final class ListCommand extends IrCommand {
         if (last != null && last.of() == all) {
             return last;
         }
+        Sorted resorted = last == null ? null : replaced(last, all);
+        if (resorted == null) {
+            resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()]);
+        }
+        lastSort = resorted;
+        return resorted;
+    }
+
+    /**
+     * The last sort with a few summaries replaced, when {@code all} is {@code last}'s list with some summaries
+     * replaced by ones with the same ID and opening time (an incident changed in place, the usual change between two
+     * listings in a long-lived process); null otherwise. The summaries that did not change are the very same
+     * objects, so their order and formatted text are kept.
+     */
+    private static Sorted replaced(Sorted last, List<IncidentSummary> all) {
+        List<IncidentSummary> before = last.of();
+        if (before.size() != all.size()) {
+            return null;
+        }
+        java.util.IdentityHashMap<IncidentSummary, IncidentSummary> changed = new java.util.IdentityHashMap<>();
+        for (int k = 0; k < all.size(); k++) {
+            IncidentSummary was = before.get(k);
+            IncidentSummary now = all.get(k);
+            if (was != now) {
+                if (!was.id().equals(now.id()) || !java.util.Objects.equals(was.openedAt(), now.openedAt())
+                        || changed.size() > 64) {
+                    return null;
+                }
+                changed.put(was, now);
+            }
+        }
+        IncidentSummary[] summaries = last.summaries().clone();
+        String[] rests = last.utcRests().clone();
+        for (int k = 0; k < summaries.length && !changed.isEmpty(); k++) {
+            IncidentSummary now = changed.remove(summaries[k]);
+            if (now != null) {
+                summaries[k] = now;
+                rests[k] = null;
+            }
+        }
+        return new Sorted(all, summaries, rests);
+    }
+
+    /**
+     * {@link #NEWEST_FIRST}, as a sort of longs when it can be: the opening second (inverted) above the position in
+     * {@code all}, which is in ID order, so ties keep ID order as the comparator does. 10,000 summaries sort in a
+     * fraction of the comparator's time. Times with fractions of a second, or over a million summaries, use the
+     * comparator.
+     */
+    static IncidentSummary[] sortNewestFirst(List<IncidentSummary> all) {
+        int n = all.size();
         IncidentSummary[] sorted = all.toArray(new IncidentSummary[0]);
-        Arrays.sort(sorted, NEWEST_FIRST);
-        last = new Sorted(all, sorted, new String[sorted.length]);
-        lastSort = last;
-        return last;
+        long[] keys = new long[n];
+        boolean packable = n < (1 << 20);
+        for (int k = 0; k < n && packable; k++) {
+            Instant t = sorted[k].openedAt() == null ? Instant.EPOCH : sorted[k].openedAt();
+            long secs = t.getEpochSecond();
+            if (t.getNano() != 0 || Math.abs(secs) >= (1L << 40) || k > 0 && sorted[k - 1].id().compareTo(
+                    sorted[k].id()) > 0) {
+                packable = false;
+            } else {
+                keys[k] = ((1L << 41) - 1 - (secs + (1L << 40))) << 20 | k;
+            }
+        }
+        if (!packable) {
+            Arrays.sort(sorted, NEWEST_FIRST);
+            return sorted;
+        }
+        Arrays.sort(keys);
+        IncidentSummary[] out = new IncidentSummary[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = sorted[(int) (keys[k] & ((1 << 20) - 1))];
+        }
+        return out;
     }
 
     /** {@link Text#pad} without a new string per cell. */

@@ -141,6 +141,13 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public List<String> ids() {
+        List<String> ids = unsortedIds();
+        java.util.Collections.sort(ids);
+        return ids;
+    }
+
+    /** The incident IDs in the directory's own order (the summary cache sorts them only when they changed). */
+    private List<String> unsortedIds() {
         Path dir = ws.incidentsDir();
         // Plain names from File.list: with 10,000 incidents, several times cheaper than a stream of Paths.
         String[] names = dir.toFile().list();
@@ -159,7 +166,6 @@ public final class GitIncidentStore implements IncidentStore {
                 }
             }
         }
-        java.util.Collections.sort(ids);
         return ids;
     }
 
@@ -203,7 +209,7 @@ public final class GitIncidentStore implements IncidentStore {
     /** From the per-clone {@link SummaryCache}: only files changed since the last listing are parsed. */
     @Override
     public List<ir.model.IncidentSummary> summaries(Consumer<String> warnings) {
-        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(this::ids, this::load, warnings);
+        return new SummaryCache(ws.stateDir(), ws.incidentsDir()).summaries(this::unsortedIds, this::load, warnings);
     }
 
     @Override

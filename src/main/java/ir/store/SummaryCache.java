@@ -76,6 +76,30 @@ final class SummaryCache {
         final List<IncidentSummary> list;
         /** The cache file as this process last read or wrote it; null when unknown. */
         final Stamp file;
+        /** {@link #ids} as a set, made when first needed (shared by the snapshots that follow with the same IDs). */
+        private java.util.Set<String> idSet;
+
+        /** Whether {@code names} (in any order, no duplicates: a directory's) are exactly {@link #ids}. */
+        synchronized boolean sameNames(String[] names) {
+            if (names.length != ids.length) {
+                return false;
+            }
+            if (idSet == null) {
+                idSet = new java.util.HashSet<>(java.util.Arrays.asList(ids));
+            }
+            for (String n : names) {
+                if (!idSet.contains(n)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Snapshot with(Stamp newFile) {
+            Snapshot s = new Snapshot(dir, ids, paths, entries, trusted, list, newFile);
+            s.idSet = idSet;
+            return s;
+        }
 
         Snapshot(Stamp dir, String[] ids, Path[] paths, Entry[] entries, int trusted, List<IncidentSummary> list,
                  Stamp file) {
@@ -143,10 +167,18 @@ final class SummaryCache {
             ids = prev.ids;
             paths = prev.paths;
         } else {
-            ids = idSource.get().toArray(new String[0]);
-            paths = new Path[ids.length];
-            for (int k = 0; k < ids.length; k++) {
-                paths[k] = incidentsDir.resolve(ids[k] + ".yaml");
+            String[] names = idSource.get().toArray(new String[0]);
+            if (prev != null && prev.sameNames(names)) {
+                // The usual change in a long-lived process: a file replaced (renamed over), no name added or gone.
+                ids = prev.ids;
+                paths = prev.paths;
+            } else {
+                java.util.Arrays.sort(names);
+                ids = names;
+                paths = new Path[ids.length];
+                for (int k = 0; k < ids.length; k++) {
+                    paths[k] = incidentsDir.resolve(ids[k] + ".yaml");
+                }
             }
         }
         long[] sizes = new long[ids.length];
@@ -249,7 +281,11 @@ final class SummaryCache {
         }
         Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
         if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)) {
-            remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter));
+            Snapshot next = new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter);
+            if (prev != null && ids == prev.ids) {
+                next.idSet = prev.idSet;
+            }
+            remember(next);
         }
         return list;
     }
@@ -309,8 +345,7 @@ final class SummaryCache {
                         SoftReference<Snapshot> ref = MEMO.get(incidentsDir);
                         Snapshot s = ref == null ? null : ref.get();
                         if (s != null && s.file == PENDING) {
-                            MEMO.put(incidentsDir, new SoftReference<>(new Snapshot(s.dir, s.ids, s.paths, s.entries,
-                                    s.trusted, s.list, written)));
+                            MEMO.put(incidentsDir, new SoftReference<>(s.with(written)));
                         }
                     }
                 }
