@@ -75,7 +75,7 @@ public final class ListCommand extends IrCommand {
         if (all == null) {
             all = store.summaries(msg -> warn(msg + " (skipped)"));
         }
-        Sorted sorted = newestFirst(all);
+        Sorted sorted = newestFirst(store.workspace().root(), all);
         List<IncidentSummary> shown = new ArrayList<>(sorted.summaries().length);
         int[] index = new int[sorted.summaries().length];
         int w = 0;
@@ -112,20 +112,25 @@ public final class ListCommand extends IrCommand {
         String nl = System.lineSeparator();
         Clock clock = clock();
         StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
+        if (sorted.idWidth()[0] != w) {
+            Arrays.fill(sorted.utcRests(), null); // made for another ID column width
+            sorted.idWidth()[0] = w;
+        }
         for (int k = 0; k < shown.size(); k++) {
             IncidentSummary i = shown.get(k);
             lines.append(i.id().equals(current) ? "* " : "  ");
-            pad(lines, i.id(), w);
             if (local) {
+                pad(lines, i.id(), w);
                 rest(lines, i, clock, true);
             } else {
-                // What follows the ID depends on nothing else: a long-lived process formats it once per summary.
-                String rest = sorted.utcRests()[index[k]];
-                if (rest == null) {
-                    rest = rest(new StringBuilder(96), i, clock, false).toString();
-                    sorted.utcRests()[index[k]] = rest;
+                // The line after its marker depends on nothing else: a long-lived process formats it once per
+                // summary and ID column width.
+                String line = sorted.utcRests()[index[k]];
+                if (line == null) {
+                    line = rest(pad(new StringBuilder(w + 96), i.id(), w), i, clock, false).toString();
+                    sorted.utcRests()[index[k]] = line;
                 }
-                lines.append(rest);
+                lines.append(line);
             }
             lines.append(nl);
         }
@@ -155,21 +160,32 @@ public final class ListCommand extends IrCommand {
      * list of summaries, which sorts as it did; with each line's part after the ID in UTC as formatted so far (the
      * slots are filled as lines are made, each with the one string its summary gives).
      */
-    private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcRests) {
+    private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcRests, int[] idWidth) {
     }
 
-    private static volatile Sorted lastSort;
+    /** The last sort of each workspace listed (a few), by its root: a long-lived process lists several in turn. */
+    private static final Map<java.nio.file.Path, Sorted> LAST_SORTS = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<java.nio.file.Path, Sorted> eldest) {
+            return size() > 4;
+        }
+    };
 
-    private static Sorted newestFirst(List<IncidentSummary> all) {
-        Sorted last = lastSort;
+    private static Sorted newestFirst(java.nio.file.Path workspace, List<IncidentSummary> all) {
+        Sorted last;
+        synchronized (LAST_SORTS) {
+            last = LAST_SORTS.get(workspace);
+        }
         if (last != null && last.of() == all) {
             return last;
         }
         Sorted resorted = last == null ? null : replaced(last, all);
         if (resorted == null) {
-            resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()]);
+            resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()], new int[] {-1});
         }
-        lastSort = resorted;
+        synchronized (LAST_SORTS) {
+            LAST_SORTS.put(workspace, resorted);
+        }
         return resorted;
     }
 
@@ -205,7 +221,7 @@ public final class ListCommand extends IrCommand {
                 rests[k] = null;
             }
         }
-        return new Sorted(all, summaries, rests);
+        return new Sorted(all, summaries, rests, new int[] {last.idWidth()[0]});
     }
 
     /**

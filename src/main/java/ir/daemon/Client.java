@@ -88,6 +88,7 @@ public final class Client {
         try (channel) {
             send(channel, request(key, Protocol.RUN, cwd, env, args));
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+            byte[] buffer = new byte[1 << 16];
             while (true) {
                 int type = Protocol.readType(in);
                 if (type == -1) {
@@ -95,8 +96,8 @@ public final class Client {
                 }
                 switch (type) {
                     case Protocol.ACCEPTED -> accepted = true;
-                    case Protocol.OUT -> out.write(Protocol.readBytes(in, Integer.MAX_VALUE));
-                    case Protocol.ERR -> err.write(Protocol.readBytes(in, Integer.MAX_VALUE));
+                    case Protocol.OUT -> copy(in, out, buffer);
+                    case Protocol.ERR -> copy(in, err, buffer);
                     case Protocol.EXIT -> {
                         int code = in.readInt();
                         out.flush();
@@ -167,6 +168,22 @@ public final class Client {
             return Protocol.recent(failed, Protocol.FAILED_MILLIS) ? Files.readString(failed).strip() : null;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Copies one frame's bytes (its length first) from {@code in} to {@code to}, a buffer at a time. */
+    private static void copy(DataInputStream in, OutputStream to, byte[] buffer) throws IOException {
+        int left = in.readInt();
+        if (left < 0) {
+            throw new IOException("malformed reply (a frame of " + left + " bytes)");
+        }
+        while (left > 0) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new java.io.EOFException();
+            }
+            to.write(buffer, 0, n);
+            left -= n;
         }
     }
 
