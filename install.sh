@@ -19,10 +19,11 @@ set -eu
 # Kept in one place: the training runs must use the same ones as the launcher.
 JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
 # ir's background process (see 'ir daemon --help'): long-lived, so the optimising compiler pays (and it has
-# intrinsics, e.g. for SHA-1, that the quick one lacks). A small initial heap (the default is 1/64 of the machine's
-# memory, all of it soon touched), a cap, and the full collection the process makes when it has been idle for 5 s keep
-# it lean: measured 187 MiB resident after a burst of 10,000-incident logs and lists, against 224 MiB with G1 (whose
-# own structures took 40 MiB) and ~290-450 MiB with the default initial heap.
+# intrinsics, e.g. for SHA-1, that the quick one lacks). G1 because in bench/run.sh it kept ir list and ir log at
+# 10,000 incidents 4-5% faster than -XX:+UseSerialGC (whose young collections ran during the commands), at the cost
+# of memory: ~400 MiB resident under the bench's load against ~200 MiB with SerialGC. A small initial heap (the
+# default is 1/64 of the machine's memory), a cap, and the full collection the process makes when it has been idle
+# for 5 s (after which G1 gives memory back) bound it.
 DAEMON_FLAGS="-XX:+UseG1GC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xshare:auto"
 
 say() { printf '%s\n' "$*" >&2; }
