@@ -68,14 +68,14 @@ public final class Client {
         Path dir = Protocol.directory(env);
         Path socket = Protocol.socket(dir, key);
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Protocol.private_(dir)
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Protocol.isPrivate(dir)
                     || Protocol.recent(Protocol.marker(socket, "starting"), Protocol.STARTING_MILLIS)
                     || Protocol.recent(Protocol.marker(socket, "failed"), Protocol.FAILED_MILLIS)) {
                 return DECLINED; // none could serve from there, one is about to, or one could not: start none
             }
             return NO_PROCESS;
         }
-        if (!Protocol.private_(dir)) {
+        if (!Protocol.isPrivate(dir)) {
             return DECLINED; // a request carries the caller's environment: never into a directory others can use
         }
         SocketChannel channel;
@@ -137,7 +137,7 @@ public final class Client {
             String key = Protocol.key(jar, env);
             Path dir = Protocol.directory(env);
             Path socket = Protocol.socket(dir, key);
-            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !Protocol.private_(dir)) {
+            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !Protocol.isPrivate(dir)) {
                 return null;
             }
             try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {

@@ -116,7 +116,7 @@ public final class Protocol {
     static final long FAILED_MILLIS = 600_000;
 
     /** Whether {@code dir} is a directory (not a link) of this user that no one else may enter. */
-    public static boolean private_(Path dir) {
+    public static boolean isPrivate(Path dir) {
         try {
             PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return a.isDirectory() && a.owner().getName().equals(System.getProperty("user.name"))

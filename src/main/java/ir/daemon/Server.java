@@ -64,7 +64,6 @@ public final class Server implements AutoCloseable {
     private long lastTrimmed;
     private static final Duration TRIM_AFTER = Duration.ofSeconds(5);
     private volatile boolean stopping;
-    private volatile boolean fatal;
     private int served;
 
     private Server(String key, Path socket, FileChannel lockChannel, FileLock lock, UserPrincipal user, Duration idle,
@@ -92,7 +91,7 @@ public final class Server implements AutoCloseable {
         } catch (FileAlreadyExistsException exists) {
             // checked below, whoever made it
         }
-        if (!Protocol.private_(dir)) {
+        if (!Protocol.isPrivate(dir)) {
             throw new IOException(dir + " is not a directory of " + System.getProperty("user.name")
                     + " alone (mode 700): not serving from it");
         }
@@ -220,11 +219,6 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Whether a command failed so badly (e.g. out of memory) that this process should not run another. */
-    public boolean fatal() {
-        return fatal;
-    }
-
     @Override
     public void close() throws IOException {
         stop();
@@ -318,7 +312,6 @@ public final class Server implements AutoCloseable {
                     }
                 }
             } catch (Throwable t) { // what a one-shot ir would die of: report it, and let a fresh process take over
-                fatal = true;
                 stop();
                 frames.err.write(("ir: internal error: " + t + " (run again with --verbose for details, and report "
                         + "it)\n").getBytes(StandardCharsets.UTF_8));
