@@ -49,9 +49,32 @@ public final class GitIncidentStore implements IncidentStore {
     private String author;
     private Journal journal;
     /** The last incident parsed and the exact bytes it was parsed from (see {@link #load}). */
-    private String parsedId;
-    private byte[] parsedBytes;
-    private Incident parsedIncident;
+    /**
+     * Incidents as parsed from the very bytes of their file, by file, for the whole process: a long-lived one (the
+     * background process, the shell) then parses a file again only when its bytes changed, e.g. `ir list` after
+     * `ir log` reuses what the log wrote. A few entries; the file is always read again and compared byte for byte.
+     */
+    private static final Map<Path, Parsed> PARSED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Parsed> eldest) {
+            return size() > 8;
+        }
+    };
+
+    private record Parsed(byte[] bytes, Incident incident) {
+    }
+
+    private static Parsed parsed(Path file) {
+        synchronized (PARSED) {
+            return PARSED.get(file);
+        }
+    }
+
+    private static void parsed(Path file, byte[] bytes, Incident incident) {
+        synchronized (PARSED) {
+            PARSED.put(file, new Parsed(bytes, incident));
+        }
+    }
 
     /**
      * @param identityOverride {@code --as} or {@code IR_AUTHOR}, or null to use git's identity
@@ -179,17 +202,16 @@ public final class GitIncidentStore implements IncidentStore {
         byte[] bytes = readBounded(file, ws.display(file));
         // The file is always read again (another responder may have changed it); only parsing the very same bytes
         // twice is skipped, which spares a long-lived store (the shell's) most of its YAML work.
-        if (valid.equals(parsedId) && java.util.Arrays.equals(bytes, parsedBytes)) {
-            return parsedIncident;
+        Parsed known = parsed(file);
+        if (known != null && java.util.Arrays.equals(bytes, known.bytes())) {
+            return known.incident();
         }
         Incident incident = IncidentCodec.parse(bytes, ws.display(file));
         if (!incident.id().equals(valid)) {
             throw new IrException(ExitCode.FAILURE, ws.display(file) + " says its id is '" + incident.id()
                     + "': an incident's id must match its file name; fix one of them");
         }
-        parsedId = valid;
-        parsedBytes = bytes;
-        parsedIncident = incident;
+        parsed(file, bytes, incident);
         return incident;
     }
 
@@ -350,11 +372,11 @@ public final class GitIncidentStore implements IncidentStore {
             // What a later load of these exact bytes would parse, without scanning the YAML text again: the
             // shell's prompt and its next entry read the file back at once.
             try {
-                parsedIncident = IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id)));
-                parsedId = id;
-                parsedBytes = bytes;
+                parsed(ws.incidentFile(id), bytes, IncidentCodec.fromTree(tree, ws.display(ws.incidentFile(id))));
             } catch (RuntimeException e) {
-                parsedId = null;
+                synchronized (PARSED) {
+                    PARSED.remove(ws.incidentFile(id));
+                }
             }
             return next;
         }

@@ -45,6 +45,29 @@ class LongLivedStoreTest {
     }
 
     @Test
+    void theNextCommandsStoreReusesAParseOnlyForTheVeryBytesOnDisk() throws Exception {
+        IrTester t = IrTester.workspace(dir);
+        String id = t.open("Checkout latency spike");
+        Workspace ws = Workspace.discover(dir, null, null);
+        Incident written;
+        try (GitIncidentStore first = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
+                Duration.ofSeconds(5))) {
+            written = first.update(id, i -> new Change(i.withTitle("Checkout is slow"), "title", "edit"));
+        }
+        try (GitIncidentStore next = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
+                Duration.ofSeconds(5))) {
+            assertThat(next.load(id)).isEqualTo(written);
+
+            // A hand edit of the same size (one letter): the bytes differ, so it is parsed again.
+            Path file = ws.incidentFile(id);
+            String yaml = java.nio.file.Files.readString(file);
+            java.nio.file.Files.writeString(file, yaml.replace("Checkout is slow", "Checkout is SLOW"));
+
+            assertThat(next.load(id).title()).isEqualTo("Checkout is SLOW");
+        }
+    }
+
+    @Test
     void whatItRemembersOfItsOwnWriteIsWhatAFreshReadParses() {
         IrTester t = IrTester.workspace(dir);
         String id = t.open("Checkout latency spike", "--tag", "payments");
