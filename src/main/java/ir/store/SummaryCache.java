@@ -76,6 +76,8 @@ final class SummaryCache {
         final List<IncidentSummary> list;
         /** The cache file as this process last read or wrote it; null when unknown. */
         final Stamp file;
+        /** The directory's names in the order it listed them (null when not known), to tell that they did not change. */
+        String[] raw;
         /** {@link #ids} as a set, made when first needed (shared by the snapshots that follow with the same IDs). */
         private java.util.Set<String> idSet;
 
@@ -98,6 +100,7 @@ final class SummaryCache {
         Snapshot with(Stamp newFile) {
             Snapshot s = new Snapshot(dir, ids, paths, entries, trusted, list, newFile);
             s.idSet = idSet;
+            s.raw = raw;
             return s;
         }
 
@@ -161,12 +164,23 @@ final class SummaryCache {
         // Adding, removing or renaming a file changes the directory's times (the change time cannot be set back):
         // while they are those of the last listing, its names are still the directory's.
         Stamp dir = prev == null ? null : dirStamp();
+        String[] raw = null; // the directory's names as it lists them, when listed here
         String[] ids;
         Path[] paths;
         if (prev != null && dir != null && dir.equals(prev.dir)) {
             ids = prev.ids;
             paths = prev.paths;
+            raw = prev.raw;
+        } else if (prev != null && prev.raw != null && java.util.Arrays.equals(raw = listRaw(), prev.raw)) {
+            // The usual change in a long-lived process, a file renamed over another: the directory lists the very
+            // same names in the same order, so the IDs are the last ones without checking or sorting them again.
+            ids = prev.ids;
+            paths = prev.paths;
+            raw = prev.raw;
         } else {
+            if (prev != null && raw == null) {
+                raw = listRaw();
+            }
             String[] names = idSource.get().toArray(new String[0]);
             if (prev != null && prev.sameNames(names)) {
                 // The usual change in a long-lived process: a file replaced (renamed over), no name added or gone.
@@ -280,11 +294,13 @@ final class SummaryCache {
             fileAfter = PENDING;
         }
         Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
-        if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)) {
+        if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)
+                || raw != prev.raw) {
             Snapshot next = new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter);
             if (prev != null && ids == prev.ids) {
                 next.idSet = prev.idSet;
             }
+            next.raw = raw;
             remember(next);
         }
         return list;
@@ -386,6 +402,11 @@ final class SummaryCache {
                 }
             }
         }
+    }
+
+    /** The names in the incidents directory, in its own order; null when it cannot be listed. */
+    private String[] listRaw() {
+        return incidentsDir.toFile().list();
     }
 
     private Snapshot recall() {

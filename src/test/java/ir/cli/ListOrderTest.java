@@ -78,6 +78,12 @@ class ListOrderTest {
         String opened = yaml.lines().filter(l -> l.startsWith("opened_at:")).findFirst().orElseThrow();
         Files.writeString(f, yaml.replace(opened, "opened_at: 2026-11-28T23:00:00Z"));
         assertThat(ids(ir.run("list").out())).containsExactly(first, third, second);
+
+        // Replaced again by a command (the directory lists the same names in the same order): still seen.
+        assertThat(ir.run("set", "-i", third, "title", "Payments down in us-east").exit()).isZero();
+        assertThat(ir.run("list").out()).contains("Payments down in us-east");
+        assertThat(ir.run("set", "-i", third, "title", "Payments down everywhere").exit()).isZero();
+        assertThat(ir.run("list").out()).contains("Payments down everywhere").doesNotContain("us-east");
     }
 
     private static List<String> ids(String listing) {
