@@ -77,35 +77,14 @@ final class SummaryCache {
         /** The cache file as this process last read or wrote it; null when unknown. */
         final Stamp file;
         /** The directory's names in the order it listed them (null when not known), to tell that they did not change. */
-        String[] raw;
-        /** {@link #ids} as a set, made when first needed (shared by the snapshots that follow with the same IDs). */
-        private java.util.Set<String> idSet;
-
-        /** Whether {@code names} (in any order, no duplicates: a directory's) are exactly {@link #ids}. */
-        synchronized boolean sameNames(String[] names) {
-            if (names.length != ids.length) {
-                return false;
-            }
-            if (idSet == null) {
-                idSet = new java.util.HashSet<>(java.util.Arrays.asList(ids));
-            }
-            for (String n : names) {
-                if (!idSet.contains(n)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        final String[] raw;
 
         Snapshot with(Stamp newFile) {
-            Snapshot s = new Snapshot(dir, ids, paths, entries, trusted, list, newFile);
-            s.idSet = idSet;
-            s.raw = raw;
-            return s;
+            return new Snapshot(dir, ids, paths, entries, trusted, list, newFile, raw);
         }
 
         Snapshot(Stamp dir, String[] ids, Path[] paths, Entry[] entries, int trusted, List<IncidentSummary> list,
-                 Stamp file) {
+                 Stamp file, String[] raw) {
             this.dir = dir;
             this.ids = ids;
             this.paths = paths;
@@ -113,6 +92,7 @@ final class SummaryCache {
             this.trusted = trusted;
             this.list = list;
             this.file = file;
+            this.raw = raw;
         }
     }
 
@@ -181,18 +161,11 @@ final class SummaryCache {
             if (prev != null && raw == null) {
                 raw = listRaw();
             }
-            String[] names = idSource.get().toArray(new String[0]);
-            if (prev != null && prev.sameNames(names)) {
-                // The usual change in a long-lived process: a file replaced (renamed over), no name added or gone.
-                ids = prev.ids;
-                paths = prev.paths;
-            } else {
-                java.util.Arrays.sort(names);
-                ids = names;
-                paths = new Path[ids.length];
-                for (int k = 0; k < ids.length; k++) {
-                    paths[k] = incidentsDir.resolve(ids[k] + ".yaml");
-                }
+            ids = idSource.get().toArray(new String[0]);
+            java.util.Arrays.sort(ids);
+            paths = new Path[ids.length];
+            for (int k = 0; k < ids.length; k++) {
+                paths[k] = incidentsDir.resolve(ids[k] + ".yaml");
             }
         }
         long[] sizes = new long[ids.length];
@@ -296,12 +269,7 @@ final class SummaryCache {
         Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
         if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)
                 || raw != prev.raw) {
-            Snapshot next = new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter);
-            if (prev != null && ids == prev.ids) {
-                next.idSet = prev.idSet;
-            }
-            next.raw = raw;
-            remember(next);
+            remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter, raw));
         }
         return list;
     }
