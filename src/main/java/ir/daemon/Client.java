@@ -59,6 +59,40 @@ public final class Client {
                 return DECLINED; // reads standard input: the launcher keeps it for the in-process run
             }
         }
+        int code = exchange(jar, Protocol.RUN, args, env, cwd, out, err);
+        if (code != LOST) {
+            return code;
+        }
+        try {
+            out.flush();
+            err.write(("ir: ir's background process stopped while running this command, so it may or may not have "
+                    + "taken effect: check with 'ir show' or 'git log' before running it again\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException ignored) {
+            // nowhere left to report it
+        }
+        return 1;
+    }
+
+    /** Asks the background process serving {@code jar} for {@code op} (status or stop); null if none answers. */
+    public static String control(Path jar, String op, Map<String, String> env) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        int code = exchange(jar, op, new String[0], env, Path.of("/"), text, OutputStream.nullOutputStream());
+        return code == NO_PROCESS || code == DECLINED || code == LOST ? null
+                : text.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@link #exchange}: the process took the request and then went away before it answered. */
+    private static final int LOST = -1;
+
+    /**
+     * Sends {@code op} with {@code args} to the process serving {@code jar} and relays its reply; returns the exit
+     * code it sent, {@link #NO_PROCESS} or {@link #DECLINED} when it did not take the request, {@link #LOST} when it
+     * took it and then went away.
+     */
+    private static int exchange(Path jar, String op, String[] args, Map<String, String> env, Path cwd,
+                                OutputStream out, OutputStream err) {
         String key;
         try {
             key = Protocol.key(jar, env);
@@ -86,14 +120,10 @@ public final class Client {
         }
         boolean accepted = false;
         try (channel) {
-            send(channel, request(key, Protocol.RUN, cwd, env, args));
+            send(channel, request(key, op, cwd, env, args));
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
             byte[] buffer = new byte[1 << 16];
-            while (true) {
-                int type = Protocol.readType(in);
-                if (type == -1) {
-                    break;
-                }
+            for (int type = Protocol.readType(in); type != -1; type = Protocol.readType(in)) {
                 switch (type) {
                     case Protocol.ACCEPTED -> accepted = true;
                     case Protocol.OUT -> copy(in, out, buffer);
@@ -116,49 +146,7 @@ public final class Client {
         } catch (IOException e) {
             // as at the end of the stream
         }
-        if (!accepted) {
-            return NO_PROCESS; // it closed before taking the command (e.g. it was exiting): nothing ran
-        }
-        try {
-            out.flush();
-            err.write(("ir: ir's background process stopped while running this command, so it may or may not have "
-                    + "taken effect: check with 'ir show' or 'git log' before running it again\n").getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
-            err.flush();
-        } catch (IOException ignored) {
-            // nowhere left to report it
-        }
-        return 1;
-    }
-
-    /** Asks the background process serving {@code jar} for {@code op} (status or stop); null if none answers. */
-    public static String control(Path jar, String op, Map<String, String> env) {
-        try {
-            String key = Protocol.key(jar, env);
-            Path dir = Protocol.directory(env);
-            Path socket = Protocol.socket(dir, key);
-            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !Protocol.isPrivate(dir)) {
-                return null;
-            }
-            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-                send(channel, request(key, op, Path.of("/"), Map.of(), new String[0]));
-                DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
-                ByteArrayOutputStream text = new ByteArrayOutputStream();
-                for (int type = Protocol.readType(in); type != -1; type = Protocol.readType(in)) {
-                    if (type == Protocol.OUT) {
-                        text.write(Protocol.readBytes(in, Protocol.MAX_STRING));
-                    } else if (type == Protocol.EXIT) {
-                        in.readInt();
-                        return text.toString(java.nio.charset.StandardCharsets.UTF_8);
-                    } else if (type != Protocol.ACCEPTED) {
-                        return null;
-                    }
-                }
-                return null;
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return accepted ? LOST : NO_PROCESS; // closed before taking the request (e.g. it was exiting): nothing ran
     }
 
     /** Why the last background process for {@code jar} could not serve, if that was recent; else null. */

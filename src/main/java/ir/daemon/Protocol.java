@@ -72,8 +72,10 @@ public final class Protocol {
      */
     public static String key(Path jar, Map<String, String> env) throws IOException {
         Path abs = jar.toAbsolutePath().normalize();
-        return String.join("\n", "ir-daemon/1", abs.toString(), Long.toString(Files.size(abs)),
-                Long.toString(Files.getLastModifiedTime(abs).toMillis()), System.getProperty("java.home"),
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(abs,
+                java.nio.file.attribute.BasicFileAttributes.class); // one stat: the client runs this every command
+        return String.join("\n", "ir-daemon/1", abs.toString(), Long.toString(a.size()),
+                Long.toString(a.lastModifiedTime().toMillis()), System.getProperty("java.home"),
                 System.getProperty("java.vm.version"), System.getProperty("user.name"),
                 System.getProperty("user.home"), String.valueOf(env.get("HOME")), String.valueOf(env.get("TZ")),
                 String.valueOf(env.get("LANG")), String.valueOf(env.get("LC_ALL")),
