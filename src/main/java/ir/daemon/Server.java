@@ -51,7 +51,6 @@ public final class Server implements AutoCloseable {
     private final UserPrincipal user;
     private final Duration idle;
     private final Runner runner;
-    private final Object oneAtATime = new Object();
     private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newSingleThreadExecutor(
             task -> {
                 Thread t = new Thread(task, "ir-command");
@@ -64,7 +63,7 @@ public final class Server implements AutoCloseable {
     private long lastTrimmed;
     private static final Duration TRIM_AFTER = Duration.ofSeconds(5);
     private volatile boolean stopping;
-    private int served;
+    private final AtomicInteger served = new AtomicInteger();
 
     private Server(String key, Path socket, FileChannel lockChannel, FileLock lock, UserPrincipal user, Duration idle,
                    Runner runner) {
@@ -287,47 +286,44 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Runs the command on the one thread that runs all of them (one at a time, as the lock says anyway): what the
-     * libraries keep per thread (buffers, encoders) then stays warm from one command to the next.
+     * Runs the command on the one thread that runs all of them, in the order they came: one at a time, as the
+     * workspace lock would have them anyway, and what the libraries keep per thread (buffers, encoders) stays warm.
      */
-    private int run(Request r, Frames frames) throws IOException {
-        synchronized (oneAtATime) {
+    private int run(Request r, Frames frames) {
+        java.util.concurrent.Future<Integer> f = commands.submit(() -> {
             try {
-                java.util.concurrent.Future<Integer> f = commands.submit(() -> runner.run(r.args, r.cwd, r.env,
-                        frames.out, frames.err));
-                boolean interrupted = false;
-                try {
-                    while (true) {
-                        try {
-                            return f.get(); // the command runs to its end whatever happens to this connection
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause();
-                } finally {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                return runner.run(r.args, r.cwd, r.env, frames.out, frames.err);
             } catch (Throwable t) { // what a one-shot ir would die of: report it, and let a fresh process take over
                 stop();
                 frames.err.write(("ir: internal error: " + t + " (run again with --verbose for details, and report "
                         + "it)\n").getBytes(StandardCharsets.UTF_8));
                 return 1;
             } finally {
-                served++;
+                served.incrementAndGet();
+            }
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get(); // the command runs to its end whatever happens to this connection
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause()); // not thrown: the task catches everything
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
     private String status() {
-        synchronized (oneAtATime) {
-            return "ir's background process is running: pid " + ProcessHandle.current().pid() + ", since " + started
-                    + ", commands served: " + served + ", socket " + socket + ", exits after " + idle.toSeconds()
-                    + " s idle\n";
-        }
+        return "ir's background process is running: pid " + ProcessHandle.current().pid() + ", since " + started
+                + ", commands served: " + served.get() + ", socket " + socket + ", exits after " + idle.toSeconds()
+                + " s idle\n";
     }
 
     /** A request as the client sent it (see {@link Client}): null when malformed. */
