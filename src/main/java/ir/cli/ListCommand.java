@@ -113,7 +113,7 @@ public final class ListCommand extends IrCommand {
         Clock clock = clock();
         StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
         if (sorted.idWidth()[0] != w) {
-            Arrays.fill(sorted.utcRests(), null); // made for another ID column width
+            Arrays.fill(sorted.utcLines(), null); // made for another ID column width
             sorted.idWidth()[0] = w;
         }
         for (int k = 0; k < shown.size(); k++) {
@@ -125,10 +125,10 @@ public final class ListCommand extends IrCommand {
             } else {
                 // The line after its marker depends on nothing else: a long-lived process formats it once per
                 // summary and ID column width.
-                String line = sorted.utcRests()[index[k]];
+                String line = sorted.utcLines()[index[k]];
                 if (line == null) {
                     line = rest(pad(new StringBuilder(w + 96), i.id(), w), i, clock, false).toString();
-                    sorted.utcRests()[index[k]] = line;
+                    sorted.utcLines()[index[k]] = line;
                 }
                 lines.append(line);
             }
@@ -157,10 +157,11 @@ public final class ListCommand extends IrCommand {
 
     /**
      * The last sort, for a long-lived process: while nothing changed, the store returns the very same (unmodifiable)
-     * list of summaries, which sorts as it did; with each line's part after the ID in UTC as formatted so far (the
-     * slots are filled as lines are made, each with the one string its summary gives).
+     * list of summaries, which sorts as it did; with each line in UTC (after its current-incident mark) as formatted
+     * so far for the ID column width in {@code idWidth[0]} (slots filled as lines are made; all cleared when the width
+     * changes).
      */
-    private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcRests, int[] idWidth) {
+    private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcLines, int[] idWidth) {
     }
 
     /** The last sort of each workspace listed (a few), by its root: a long-lived process lists several in turn. */
@@ -213,15 +214,15 @@ public final class ListCommand extends IrCommand {
             }
         }
         IncidentSummary[] summaries = last.summaries().clone();
-        String[] rests = last.utcRests().clone();
+        String[] lines = last.utcLines().clone();
         for (int k = 0; k < summaries.length && !changed.isEmpty(); k++) {
             IncidentSummary now = changed.remove(summaries[k]);
             if (now != null) {
                 summaries[k] = now;
-                rests[k] = null;
+                lines[k] = null;
             }
         }
-        return new Sorted(all, summaries, rests, new int[] {last.idWidth()[0]});
+        return new Sorted(all, summaries, lines, new int[] {last.idWidth()[0]});
     }
 
     /**
