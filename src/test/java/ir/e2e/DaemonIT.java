@@ -45,10 +45,7 @@ class DaemonIT {
         env.put("IR_DAEMON_IDLE", "120");
         env.put("IR_DAEMON_WARMUP_MS", "0");
         Processes.gitRepo(repo, env, "Erin Endtoend", "erin@example.com");
-        Map<String, String> e = new HashMap<>(env);
-        e.put("PREFIX", prefix.toString());
-        e.put("IR_INSTALL_JAR", Processes.jar().toString());
-        var install = run(List.of("sh", Processes.source().resolve("install.sh").toString()), tmp, e);
+        var install = Processes.install(prefix, tmp, env);
         assertThat(install.exit()).as("%s", install).isZero();
         assertThat(prefix.resolve("lib/ir/ir-client.jar")).isRegularFile();
         assertThat(prefix.resolve("lib/ir/client.jsa")).isRegularFile();

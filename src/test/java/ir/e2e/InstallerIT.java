@@ -37,12 +37,8 @@ class InstallerIT {
 
     private Processes.Result install(Map<String, String> extra, String... args) {
         Map<String, String> e = new HashMap<>(env);
-        e.put("PREFIX", prefix.toString());
-        e.put("IR_INSTALL_JAR", Processes.jar().toString());
         e.putAll(extra);
-        List<String> cmd = new java.util.ArrayList<>(List.of("sh", Processes.source().resolve("install.sh").toString()));
-        cmd.addAll(List.of(args));
-        return run(cmd, tmp, e);
+        return Processes.install(prefix, tmp, e, args);
     }
 
     private Processes.Result ir(Map<String, String> extra, String... args) {

@@ -72,6 +72,16 @@ final class Processes {
     }
 
     /** A clean environment for a child process; {@code home} stands in for the user's home directory. */
+    /** Runs {@code install.sh ARGS} from {@code cwd} into {@code prefix}, installing the jar this build made. */
+    static Result install(Path prefix, Path cwd, Map<String, String> env, String... args) {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.putIfAbsent("PREFIX", prefix.toString());
+        e.putIfAbsent("IR_INSTALL_JAR", jar().toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of("sh", source().resolve("install.sh").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, cwd, e);
+    }
+
     static Map<String, String> cleanEnv(Path home) {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("IR_") || k.startsWith("GIT_") || k.equals("JAVA_TOOL_OPTIONS")
