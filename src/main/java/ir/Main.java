@@ -1,7 +1,7 @@
 package ir;
 
 import ir.cli.Cli;
-import ir.cli.Env;
+import ir.env.Env;
 
 /** The {@code ir} command. */
 public final class Main {

@@ -1,7 +1,7 @@
 package ir;
 
 import ir.cli.Cli;
-import ir.cli.Env;
+import ir.env.Env;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.IrException;
 import picocli.CommandLine;

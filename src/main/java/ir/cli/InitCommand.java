@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import ir.render.BuiltinTemplates;
 import ir.store.GitIncidentStore;
 import picocli.CommandLine.Command;

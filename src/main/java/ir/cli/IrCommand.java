@@ -1,7 +1,8 @@
 package ir.cli;
 
+import ir.env.Env;
 import ir.model.IrConfig;
-import ir.store.GitIncidentStore;
+import ir.store.Session;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
 import picocli.CommandLine.Command;
@@ -79,9 +80,15 @@ public abstract class IrCommand implements Callable<Integer> {
         if (store == null) {
             Env env = env();
             Workspace ws = Workspace.discover(env.cwd(), root().directory, env.getenv("IR_DIR"));
-            store = new GitIncidentStore(ws, env.clock(), identityOverride(), this::warn, lockTimeout());
+            store = env.backends().open(ws, session());
         }
         return store;
+    }
+
+    /** What this command brings to the backend: clock, environment, identity, warnings, lock wait, umask. */
+    protected Session session() {
+        Env env = env();
+        return new Session(env.clock(), env.environment(), identityOverride(), this::warn, lockTimeout(), env.umask());
     }
 
     protected IrConfig config() {

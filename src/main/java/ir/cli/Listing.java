@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.IncidentSummary;
 import ir.model.IrException;

@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

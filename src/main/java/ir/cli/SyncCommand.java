@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import ir.model.PostmortemHook;
 import ir.model.Postmortems;
 import ir.model.TimelineEvent;

@@ -40,6 +40,7 @@ public final class GitIncidentStore implements IncidentStore {
     private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>]*)>\\s*$");
 
     private final Workspace ws;
+    private final Session session;
     private final Clock clock;
     private final String identityOverride;
     private final Consumer<String> warn;
@@ -82,11 +83,16 @@ public final class GitIncidentStore implements IncidentStore {
      */
     public GitIncidentStore(Workspace ws, Clock clock, String identityOverride, Consumer<String> warn,
                             Duration lockTimeout) {
+        this(ws, new Session(clock, System.getenv(), identityOverride, warn, lockTimeout, -1));
+    }
+
+    public GitIncidentStore(Workspace ws, Session session) {
         this.ws = ws;
-        this.clock = clock;
-        this.identityOverride = identityOverride;
-        this.warn = warn;
-        this.lockTimeout = lockTimeout;
+        this.session = session;
+        this.clock = session.clock();
+        this.identityOverride = session.identityOverride();
+        this.warn = session.warn();
+        this.lockTimeout = session.lockTimeout();
     }
 
     /** What {@link #init} did. */

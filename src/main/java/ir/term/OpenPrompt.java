@@ -1,6 +1,6 @@
 package ir.term;
 
-import ir.cli.Env;
+import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.IrConfig;
 import ir.model.IrException;

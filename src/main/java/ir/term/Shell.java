@@ -1,7 +1,7 @@
 package ir.term;
 
 import ir.cli.Cli;
-import ir.cli.Env;
+import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.Incident;
 import ir.model.IrConfig;

@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.env.Env;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

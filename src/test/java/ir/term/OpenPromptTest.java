@@ -2,7 +2,7 @@ package ir.term;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ir.cli.Cli;
-import ir.cli.Env;
+import ir.env.Env;
 import ir.testing.IrTester;
 import ir.testing.IrTester.Result;
 import org.junit.jupiter.api.Test;

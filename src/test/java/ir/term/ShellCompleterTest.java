@@ -1,6 +1,6 @@
 package ir.term;
 
-import ir.cli.Env;
+import ir.env.Env;
 import ir.store.GitIncidentStore;
 import ir.store.Workspace;
 import ir.testing.IrTester;

@@ -103,7 +103,7 @@ class ShellTerminalTest {
     }
 
     private static boolean hasSeverityCommand() {
-        ir.cli.Env env = new ir.cli.Env(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+        ir.env.Env env = new ir.env.Env(new java.io.PrintWriter(java.io.Writer.nullWriter()),
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), InputStream.nullInputStream(),
                 java.time.Clock.systemUTC(), Path.of("."), java.util.Map.of(), false);
         return ir.cli.Cli.commandLine(env).getSubcommands().containsKey("severity");

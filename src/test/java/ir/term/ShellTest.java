@@ -292,7 +292,7 @@ class ShellTest {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);
         StringWriter out = new StringWriter();
-        ir.cli.Env env = new ir.cli.Env(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), in,
+        ir.env.Env env = new ir.env.Env(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), in,
                 t.clock(), dir, Map.of("IR_AUTHOR", IrTester.ALICE), false);
         CompletableFuture<Integer> shell = CompletableFuture.supplyAsync(() -> Cli.run(env, "shell"));
 

@@ -1,4 +1,4 @@
-package ir.cli;
+package ir.env;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import ir.store.Backends;
+
 /**
  * Everything a command may touch of the outside world, injected so tests pin it: output streams, input, clock,
  * working directory, environment variables and whether a person is at a terminal.
@@ -14,9 +16,22 @@ import java.util.Map;
  * @param out         data (what scripts read)
  * @param err         messages, warnings and errors
  * @param interactive stdin and stdout are a terminal, so prompting is allowed
+ * @param umask       the caller's file mode creation mask for files ir creates; -1 for this process's own
+ * @param backends    where commands get the store of their workspace
  */
 public record Env(PrintWriter out, PrintWriter err, InputStream in, Clock clock, Path cwd,
-                  Map<String, String> environment, boolean interactive) {
+                  Map<String, String> environment, boolean interactive, int umask, Backends backends) {
+
+    /** An environment whose commands open their own store each (a one-shot process), with this process's umask. */
+    public Env(PrintWriter out, PrintWriter err, InputStream in, Clock clock, Path cwd, Map<String, String> environment,
+               boolean interactive) {
+        this(out, err, in, clock, cwd, environment, interactive, -1, Backends.oneShot());
+    }
+
+    /** The same environment with commands taking their stores from {@code b} (a long-lived process's backends). */
+    public Env withBackends(Backends b) {
+        return new Env(out, err, in, clock, cwd, environment, interactive, umask, b);
+    }
 
     public static Env system() {
         return new Env(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
