@@ -4,6 +4,7 @@ import ir.cli.Cli;
 import ir.env.Env;
 import ir.daemon.Protocol;
 import ir.daemon.Server;
+import ir.store.Backends;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,21 +35,20 @@ public final class Daemon {
         if (v != null && v.trim().matches("[0-9]{1,7}")) {
             idle = Duration.ofSeconds(Long.parseLong(v.trim()));
         }
+        // One backend per workspace for the life of the process, lent to each command.
+        Backends backends = Backends.kept();
         Server server = Server.lock(Protocol.directory(env), Protocol.key(Path.of(args[0]), env), idle,
-                (a, cwd, e, out, err) -> run(Clock.systemDefaultZone(), a, cwd, e, out, err));
+                (a, cwd, e, out, err) -> run(Clock.systemDefaultZone(), backends, a, cwd, e, out, err));
         if (server == null) {
             return; // another process serves this jar already
         }
-        ir.store.GitIncidentStore.longLivedProcess();
-        try (server) {
+        try (server; backends) {
             warmUp(Duration.ofMillis(warmUpMillis(env)));
             System.gc(); // the warm-up's garbage, so that the heap shrinks before the process starts to wait
             server.listen().serve(); // after a fatal error too: the next command starts a fresh process
         } catch (Exception | Error e) {
             server.failed(e);
             throw e;
-        } finally {
-            ir.store.GitIncidentStore.finishBackgroundWork(10_000);
         }
         System.exit(0);
     }
@@ -74,13 +74,13 @@ public final class Daemon {
     }
 
     /** One command, as {@link Main} would run it, with the caller's directory, environment and output. */
-    public static int run(Clock clock, String[] args, Path cwd, Map<String, String> env, OutputStream out,
-                          OutputStream err) {
+    public static int run(Clock clock, Backends backends, String[] args, Path cwd, Map<String, String> env,
+                          OutputStream out, OutputStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8));
         try {
-            return Cli.run(new Env(o, e, InputStream.nullInputStream(), clock, cwd, env, false),
-                    args);
+            return Cli.run(new Env(o, e, InputStream.nullInputStream(), clock, cwd, env, false)
+                    .withBackends(backends), args);
         } finally {
             o.flush();
             e.flush();

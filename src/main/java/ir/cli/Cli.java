@@ -12,13 +12,12 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * The whole command line. Its commands get their stores from {@code env}'s backends: a long-lived caller (the
+     * shell) gives it kept ones, so every line works on one open repository.
+     */
     public static CommandLine commandLine(Env env) {
         return commandLine(env, null);
-    }
-
-    /** A command line whose commands all use {@code sharedStore} (kept open by the caller), e.g. for the shell. */
-    public static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore) {
-        return commandLine(env, sharedStore, null);
     }
 
     /** The subcommands, in the order help lists them. */
@@ -64,8 +63,8 @@ public final class Cli {
      * A command line with only the subcommand {@code only} (all of them when null). picocli builds a command's model
      * by reflection when it is added, and a one-shot run needs only the one it runs: see {@link #run}.
      */
-    static CommandLine commandLine(Env env, ir.store.IncidentStore sharedStore, String only) {
-        RootCommand root = new RootCommand(env, sharedStore);
+    static CommandLine commandLine(Env env, String only) {
+        RootCommand root = new RootCommand(env);
         CommandLine cl = new CommandLine(root);
         for (String name : only == null ? COMMANDS : java.util.List.of(only)) {
             Object command = newCommand(name);
@@ -101,7 +100,7 @@ public final class Cli {
         String name = subcommandName(args);
         // ir list with many incidents: list them on the idle core while picocli and Jackson start (see Listing).
         Listing listing = "list".equals(name) ? Listing.prefetch(env, args) : null;
-        CommandLine cl = name == null ? null : commandLine(env, null, name);
+        CommandLine cl = name == null ? null : commandLine(env, name);
         if (cl == null || !cl.getSubcommands().containsKey(name)) {
             cl = commandLine(env);
         }

@@ -2,7 +2,7 @@ package ir.cli;
 
 import ir.env.Env;
 import ir.render.BuiltinTemplates;
-import ir.store.GitIncidentStore;
+import ir.store.WorkspaceSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,10 +21,9 @@ public final class InitCommand extends IrCommand {
         Env env = env();
         Path base = root().directory == null ? env.cwd() : env.cwd().resolve(root().directory);
         Path target = dir == null ? base : base.resolve(dir);
-        var result = GitIncidentStore.init(target, BuiltinTemplates.all(), env.clock(), identityOverride(),
-                this::warn, lockTimeout());
+        var result = WorkspaceSetup.init(target, BuiltinTemplates.all(), session());
         // The merge driver lives in this clone's own git config (never in repository content).
-        GitIncidentStore.registerMergeDriver(result.root(), SyncCommand.mergeDriver(env), this::warn);
+        WorkspaceSetup.registerMergeDriver(result.root(), SyncCommand.mergeDriver(env), this::warn);
         if (!result.created()) {
             info(result.root() + " is already an ir workspace: nothing changed");
         } else {

@@ -74,15 +74,16 @@ public abstract class IrCommand implements Callable<Integer> {
     }
 
     protected IncidentStore store() {
-        if (root().sharedStore != null) {
-            return root().sharedStore;
-        }
         if (store == null) {
-            Env env = env();
-            Workspace ws = Workspace.discover(env.cwd(), root().directory, env.getenv("IR_DIR"));
-            store = env.backends().open(ws, session());
+            store = env().backends().open(workspace(), session());
         }
         return store;
+    }
+
+    /** The workspace this command works in: {@code -C}, else {@code IR_DIR}, else the nearest one above. */
+    protected Workspace workspace() {
+        Env env = env();
+        return Workspace.discover(env.cwd(), root().directory, env.getenv("IR_DIR"));
     }
 
     /** What this command brings to the backend: clock, environment, identity, warnings, lock wait, umask. */

@@ -75,7 +75,7 @@ public final class ListCommand extends IrCommand {
         if (all == null) {
             all = store.summaries(msg -> warn(msg + " (skipped)"));
         }
-        Sorted sorted = newestFirst(store.workspace().root(), all);
+        Sorted sorted = newestFirst(store, all);
         List<IncidentSummary> shown = new ArrayList<>(sorted.summaries().length);
         int[] index = new int[sorted.summaries().length];
         int w = 0;
@@ -164,19 +164,11 @@ public final class ListCommand extends IrCommand {
     private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcLines, int[] idWidth) {
     }
 
-    /** The last sort of each workspace listed (a few), by its root: a long-lived process lists several in turn. */
-    private static final Map<java.nio.file.Path, Sorted> LAST_SORTS = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<java.nio.file.Path, Sorted> eldest) {
-            return size() > 4;
-        }
-    };
-
-    private static Sorted newestFirst(java.nio.file.Path workspace, List<IncidentSummary> all) {
-        Sorted last;
-        synchronized (LAST_SORTS) {
-            last = LAST_SORTS.get(workspace);
-        }
+    /** The last sort, kept by a long-lived store for its next listing (a one-shot store keeps nothing). */
+    private static Sorted newestFirst(ir.store.IncidentStore store, List<IncidentSummary> all) {
+        java.util.concurrent.atomic.AtomicReference<Sorted> kept = store.view("list.last-sort",
+                java.util.concurrent.atomic.AtomicReference::new);
+        Sorted last = kept.get();
         if (last != null && last.of() == all) {
             return last;
         }
@@ -184,9 +176,7 @@ public final class ListCommand extends IrCommand {
         if (resorted == null) {
             resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()], new int[] {-1});
         }
-        synchronized (LAST_SORTS) {
-            LAST_SORTS.put(workspace, resorted);
-        }
+        kept.set(resorted);
         return resorted;
     }
 

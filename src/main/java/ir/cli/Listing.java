@@ -4,7 +4,7 @@ import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.IncidentSummary;
 import ir.model.IrException;
-import ir.store.GitIncidentStore;
+import ir.store.Session;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
 
@@ -66,7 +66,8 @@ final class Listing {
         Path c = dashC;
         return new Listing(warn -> {
             Workspace ws = Workspace.discover(env.cwd(), c, env.getenv("IR_DIR"));
-            try (IncidentStore store = new GitIncidentStore(ws, env.clock(), null, w -> { }, Duration.ZERO)) {
+            try (IncidentStore store = env.backends().open(ws, new Session(env.clock(), env.environment(), null,
+                    w -> { }, Duration.ZERO, env.umask()))) {
                 return new Result(ws.root(), store.summaries(warn));
             }
         });

@@ -35,22 +35,11 @@ public final class RootCommand implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
-    /**
-     * A store kept open across commands (the interactive shell runs many commands on one open repository); null
-     * for one-shot runs, where each command opens and closes its own.
-     */
-    final ir.store.IncidentStore sharedStore;
-
     /** {@code ir list}'s summaries, being read since {@link Cli#run} saw the command name (see {@link Listing}). */
     Listing listing;
 
     public RootCommand(Env env) {
-        this(env, null);
-    }
-
-    public RootCommand(Env env, ir.store.IncidentStore sharedStore) {
         this.env = env;
-        this.sharedStore = sharedStore;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package ir.cli;
 
+import ir.store.Backends;
+import ir.store.IncidentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,7 +20,11 @@ public final class ShellCommand extends IrCommand {
 
     @Override
     protected int run() {
-        // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'.
-        return ir.term.Shell.start(env(), store(), incident.incident, root().verbose, canPrompt());
+        // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'. Every line the shell
+        // runs takes its store from one kept backend per workspace, open until the shell ends.
+        try (Backends kept = Backends.kept(); IncidentStore store = kept.open(workspace(), session())) {
+            return ir.term.Shell.start(env().withBackends(kept), store, incident.incident, root().verbose,
+                    canPrompt());
+        }
     }
 }

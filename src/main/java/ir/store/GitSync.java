@@ -64,31 +64,24 @@ import java.util.function.Consumer;
 final class GitSync {
     static final int MAX_ATTEMPTS = 5;
 
+    private final Backend backend;
+    private final Session session;
     private final GitRepo git;
     private final Repository repo;
     private final Workspace ws;
     private final PersonIdent who;
     private final Consumer<String> warn;
     private final PostmortemHook hook;
-    private final Duration lockTimeout;
-    private final Journal journal;
-    private final java.util.function.Supplier<WorkspaceLock> lock;
 
-    /**
-     * @param lock takes the workspace lock; held only while the branch and work tree change, not while talking to
-     *             the remote, so {@code ir log} keeps working during a slow fetch or push
-     */
-    GitSync(GitRepo git, Workspace ws, PersonIdent who, Consumer<String> warn, PostmortemHook hook,
-            Duration lockTimeout, Journal journal, java.util.function.Supplier<WorkspaceLock> lock) {
-        this.lock = lock;
-        this.git = git;
+    GitSync(Backend backend, Session session, PostmortemHook hook) {
+        this.backend = backend;
+        this.session = session;
+        this.git = backend.git();
         this.repo = git.repository();
-        this.ws = ws;
-        this.who = who;
-        this.warn = warn;
+        this.ws = backend.workspace();
+        this.who = backend.identity(session).committerAt(session.clock());
+        this.warn = session.warn();
         this.hook = hook;
-        this.lockTimeout = lockTimeout;
-        this.journal = journal;
     }
 
     SyncResult run(String remoteArg) {
@@ -109,10 +102,9 @@ final class GitSync {
         List<String> mergedIncidents = new ArrayList<>();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             ObjectId theirs = fetch(remote, named, remoteBranch, remoteRef);
-            Step step;
-            try (WorkspaceLock held = lock.get()) {
-                step = integrate(theirs, remote + "/" + remoteBranch);
-            }
+            String theirName = remote + "/" + remoteBranch;
+            // Under the workspace lock, after finishing what an interrupted command left: the one transaction seam.
+            Step step = Transaction.locked(backend, session, () -> integrate(theirs, theirName));
             fetchedNew |= step.fetchedNew;
             merged |= step.merged;
             step.incidents.stream().filter(i -> !mergedIncidents.contains(i)).forEach(mergedIncidents::add);
@@ -245,220 +237,46 @@ final class GitSync {
             RevCommit base = rw.next();
             rw.reset();
             rw.setRevFilter(RevFilter.ALL);
-            TreeResult merged = mergeTrees(base == null ? null : rw.parseCommit(base), rw.parseCommit(h),
+            SyncMerge.TreeResult merged = new SyncMerge(repo, ws, hook).mergeTrees(base == null ? null : rw.parseCommit(base), rw.parseCommit(h),
                     rw.parseCommit(t), reader, ins);
-            merged.warnings.forEach(warn);
-            if (!merged.conflicts.isEmpty()) {
+            merged.warnings().forEach(warn);
+            if (!merged.conflicts().isEmpty()) {
                 throw new IrException(ExitCode.BUSY, "cannot merge " + theirName + ": both sides changed "
-                        + String.join(", ", merged.conflicts.subList(0, Math.min(5, merged.conflicts.size())))
-                        + (merged.conflicts.size() > 5 ? ", ..." : "") + " in ways ir cannot merge; nothing was "
+                        + String.join(", ", merged.conflicts().subList(0, Math.min(5, merged.conflicts().size())))
+                        + (merged.conflicts().size() > 5 ? ", ..." : "") + " in ways ir cannot merge; nothing was "
                         + "changed: run 'git pull', resolve and commit those files, then run 'ir sync' again");
             }
             CommitBuilder cb = new CommitBuilder();
-            cb.setTreeId(merged.tree);
+            cb.setTreeId(merged.tree());
             cb.setParentIds(h, t);
             cb.setAuthor(who);
             cb.setCommitter(who);
             StringBuilder msg = new StringBuilder("ir sync: merge ").append(theirName).append("\n\n");
-            if (!merged.incidents.isEmpty()) {
-                msg.append("Merged incidents: ").append(String.join(", ", merged.incidents)).append("\n");
+            if (!merged.incidents().isEmpty()) {
+                msg.append("Merged incidents: ").append(String.join(", ", merged.incidents())).append("\n");
             }
             msg.append("Ir-Event: sync\n");
             cb.setMessage(msg.toString());
             ObjectId commit = ins.insert(cb);
             ins.flush();
             RevCommit mc = rw.parseCommit(commit);
-            checkout(h, mc, mc, merged.incidents, reader);
-            return new Step(true, true, merged.incidents);
+            checkout(h, mc, mc, merged.incidents(), reader);
+            return new Step(true, true, merged.incidents());
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "git merge failed: " + e.getMessage(), e);
         }
     }
 
-    private record TreeResult(ObjectId tree, List<String> conflicts, List<String> incidents, List<String> warnings) {
-    }
-
-    private record Entry(FileMode mode, ObjectId id) {
-    }
-
-    private TreeResult mergeTrees(RevCommit base, RevCommit ours, RevCommit theirs, ObjectReader reader,
-                                  ObjectInserter ins) throws IOException {
-        Map<String, Entry> result = new TreeMap<>();
-        List<String> conflicts = new ArrayList<>();
-        List<String> incidents = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        Map<String, Incident> mergedIncidents = new LinkedHashMap<>();
-        Map<String, Boolean> textConflicts = new LinkedHashMap<>();
-        String incidentsPrefix = ws.gitPath(ws.incidentsDir()) + "/";
-        try (NameConflictTreeWalk tw = new NameConflictTreeWalk(repo, reader)) {
-            tw.setRecursive(true);
-            if (base == null) {
-                tw.addTree(new EmptyTreeIterator());
-            } else {
-                tw.addTree(base.getTree());
-            }
-            tw.addTree(ours.getTree());
-            tw.addTree(theirs.getTree());
-            while (tw.next()) {
-                String path = tw.getPathString();
-                Entry b = entry(tw, 0);
-                Entry o = entry(tw, 1);
-                Entry t = entry(tw, 2);
-                if (Objects.equals(o, t)) {
-                    put(result, path, o);
-                    continue;
-                }
-                if (Objects.equals(o, b)) {
-                    put(result, path, t);
-                    continue;
-                }
-                if (Objects.equals(t, b)) {
-                    put(result, path, o);
-                    continue;
-                }
-                boolean files = o != null && t != null && isFile(o) && isFile(t) && (b == null || isFile(b))
-                        && !tw.isDirectoryFileConflict();
-                if (!files) {
-                    conflicts.add(path);
-                    continue;
-                }
-                FileMode mode = o.mode.equals(t.mode) ? o.mode : b != null && o.mode.equals(b.mode) ? t.mode
-                        : b != null && t.mode.equals(b.mode) ? o.mode : null;
-                if (mode == null) {
-                    conflicts.add(path);
-                    continue;
-                }
-                byte[] bb = b == null ? new byte[0] : reader.open(b.id).getBytes();
-                byte[] ob = reader.open(o.id).getBytes();
-                byte[] tb = reader.open(t.id).getBytes();
-                String id = incidentId(path, incidentsPrefix, ".yaml");
-                if (id != null) {
-                    try {
-                        IncidentFileMerge.Result r = IncidentFileMerge.merge(bb, ob, tb, path);
-                        result.put(path, new Entry(mode, ins.insert(Constants.OBJ_BLOB, r.bytes())));
-                        incidents.add(id);
-                        mergedIncidents.put(id, r.incident());
-                        warnings.addAll(r.warnings());
-                    } catch (IrException e) {
-                        warnings.add(e.getMessage());
-                        conflicts.add(path);
-                    }
-                    continue;
-                }
-                if (RawText.isBinary(ob) || RawText.isBinary(tb) || RawText.isBinary(bb)) {
-                    conflicts.add(path);
-                    continue;
-                }
-                MergeResult<RawText> mr = new MergeAlgorithm().merge(RawTextComparator.DEFAULT, new RawText(bb),
-                        new RawText(ob), new RawText(tb));
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                new MergeFormatter().formatMerge(out, mr, "base", "ours", "theirs", StandardCharsets.UTF_8);
-                result.put(path, new Entry(mode, ins.insert(Constants.OBJ_BLOB, out.toByteArray())));
-                if (mr.containsConflicts()) {
-                    textConflicts.put(path, true);
-                }
-            }
-        }
-        // Post-mortems of merged incidents are rendered again from the merged incident, unless a side's Markdown
-        // was edited by hand (the hook decides): then the text merge stands, and a conflict is left for a person.
-        for (Map.Entry<String, Incident> m : mergedIncidents.entrySet()) {
-            String md = incidentsPrefix + m.getKey() + ".md";
-            String yaml = incidentsPrefix + m.getKey() + ".yaml";
-            Entry e = result.get(md);
-            if (hook == null || e == null) {
-                continue;
-            }
-            PostmortemHook.Rerendered r;
-            try {
-                r = hook.rerender(m.getValue(), side(ours, yaml, md, reader), side(theirs, yaml, md, reader));
-            } catch (IrException bad) {
-                // A template that is gone or broken must not stop responders from sharing the incident.
-                warnings.add("did not re-render " + md + " after the merge: " + bad.getMessage()
-                        + "; run 'ir postmortem' when it is fixed");
-                r = null;
-            }
-            if (r != null) {
-                result.put(md, new Entry(e.mode, ins.insert(Constants.OBJ_BLOB, r.markdown())));
-                Entry y = result.get(yaml);
-                result.put(yaml, new Entry(y == null ? FileMode.REGULAR_FILE : y.mode,
-                        ins.insert(Constants.OBJ_BLOB, IncidentCodec.toYaml(r.incident()))));
-                textConflicts.remove(md);
-            }
-        }
-        conflicts.addAll(textConflicts.keySet());
-        DirCache dc = DirCache.newInCore();
-        DirCacheBuilder builder = dc.builder();
-        for (Map.Entry<String, Entry> e : result.entrySet()) {
-            DirCacheEntry ent = new DirCacheEntry(e.getKey());
-            ent.setFileMode(e.getValue().mode);
-            ent.setObjectId(e.getValue().id);
-            builder.add(ent);
-        }
-        builder.finish();
-        ObjectId tree = conflicts.isEmpty() ? dc.writeTree(ins) : null;
-        ins.flush();
-        return new TreeResult(tree, new ArrayList<>(new TreeSet<>(conflicts)), incidents, warnings);
-    }
-
-    /** One side's incident and post-mortem for the post-mortem hook; an unreadable side has no incident. */
-    private PostmortemHook.Side side(RevCommit commit, String yamlPath, String mdPath, ObjectReader reader)
-            throws IOException {
-        byte[] y = blob(commit, yamlPath, reader);
-        Incident incident = null;
-        if (y != null) {
-            try {
-                incident = IncidentCodec.parse(y, yamlPath);
-            } catch (IrException bad) {
-                incident = null;
-            }
-        }
-        return new PostmortemHook.Side(incident, blob(commit, mdPath, reader));
-    }
-
-    private byte[] blob(RevCommit commit, String path, ObjectReader reader) throws IOException {
-        try (TreeWalk w = TreeWalk.forPath(reader, path, commit.getTree())) {
-            if (w == null) {
-                return null;
-            }
-            var loader = reader.open(w.getObjectId(0), Constants.OBJ_BLOB);
-            return loader.getSize() > YamlCodec.MAX_DOCUMENT_BYTES ? null : loader.getBytes();
-        }
-    }
-
-    private static void put(Map<String, Entry> result, String path, Entry e) {
-        if (e != null) {
-            result.put(path, e);
-        }
-    }
-
-    private static Entry entry(TreeWalk tw, int n) {
-        FileMode m = tw.getFileMode(n);
-        return m == FileMode.MISSING ? null : new Entry(m, tw.getObjectId(n));
-    }
-
-    private static boolean isFile(Entry e) {
-        return e.mode == FileMode.REGULAR_FILE || e.mode == FileMode.EXECUTABLE_FILE;
-    }
-
-    /** The incident ID when {@code path} is {@code incidents/<id><ext>}, else null. */
-    private static String incidentId(String path, String prefix, String ext) {
-        if (!path.startsWith(prefix) || !path.endsWith(ext)) {
-            return null;
-        }
-        String id = path.substring(prefix.length(), path.length() - ext.length());
-        return IncidentIds.isValid(id) ? id : null;
-    }
-
     // ---- work tree -----------------------------------------------------------------------------------------------
 
     /**
-     * Moves the branch from {@code from} to {@code to}, updating the work tree and index for the paths that differ.
-     * Refuses (changing nothing) when one of them has uncommitted changes. Files are written before the branch
-     * moves, under the journal, so an interrupted sync is recovered by the next command.
+     * Moves the branch from {@code from} to {@code to} and brings the work tree and index in line for the paths that
+     * differ. Refuses (changing nothing) when one of them has uncommitted changes. The branch moves first, under the
+     * journal, so an interrupted sync is finished by the next command (see {@link Transaction}).
      */
     private void checkout(RevCommit from, RevCommit to, RevCommit target, List<String> incidents,
                           ObjectReader reader) throws IOException {
-        Map<String, Entry> changes = new LinkedHashMap<>();
+        Map<String, SyncMerge.Entry> changes = new LinkedHashMap<>();
         Map<String, ObjectId> old = new LinkedHashMap<>();
         try (TreeWalk tw = new TreeWalk(repo, reader)) {
             tw.setRecursive(true);
@@ -470,87 +288,44 @@ final class GitSync {
             tw.addTree(to.getTree());
             tw.setFilter(TreeFilter.ANY_DIFF);
             while (tw.next()) {
-                changes.put(tw.getPathString(), entry(tw, 1));
-                Entry before = entry(tw, 0);
-                old.put(tw.getPathString(), before == null ? null : before.id);
+                changes.put(tw.getPathString(), SyncMerge.entry(tw, 1));
+                SyncMerge.Entry before = SyncMerge.entry(tw, 0);
+                old.put(tw.getPathString(), before == null ? null : before.id());
             }
         }
-        for (Map.Entry<String, Entry> c : changes.entrySet()) {
+        for (Map.Entry<String, SyncMerge.Entry> c : changes.entrySet()) {
             checkSafe(c.getKey(), c.getValue());
         }
-        DirCache index = git.lockIndex(lockTimeout);
+        RepoState.check(git, changes.keySet());
+        String branch = git.branch();
+        List<Journal.Change> journaled = new ArrayList<>();
+        for (Map.Entry<String, SyncMerge.Entry> c : changes.entrySet()) {
+            SyncMerge.Entry want = c.getValue();
+            journaled.add(new Journal.Change(c.getKey(), want == null ? null : want.id(),
+                    GitRepo.blobIdOf(ws.workTree().resolve(c.getKey())), want == null ? 0 : want.mode().getBits()));
+        }
+        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
         try {
-            List<String> dirty = new ArrayList<>();
-            for (Map.Entry<String, Entry> c : changes.entrySet()) {
-                String path = c.getKey();
-                ObjectId was = old.get(path);
-                DirCacheEntry ie = index.getEntry(path);
-                ObjectId indexed = ie == null ? null : ie.getObjectId();
-                Path file = ws.workTree().resolve(path);
-                ObjectId onDisk = Files.isRegularFile(file) ? blobId(Files.readAllBytes(file))
-                        : Files.exists(file) ? ObjectId.zeroId() : null;
-                ObjectId want = c.getValue() == null ? null : c.getValue().id;
-                boolean diskOk = Objects.equals(onDisk, was) || Objects.equals(onDisk, want);
-                boolean indexOk = Objects.equals(indexed, was) || Objects.equals(indexed, want);
-                if (!diskOk || !indexOk) {
-                    dirty.add(path);
-                }
-            }
-            if (!dirty.isEmpty()) {
-                throw new IrException(ExitCode.BUSY, "your uncommitted changes to " + String.join(", ",
-                        dirty.subList(0, Math.min(5, dirty.size()))) + (dirty.size() > 5 ? ", ..." : "")
-                        + " would be overwritten by the sync; nothing was changed: commit or stash them, then run "
-                        + "'ir sync' again");
-            }
-            journal.begin(new ArrayList<>(changes.keySet()));
-            for (Map.Entry<String, Entry> c : changes.entrySet()) {
-                Path file = ws.workTree().resolve(c.getKey());
-                if (c.getValue() == null) {
-                    Files.deleteIfExists(file);
-                } else {
-                    AtomicFiles.write(file, reader.open(c.getValue().id).getBytes());
-                    if (c.getValue().mode == FileMode.EXECUTABLE_FILE) {
-                        file.toFile().setExecutable(true);
-                    }
-                }
-            }
-            DirCacheEditor edit = index.editor();
-            for (Map.Entry<String, Entry> c : changes.entrySet()) {
-                Entry e = c.getValue();
-                if (e == null) {
-                    edit.add(new DirCacheEditor.DeletePath(c.getKey()));
-                    continue;
-                }
-                Path file = ws.workTree().resolve(c.getKey());
-                edit.add(new DirCacheEditor.PathEdit(c.getKey()) {
-                    @Override
-                    public void apply(DirCacheEntry ent) {
-                        ent.setFileMode(e.mode);
-                        ent.setObjectId(e.id);
-                        try {
-                            ent.setLength(Files.size(file));
-                            ent.setLastModified(Files.getLastModifiedTime(file).toInstant());
-                        } catch (IOException ignored) {
-                            // git re-hashes the file: only slower
+            Transaction.advance(backend, session, index, branch, from, target, journaled, null,
+                    incidents == null ? "ir sync: fast-forward" : "ir sync: merge", locked -> {
+                        List<String> dirty = new ArrayList<>();
+                        for (Journal.Change c : journaled) {
+                            ObjectId was = old.get(c.path());
+                            DirCacheEntry ie = locked.index().getEntry(c.path());
+                            ObjectId indexed = ie == null ? null : ie.getObjectId();
+                            boolean diskOk = Objects.equals(c.before(), was) || Objects.equals(c.before(), c.want());
+                            boolean indexOk = Objects.equals(indexed, was) || Objects.equals(indexed, c.want());
+                            if (!diskOk || !indexOk) {
+                                dirty.add(c.path());
+                            }
                         }
-                    }
-                });
-            }
-            edit.finish();
-            index.write();
-            index.commit();
-            RefUpdate ru = repo.updateRef(Constants.HEAD);
-            ru.setNewObjectId(target);
-            ru.setExpectedOldObjectId(from == null ? ObjectId.zeroId() : from);
-            ru.setRefLogIdent(who);
-            ru.setRefLogMessage(incidents == null ? "ir sync: fast-forward" : "ir sync: merge", false);
-            RefUpdate.Result r = ru.update();
-            switch (r) {
-                case NEW, FAST_FORWARD, FORCED -> { }
-                default -> throw new IrException(ExitCode.BUSY, "git refused to move the branch (" + r
-                        + "): another program changed it during the sync; run 'ir sync' again");
-            }
-            journal.end();
+                        if (!dirty.isEmpty()) {
+                            throw new IrException(ExitCode.BUSY, "your uncommitted changes to " + String.join(", ",
+                                    dirty.subList(0, Math.min(5, dirty.size()))) + (dirty.size() > 5 ? ", ..." : "")
+                                    + " would be overwritten by the sync; nothing was changed: commit or stash them, "
+                                    + "then run 'ir sync' again");
+                        }
+                    });
         } finally {
             index.unlock();
         }
@@ -560,7 +335,7 @@ final class GitSync {
      * A fetched tree is untrusted: refuse paths git itself would refuse ({@code ..}, {@code .git}, ...), paths that
      * leave the work tree through a symbolic link, and links or submodules (ir writes only regular files).
      */
-    private void checkSafe(String path, Entry e) {
+    private void checkSafe(String path, SyncMerge.Entry e) {
         try {
             org.eclipse.jgit.util.SystemReader.getInstance().checkPath(path);
         } catch (org.eclipse.jgit.errors.CorruptObjectException ex) {
@@ -587,7 +362,7 @@ final class GitSync {
         } catch (IOException ex) {
             throw unsafe(path, ex.getMessage());
         }
-        if (e != null && e.mode != FileMode.REGULAR_FILE && e.mode != FileMode.EXECUTABLE_FILE) {
+        if (e != null && e.mode() != FileMode.REGULAR_FILE && e.mode() != FileMode.EXECUTABLE_FILE) {
             throw new IrException(ExitCode.BUSY, "the sync would check out " + path + " as a symbolic link or "
                     + "submodule, which ir does not do; nothing was changed: use 'git pull' for this merge");
         }
@@ -596,12 +371,6 @@ final class GitSync {
     private static IrException unsafe(String path, String why) {
         return new IrException(ExitCode.FAILURE, "refusing to check out '" + path + "' from the remote (" + why
                 + "); nothing was changed");
-    }
-
-    private static ObjectId blobId(byte[] content) {
-        try (ObjectInserter.Formatter f = new ObjectInserter.Formatter()) {
-            return f.idFor(Constants.OBJ_BLOB, content);
-        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

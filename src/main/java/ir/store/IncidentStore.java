@@ -52,6 +52,15 @@ public interface IncidentStore extends AutoCloseable {
     /** The responder: {@code Name <email>}. */
     String author();
 
+    /**
+     * A value a command derived from this store's data and keeps for its next run in a long-lived process (made by
+     * {@code make} when there is none yet, and never kept by a one-shot store). The command must check it against
+     * what it was made from before using it.
+     */
+    default <T> T view(String name, java.util.function.Supplier<T> make) {
+        return make.get();
+    }
+
     /** Declares a new incident: {@code declare} gets the IDs taken so far and returns the new incident. */
     Incident create(Function<Set<String>, Change> declare);
 

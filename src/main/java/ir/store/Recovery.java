@@ -1,183 +1,276 @@
 package ir.store;
 
 import ir.model.ExitCode;
+import ir.model.Incident;
 import ir.model.IncidentIds;
 import ir.model.IrException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
+import ir.model.TimelineEvent;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
- * Finishes what a killed {@code ir} left behind, before the next mutating command (run under the workspace lock, so
- * whatever is found belongs to a process that is gone): temporary files removed, git lock files it held removed,
- * files it wrote but did not commit committed as a recovery (or reported, when not valid YAML), a stale index entry
- * brought back in line with HEAD.
+ * Finishes what a killed {@code ir} left behind, run by {@link Transaction} under the workspace lock before every
+ * change (so whatever it finds belongs to a process that is gone):
+ * <ul>
+ * <li>a {@link Journal}: the lock files that process provably created are removed (git's index lock only when it is
+ * the very file it recorded, a branch lock only when it holds the very commit it recorded; a lock held by a running
+ * git is never touched), and if the branch moved to its commit, the work tree and index are brought in line with it.
+ * If the branch did not move, the command had failed and there is nothing to do: its files were never written.</li>
+ * <li>incident files that differ from HEAD, left by an older ir ({@code .git/ir/pending}) or, for {@code ir sync},
+ * any: committed as a recovery, one commit per incident, authored by the person who wrote the newest entry the
+ * commit adds.</li>
+ * </ul>
  */
 final class Recovery {
-    /** How to commit recovered files: git path to content, subject, incident ID or null. */
-    interface Committer {
-        void commit(Map<String, byte[]> files, String subject, String incidentId);
+    private final Backend backend;
+    private final Session session;
+
+    Recovery(Backend backend, Session session) {
+        this.backend = backend;
+        this.session = session;
     }
 
-    private final GitRepo git;
-    private final Workspace ws;
-    private final Journal journal;
-    private final Consumer<String> warn;
-    private final Duration lockTimeout;
+    /** @param sweep also commit every incident file that differs from HEAD (for {@code ir sync}) */
+    void run(boolean sweep) {
+        Journal journal = backend.journal();
+        if (journal.isEmpty() && !sweep) {
+            return;
+        }
+        Journal.Entry entry = journal.read();
+        if (entry != null) {
+            finish(entry);
+            journal.clear();
+        }
+        List<String> legacy = journal.legacyPaths();
+        if (!legacy.isEmpty()) {
+            removeTempFiles();
+        }
+        if (!legacy.isEmpty() || sweep) {
+            List<String> paths = new ArrayList<>(legacy);
+            if (sweep) {
+                for (String p : incidentFiles()) {
+                    if (!paths.contains(p)) {
+                        paths.add(p);
+                    }
+                }
+            }
+            commitLeftovers(paths);
+            journal.clearLegacy();
+        }
+    }
 
-    Recovery(GitRepo git, Workspace ws, Journal journal, Consumer<String> warn, Duration lockTimeout) {
-        this.git = git;
-        this.ws = ws;
-        this.journal = journal;
-        this.warn = warn;
-        this.lockTimeout = lockTimeout;
+    private void finish(Journal.Entry e) {
+        GitRepo git = backend.git();
+        removeOwnLocks(e);
+        removeTempFiles();
+        ObjectId tip;
+        try {
+            tip = git.repository().resolve(e.ref());
+        } catch (IOException ex) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + e.ref() + ": " + ex.getMessage(), ex);
+        }
+        if (tip == null || !reaches(tip, e.commit())) {
+            return; // the branch never moved: the command failed and wrote nothing
+        }
+        List<Journal.Change> todo = new ArrayList<>();
+        for (Journal.Change c : e.changes()) {
+            if (Objects.equals(git.blobAt(tip, c.path()), c.want())) {
+                todo.add(c);
+            }
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
+        try {
+            // This process holds the index lock now: record it, so that recovery can be recovered too.
+            backend.journal().write(new Journal.Entry(ProcessHandle.current().pid(), e.nonce(), index.lockKey(),
+                    e.commit(), e.parent(), e.ref(), e.changes()));
+            index.read();
+            List<String> skipped = git.checkOut(index, todo, null, session.umask());
+            session.warn().accept("finished commit " + e.commit().abbreviate(7).name() + " of an interrupted ir "
+                    + "command: its files are now in the work tree and git's index"
+                    + (skipped.isEmpty() ? "" : " (except " + String.join(", ", skipped) + ", changed since)"));
+        } catch (IOException ex) {
+            throw new IrException(ExitCode.FAILURE, "cannot finish the interrupted commit "
+                    + e.commit().abbreviate(7).name() + ": " + ex.getMessage(), ex);
+        } finally {
+            index.unlock();
+        }
+    }
+
+    /** Whether {@code commit} is {@code tip} or one of its ancestors. */
+    private boolean reaches(ObjectId tip, ObjectId commit) {
+        if (tip.equals(commit)) {
+            return true;
+        }
+        try (RevWalk rw = new RevWalk(backend.git().repository())) {
+            return rw.isMergedInto(rw.parseCommit(commit), rw.parseCommit(tip));
+        } catch (IOException ex) {
+            return false; // the commit was never written
+        }
     }
 
     /**
-     * Recovers the journal's paths; with {@code allIncidents} also every incident file that differs from HEAD (for
-     * {@code ir sync}, which must start from a committed state).
+     * Removes the lock files the dead process created: git's index lock when it is the very file the journal names
+     * (its device and inode), and the branch's lock when it holds the very commit the journal names, or is still empty
+     * while that index lock is there (the process died between creating and writing it: no git command that moves a
+     * branch, which takes the index lock first, can have made it meanwhile). Any other lock belongs to a program that
+     * may be running and is left alone.
      */
-    void run(boolean allIncidents, Committer committer) {
-        List<String> pending = journal.pending();
-        if (pending.isEmpty() && !allIncidents) {
-            return;
-        }
-        List<String> paths = new ArrayList<>(pending);
-        if (!pending.isEmpty()) {
-            removeStaleLocks(journal.written());
-            removeTempFiles();
-        }
-        if (allIncidents) {
-            for (String p : incidentFiles()) {
-                if (!paths.contains(p)) {
-                    paths.add(p);
-                }
-            }
-        }
-        Map<String, byte[]> commit = new LinkedHashMap<>();
-        List<String> invalid = new ArrayList<>();
-        Map<String, ObjectId> staleIndex = new LinkedHashMap<>();
+    private void removeOwnLocks(Journal.Entry e) {
+        Path gitDir = backend.workspace().gitDir();
+        Path index = gitDir.resolve("index.lock");
+        boolean ownIndexLock = false;
         try {
-            Repository repo = git.repository();
-            ObjectId head = repo.resolve(Constants.HEAD);
-            for (String path : paths) {
-                Path file = ws.workTree().resolve(path);
-                ObjectId inHead = head == null ? null : blobAt(repo, head, path);
-                if (!Files.isRegularFile(file)) {
-                    continue;
-                }
-                byte[] content = Files.readAllBytes(file);
-                ObjectId onDisk = blobId(content);
-                if (onDisk.equals(inHead)) {
-                    staleIndex.put(path, inHead);
-                    continue;
-                }
-                if (path.endsWith(".yaml") && isIncident(path)) {
-                    try {
-                        IncidentCodec.parse(content, path);
-                    } catch (IrException e) {
-                        invalid.add(path);
-                        warn.accept(path + " was left uncommitted and is not a valid incident (" + e.getMessage()
-                                + "): fix it, or restore it with 'git checkout -- " + path + "'");
-                        continue;
-                    }
-                }
-                commit.put(path, content);
-            }
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot check for changes left by an interrupted command: "
-                    + e.getMessage(), e);
+            ownIndexLock = !e.indexLock().equals("-") && Files.exists(index)
+                    && GitRepo.fileKey(index).equals(e.indexLock()) && !alive(e.pid());
+        } catch (IOException ex) {
+            // not provably the dead process's: left in place, and taking the index lock reports it
         }
-        fixIndex(staleIndex);
-        if (!commit.isEmpty()) {
-            List<String> ids = new ArrayList<>();
-            for (String p : commit.keySet()) {
-                String id = incidentIdOf(p);
-                if (id != null && !ids.contains(id)) {
-                    ids.add(id);
-                }
-            }
-            String id = ids.size() == 1 ? ids.get(0) : null;
-            String subject = (id == null ? "ir" : id) + ": recover " + (commit.size() == 1 ? "a change" : "changes")
-                    + " left uncommitted by an interrupted command";
-            committer.commit(commit, subject, id);
-            warn.accept("committed " + String.join(", ", commit.keySet()) + ", left uncommitted by an interrupted "
-                    + "command");
-        }
-        if (invalid.isEmpty()) {
-            journal.end();
-        } else {
-            journal.begin(invalid);
-        }
-    }
-
-    /** Git's lock files created by the dead command (after it wrote the journal) are stale: remove them. */
-    private void removeStaleLocks(Instant journalWritten) {
-        if (journalWritten == null) {
-            return;
-        }
-        Path gitDir = ws.gitDir();
-        List<Path> locks = new ArrayList<>(List.of(gitDir.resolve("index.lock"), gitDir.resolve("HEAD.lock"),
-                gitDir.resolve("packed-refs.lock")));
+        Path ref = gitDir.resolve(e.ref() + ".lock");
         try {
-            Ref head = git.repository().exactRef(Constants.HEAD);
-            if (head != null && head.isSymbolic()) {
-                locks.add(gitDir.resolve(head.getTarget().getName() + ".lock"));
+            String held = Files.isRegularFile(ref) && Files.size(ref) <= 100
+                    ? Files.readString(ref, StandardCharsets.US_ASCII).trim() : null;
+            if (held != null && (held.equals(e.commit().name()) || held.isEmpty() && ownIndexLock)) {
+                Files.delete(ref);
+                session.warn().accept("removed " + gitDir.relativize(ref) + ", left by an interrupted ir command "
+                        + "(pid " + e.pid() + ")");
             }
-        } catch (IOException ignored) {
-            // only HEAD's own lock files are checked then
+        } catch (IOException ex) {
+            // left in place: moving the branch reports it
         }
-        Instant since = journalWritten.minusSeconds(2);
-        for (Path lock : locks) {
+        if (ownIndexLock) {
             try {
-                if (Files.exists(lock) && !Files.getLastModifiedTime(lock).toInstant().isBefore(since)) {
-                    Files.deleteIfExists(lock);
-                    warn.accept("removed " + ws.gitDir().getParent().relativize(lock) + ", left by an interrupted ir "
-                            + "command");
-                }
-            } catch (IOException e) {
-                warn.accept("cannot remove " + lock + " left by an interrupted ir command: " + e.getMessage());
+                Files.delete(index);
+                session.warn().accept("removed .git/index.lock, left by an interrupted ir command (pid " + e.pid()
+                        + ")");
+            } catch (IOException ex) {
+                // taking the index lock reports it
             }
         }
     }
 
+    private static boolean alive(long pid) {
+        return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** ir's own temporary files (see {@link AtomicFiles}) in the directories it writes under the workspace lock. */
     private void removeTempFiles() {
+        Workspace ws = backend.workspace();
         for (Path dir : List.of(ws.incidentsDir(), ws.root())) {
-            if (!Files.isDirectory(dir)) {
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, AtomicFiles.TMP_PREFIX + "*")) {
                 for (Path p : ds) {
                     Files.deleteIfExists(p);
                 }
-            } catch (IOException e) {
-                warn.accept("cannot remove temporary files in " + dir + ": " + e.getMessage());
+            } catch (IOException ex) {
+                session.warn().accept("cannot remove temporary files in " + dir + ": " + ex.getMessage());
             }
         }
     }
 
+    // ---- files left uncommitted -----------------------------------------------------------------------------------
+
+    private void commitLeftovers(List<String> paths) {
+        GitRepo git = backend.git();
+        ObjectId head = git.head();
+        Map<String, Map<String, byte[]>> byIncident = new LinkedHashMap<>();
+        Map<String, String> authors = new LinkedHashMap<>();
+        try {
+            for (String path : paths) {
+                Path file = backend.workspace().workTree().resolve(path);
+                if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                byte[] content = Files.readAllBytes(file);
+                ObjectId committed = git.blobAt(head, path);
+                if (GitRepo.blobId(content).equals(committed)) {
+                    continue;
+                }
+                String id = incidentIdOf(path);
+                if (path.endsWith(".yaml") && id != null) {
+                    try {
+                        Incident now = IncidentCodec.parse(content, path);
+                        String author = newestNewAuthor(now, committed);
+                        if (author != null) {
+                            authors.put(id, author);
+                        }
+                    } catch (IrException bad) {
+                        session.warn().accept(path + " was left uncommitted and is not a valid incident ("
+                                + bad.getMessage() + "): fix it, or restore it with 'git checkout -- " + path + "'");
+                        continue;
+                    }
+                }
+                byIncident.computeIfAbsent(id == null ? "" : id, k -> new LinkedHashMap<>()).put(path, content);
+            }
+        } catch (IOException ex) {
+            throw new IrException(ExitCode.FAILURE, "cannot check for changes left by an interrupted command: "
+                    + ex.getMessage(), ex);
+        }
+        for (Map.Entry<String, Map<String, byte[]>> group : byIncident.entrySet()) {
+            String id = group.getKey().isEmpty() ? null : group.getKey();
+            Map<String, byte[]> files = group.getValue();
+            Identity me = backend.identity(session);
+            PersonIdent recoverer = me.committerAt(session.clock());
+            String author = authors.get(group.getKey());
+            PersonIdent by = author == null ? me.authorAt(session.clock()) : Identity.person(author, session.clock());
+            String subject = (id == null ? "ir" : id) + ": recover " + (files.size() == 1 ? "a change" : "changes")
+                    + " left uncommitted by an interrupted command";
+            StringBuilder msg = new StringBuilder(subject).append("\n\n");
+            if (id != null) {
+                msg.append("Incident: ").append(id).append('\n');
+            }
+            msg.append("Ir-Event: recovery\n");
+            msg.append("Recovered-By: ").append(recoverer.getName()).append(" <").append(recoverer.getEmailAddress())
+                    .append(">\n");
+            Transaction.commit(backend, session, files, msg.toString(), by, recoverer);
+            session.warn().accept("committed " + String.join(", ", files.keySet()) + ", left uncommitted by an "
+                    + "interrupted command" + (author == null ? "" : ", as " + author));
+        }
+    }
+
+    /** The author of the newest timeline entry in {@code now} that the committed version lacks; null when none. */
+    private String newestNewAuthor(Incident now, ObjectId committed) {
+        Set<String> known = new HashSet<>();
+        if (committed != null) {
+            try {
+                byte[] old = backend.git().repository().open(committed).getBytes(YamlCodec.MAX_DOCUMENT_BYTES);
+                for (TimelineEvent ev : IncidentCodec.parse(old, "HEAD").timeline()) {
+                    known.add(ev.id());
+                }
+            } catch (IOException | IrException ex) {
+                // unreadable as committed: every entry counts as new
+            }
+        }
+        TimelineEvent newest = null;
+        for (TimelineEvent ev : now.timeline()) {
+            if (!known.contains(ev.id()) && ev.author() != null && !ev.author().isBlank()
+                    && (newest == null || !ev.at().isBefore(newest.at()))) {
+                newest = ev;
+            }
+        }
+        return newest == null ? null : newest.author();
+    }
+
     private List<String> incidentFiles() {
+        Workspace ws = backend.workspace();
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(ws.incidentsDir())) {
             return out;
@@ -196,54 +289,8 @@ final class Recovery {
         return out;
     }
 
-    /** Index entries that still name the old blob although HEAD and the file agree (killed before the index). */
-    private void fixIndex(Map<String, ObjectId> paths) {
-        if (paths.isEmpty()) {
-            return;
-        }
-        DirCache index = git.lockIndex(lockTimeout);
-        try {
-            DirCacheEditor edit = index.editor();
-            boolean changed = false;
-            for (Map.Entry<String, ObjectId> p : paths.entrySet()) {
-                DirCacheEntry e = index.getEntry(p.getKey());
-                if (e != null && Objects.equals(e.getObjectId(), p.getValue())) {
-                    continue;
-                }
-                Path file = ws.workTree().resolve(p.getKey());
-                ObjectId id = p.getValue();
-                changed = true;
-                edit.add(new DirCacheEditor.PathEdit(p.getKey()) {
-                    @Override
-                    public void apply(DirCacheEntry ent) {
-                        ent.setFileMode(FileMode.REGULAR_FILE);
-                        ent.setObjectId(id);
-                        try {
-                            ent.setLength(Files.size(file));
-                            ent.setLastModified(Files.getLastModifiedTime(file).toInstant());
-                        } catch (IOException ignored) {
-                            // git re-hashes the file: only slower
-                        }
-                    }
-                });
-            }
-            if (changed) {
-                edit.finish();
-                index.write();
-                index.commit();
-            }
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot update git's index: " + e.getMessage(), e);
-        } finally {
-            index.unlock();
-        }
-    }
-
-    private boolean isIncident(String gitPath) {
-        return incidentIdOf(gitPath) != null;
-    }
-
     private String incidentIdOf(String gitPath) {
+        Workspace ws = backend.workspace();
         String prefix = ws.gitPath(ws.incidentsDir()) + "/";
         if (!gitPath.startsWith(prefix)) {
             return null;
@@ -252,18 +299,5 @@ final class Recovery {
         int dot = name.lastIndexOf('.');
         String id = dot < 0 ? name : name.substring(0, dot);
         return IncidentIds.isValid(id) && !name.contains("/") ? id : null;
-    }
-
-    private static ObjectId blobAt(Repository repo, ObjectId commit, String path) throws IOException {
-        try (RevWalk rw = new RevWalk(repo);
-             TreeWalk tw = TreeWalk.forPath(repo, path, rw.parseCommit(commit).getTree())) {
-            return tw == null ? null : tw.getObjectId(0);
-        }
-    }
-
-    static ObjectId blobId(byte[] content) {
-        try (ObjectInserter.Formatter f = new ObjectInserter.Formatter()) {
-            return f.idFor(Constants.OBJ_BLOB, content);
-        }
     }
 }

@@ -34,6 +34,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import ir.store.SummaryCacheFile.Entry;
+import ir.store.SummaryCacheFile.Stamp;
+
 /**
  * The per-clone cache behind {@code ir list}: one {@link IncidentSummary} per incident file, valid while the file's
  * size and modification time (to the nanosecond, as git's index does) are unchanged. With 10,000 incidents, parsing
@@ -46,18 +49,7 @@ import java.util.function.Supplier;
  */
 final class SummaryCache {
     static final String FILE = "list-cache";
-    private static final String MAGIC = "ir list cache 1";
     private static final long RACY_NANOS = TimeUnit.SECONDS.toNanos(3);
-    /** Far more than any workspace; bounds what a damaged cache can make us allocate. */
-    private static final int MAX_ENTRIES = 1_000_000;
-    private static final int MAX_STRING = 1 << 20;
-
-    /**
-     * A summary that stays valid while its file has this size and modification time, with its record in the cache
-     * file ({@code len} bytes of {@code bytes} from {@code off}), so a rewrite copies unchanged records as they are.
-     */
-    private record Entry(long size, long mtime, IncidentSummary summary, byte[] bytes, int off, int len) {
-    }
 
     /**
      * What one listing of an incidents directory found, kept in this process for the next listing of it: a
@@ -96,32 +88,31 @@ final class SummaryCache {
         }
     }
 
-    /** A file's identity and times: equal stamps mean no change, unless the change fell within the racy window. */
-    private record Stamp(Object key, long size, long mtime, long ctime) {
-    }
 
-    /** Few: one per workspace a long-lived process lists, softly held (a memory shortage only costs a file read). */
-    private static final int MEMO_SIZE = 4;
-    private static final Map<Path, SoftReference<Snapshot>> MEMO = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<Snapshot>> eldest) {
-            return size() > MEMO_SIZE;
-        }
-    };
+    /**
+     * What this backend's last listing found, softly held (a memory shortage only costs a file read); the backend
+     * that owns this cache is its workspace's only one in the process.
+     */
+    private SoftReference<Snapshot> memo;
 
     private final Path file;
     private final Path incidentsDir;
     private final long racyNanos;
+    /** Where the cache file is rewritten after a listing was answered (a long-lived process); null: at once. */
+    private final BackgroundWrites writes;
+    private final SummaryCacheFile cacheFile;
 
-    SummaryCache(Path stateDir, Path incidentsDir) {
-        this(stateDir, incidentsDir, RACY_NANOS);
+    SummaryCache(Path stateDir, Path incidentsDir, BackgroundWrites writes) {
+        this(stateDir, incidentsDir, RACY_NANOS, writes);
     }
 
     /** With another racy window: tests, which cannot age a directory's change time. */
-    SummaryCache(Path stateDir, Path incidentsDir, long racyNanos) {
+    SummaryCache(Path stateDir, Path incidentsDir, long racyNanos, BackgroundWrites writes) {
         this.file = stateDir.resolve(FILE);
         this.incidentsDir = incidentsDir.toAbsolutePath().normalize();
         this.racyNanos = racyNanos;
+        this.writes = writes;
+        this.cacheFile = new SummaryCacheFile(file, this.incidentsDir);
     }
 
     /**
@@ -136,7 +127,7 @@ final class SummaryCache {
         FutureTask<List<Entry>> reading = null;
         Stamp[] read = new Stamp[1];
         if (prev == null) {
-            reading = new FutureTask<>(() -> read(read));
+            reading = new FutureTask<>(() -> cacheFile.read(read));
             Thread reader = new Thread(reading, "ir-list-cache");
             reader.setDaemon(true);
             reader.start();
@@ -196,7 +187,7 @@ final class SummaryCache {
             oldIds = prev.ids;
             old = prev.entries;
             oldTrusted = prev.trusted;
-            fileNow = fileStamp(file);
+            fileNow = SummaryCacheFile.fileStamp(file);
         } else {
             List<Entry> cached;
             try {
@@ -210,7 +201,7 @@ final class SummaryCache {
             old = cached.toArray(new Entry[0]);
             oldIds = new String[old.length];
             for (int k = 0; k < old.length; k++) {
-                oldIds[k] = old[k].summary.id();
+                oldIds[k] = old[k].summary().id();
             }
             oldTrusted = old.length;
             fileNow = read[0];
@@ -232,9 +223,9 @@ final class SummaryCache {
                 j++;
             }
             Entry e = j < oldIds.length && (oldIds[j] == id || oldIds[j].equals(id)) ? old[j] : null;
-            if (e != null && e.size == size && e.mtime == mtime && size >= 0) {
+            if (e != null && e.size() == size && e.mtime() == mtime && size >= 0) {
                 entries[k] = e;
-                shown[nShown++] = e.summary;
+                shown[nShown++] = e.summary();
                 trusted++;
                 reused++;
                 continue;
@@ -243,7 +234,7 @@ final class SummaryCache {
                 IncidentSummary s = IncidentSummary.of(load.apply(id));
                 shown[nShown++] = s;
                 if (size >= 0 && now - mtime > racyNanos) {
-                    entries[k] = entry(size, mtime, s);
+                    entries[k] = SummaryCacheFile.entry(size, mtime, s);
                     trusted++;
                     added = true;
                 }
@@ -257,16 +248,16 @@ final class SummaryCache {
         Stamp fileAfter = fileNow;
         if (added || trusted != oldTrusted
                 || prev != null && prev.file != PENDING && (fileNow == null || !fileNow.equals(prev.file))) {
-            if (writeInBackground) {
+            if (writes != null) {
                 writeLater(entries, trusted);
                 fileAfter = PENDING;
             } else {
-                fileAfter = write(entries, trusted);
+                fileAfter = cacheFile.write(entries, trusted);
             }
         } else if (prev != null && prev.file == PENDING) {
             fileAfter = PENDING;
         }
-        Stamp dirKept = dir != null && now - Math.max(dir.mtime, dir.ctime) > racyNanos ? dir : null;
+        Stamp dirKept = dir != null && now - Math.max(dir.mtime(), dir.ctime()) > racyNanos ? dir : null;
         if (!same || !java.util.Objects.equals(dirKept, prev.dir) || !java.util.Objects.equals(fileAfter, prev.file)
                 || raw != prev.raw) {
             remember(new Snapshot(dirKept, ids, paths, entries, trusted, list, fileAfter, raw));
@@ -275,101 +266,25 @@ final class SummaryCache {
     }
 
     /**
-     * A long-lived process (the background one) rewrites the cache file on a thread of its own, after the listing
-     * has been answered: only one-shot runs read the file, and its write (3.4 MB at 10,000 incidents, then a rename)
-     * was the largest cost of a warm listing after a change. The newest request per file wins; pending ones are
-     * finished by {@link #awaitWrites} before the process exits.
+     * In a long-lived process the cache file is rewritten by {@link BackgroundWrites}, after the listing has been
+     * answered: only one-shot runs read the file, and its write (3.4 MB at 10,000 incidents, then a rename) was the
+     * largest cost of a warm listing after a change. The newest request wins.
      */
-    private static volatile boolean writeInBackground;
     private static final Stamp PENDING = new Stamp("pending", -1, -1, -1);
-    private static final Map<Path, Runnable> WRITES = new LinkedHashMap<>();
-    private static int writing;
-    private static Thread writer;
-
-    static void writeInBackground() {
-        writeInBackground(true);
-    }
-
-    /** Tests: switch background writes on or off. */
-    static void writeInBackground(boolean on) {
-        writeInBackground = on;
-    }
-
-    /** Tests: forget what this process listed, as a new process would. */
-    static void forgetListings() {
-        synchronized (MEMO) {
-            MEMO.clear();
-        }
-    }
-
-    /** Waits until every pending write of the cache file is done (at most {@code millis}). */
-    static void awaitWrites(long millis) {
-        long end = System.currentTimeMillis() + millis;
-        synchronized (WRITES) {
-            while ((!WRITES.isEmpty() || writing > 0) && System.currentTimeMillis() < end) {
-                try {
-                    WRITES.wait(Math.max(1, end - System.currentTimeMillis()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
 
     private void writeLater(Entry[] entries, int n) {
-        synchronized (WRITES) {
-            WRITES.put(file, () -> {
-                Stamp written = write(entries, n);
-                synchronized (WRITES) { // then MEMO: the only place that holds both, always in this order
-                    if (WRITES.containsKey(file)) {
-                        return; // a newer listing changed it again: its write will record the stamp
-                    }
-                    synchronized (MEMO) {
-                        SoftReference<Snapshot> ref = MEMO.get(incidentsDir);
-                        Snapshot s = ref == null ? null : ref.get();
-                        if (s != null && s.file == PENDING) {
-                            MEMO.put(incidentsDir, new SoftReference<>(s.with(written)));
-                        }
-                    }
-                }
-            });
-            if (writer == null) {
-                writer = new Thread(SummaryCache::drainWrites, "ir-list-cache-writer");
-                writer.setDaemon(true);
-                writer.start();
+        writes.submit(file, () -> {
+            Stamp written = cacheFile.write(entries, n);
+            if (writes.isPending(file)) {
+                return; // a newer listing changed it again: its write will record the stamp
             }
-            WRITES.notifyAll();
-        }
-    }
-
-    private static void drainWrites() {
-        while (true) {
-            Runnable next;
-            synchronized (WRITES) {
-                while (WRITES.isEmpty()) {
-                    try {
-                        WRITES.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                var first = WRITES.entrySet().iterator().next();
-                next = first.getValue();
-                WRITES.remove(first.getKey());
-                writing++;
-            }
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                // a cache that cannot be written only makes the next one-shot listing slower
-            } finally {
-                synchronized (WRITES) {
-                    writing--;
-                    WRITES.notifyAll();
+            synchronized (this) {
+                Snapshot s = memo == null ? null : memo.get();
+                if (s != null && s.file == PENDING) {
+                    memo = new SoftReference<>(s.with(written));
                 }
             }
-        }
+        });
     }
 
     /** The names in the incidents directory, in its own order; null when it cannot be listed. */
@@ -377,17 +292,17 @@ final class SummaryCache {
         return incidentsDir.toFile().list();
     }
 
-    private Snapshot recall() {
-        synchronized (MEMO) {
-            SoftReference<Snapshot> ref = MEMO.get(incidentsDir);
-            return ref == null ? null : ref.get();
-        }
+    private synchronized Snapshot recall() {
+        return memo == null ? null : memo.get();
     }
 
-    private void remember(Snapshot s) {
-        synchronized (MEMO) {
-            MEMO.put(incidentsDir, new SoftReference<>(s));
-        }
+    private synchronized void remember(Snapshot s) {
+        memo = new SoftReference<>(s);
+    }
+
+    /** Tests: forget what was listed, as a new process would. */
+    synchronized void forget() {
+        memo = null;
     }
 
     /** The incidents directory's identity and times, with its change time; null when they cannot be read. */
@@ -402,14 +317,6 @@ final class SummaryCache {
         }
     }
 
-    private static Stamp fileStamp(Path f) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-            return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), 0);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 
     private static void stat(Path[] paths, int from, int to, long[] sizes, long[] mtimes) {
         for (int k = from; k < to; k++) {
@@ -424,209 +331,4 @@ final class SummaryCache {
         }
     }
 
-    /** The cache file's entries, its stamp (taken before it is read) in {@code stamp[0]}. */
-    private List<Entry> read(Stamp[] stamp) {
-        try {
-            stamp[0] = fileStamp(file);
-            // One read and a ByteBuffer: DataInputStream's byte-at-a-time reads cost more than the rest together.
-            ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
-            if (!MAGIC.equals(str(in)) || !incidentsDir.toString().equals(str(in))) {
-                return List.of();
-            }
-            int n = count(in);
-            List<Entry> out = new ArrayList<>(n);
-            for (int k = 0; k < n; k++) {
-                int off = in.position();
-                long size = in.getLong();
-                long mtime = in.getLong();
-                IncidentSummary s = summary(in);
-                out.add(new Entry(size, mtime, s, in.array(), off, in.position() - off));
-            }
-            return in.hasRemaining() ? List.of() : out;
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException | RuntimeException e) {
-            return List.of(); // torn, damaged or from another version: rebuild it
-        }
-    }
-
-    /** A new entry, with its record made now. */
-    private static Entry entry(long size, long mtime, IncidentSummary s) {
-        Bytes bytes = new Bytes(512);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(size);
-            out.writeLong(mtime);
-            summary(out, s);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // not from memory
-        }
-        return new Entry(size, mtime, s, bytes.toByteArray(), 0, bytes.size());
-    }
-
-    /** Writes the {@code n} entries that are not null, each record copied as it is; returns the file's new stamp. */
-    private Stamp write(Entry[] entries, int n) {
-        Path tmp = file.resolveSibling(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            Files.createDirectories(file.getParent());
-            Bytes bytes = new Bytes(256);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                str(out, MAGIC);
-                str(out, incidentsDir.toString());
-                out.writeInt(n);
-            }
-            // Records that lie side by side in one array (as read from the file) go out in one write, straight from
-            // that array; a FileOutputStream, as a channel's stream copies a heap array into a new direct buffer.
-            try (OutputStream o = new BufferedOutputStream(new FileOutputStream(tmp.toFile()), 1 << 16)) {
-                o.write(bytes.array(), 0, bytes.size());
-                byte[] run = null;
-                int from = 0;
-                int to = 0;
-                for (Entry e : entries) {
-                    if (e == null) {
-                        continue;
-                    }
-                    if (e.bytes != run || e.off != to) {
-                        if (run != null) {
-                            o.write(run, from, to - from);
-                        }
-                        run = e.bytes;
-                        from = e.off;
-                    }
-                    to = e.off + e.len;
-                }
-                if (run != null) {
-                    o.write(run, from, to - from);
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return fileStamp(file);
-        } catch (IOException | RuntimeException e) {
-            return null; // a cache that cannot be written only makes the next listing slower
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // nothing to clean up
-            }
-        }
-    }
-
-    /** A {@link ByteArrayOutputStream} without a lock taken per byte (DataOutputStream writes an int byte by byte). */
-    private static final class Bytes extends ByteArrayOutputStream {
-        Bytes(int size) {
-            super(size);
-        }
-
-        @Override
-        public void write(int b) {
-            if (count == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (count + len > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        byte[] array() {
-            return buf;
-        }
-    }
-
-    private static void summary(DataOutputStream out, IncidentSummary s) throws IOException {
-        str(out, s.id());
-        str(out, s.title());
-        str(out, s.severity());
-        str(out, s.status());
-        out.writeBoolean(s.drill());
-        out.writeInt(s.times().size());
-        for (Map.Entry<Milestone, Instant> t : s.times().entrySet()) {
-            out.writeByte(t.getKey().ordinal());
-            out.writeLong(t.getValue().getEpochSecond());
-            out.writeInt(t.getValue().getNano());
-        }
-        out.writeInt(s.roles().size());
-        for (Map.Entry<String, List<String>> r : s.roles().entrySet()) {
-            str(out, r.getKey());
-            strings(out, r.getValue());
-        }
-        strings(out, s.tags());
-        out.writeInt(s.events());
-        out.writeLong(s.openActions());
-    }
-
-    private static IncidentSummary summary(ByteBuffer in) throws IOException {
-        String id = str(in);
-        String title = str(in);
-        String severity = str(in);
-        String status = str(in);
-        boolean drill = in.get() != 0;
-        int nt = count(in);
-        Map<Milestone, Instant> times = new EnumMap<>(Milestone.class);
-        Milestone[] milestones = Milestone.values();
-        for (int k = 0; k < nt; k++) {
-            Milestone m = milestones[in.get() & 0xff];
-            times.put(m, Instant.ofEpochSecond(in.getLong(), in.getInt()));
-        }
-        int nr = count(in);
-        Map<String, List<String>> roles = new LinkedHashMap<>();
-        for (int k = 0; k < nr; k++) {
-            roles.put(str(in), strings(in));
-        }
-        List<String> tags = strings(in);
-        return new IncidentSummary(id, title, severity, status, drill, times, roles, tags, in.getInt(), in.getLong());
-    }
-
-    private static void strings(DataOutputStream out, List<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String v : values) {
-            str(out, v);
-        }
-    }
-
-    private static List<String> strings(ByteBuffer in) throws IOException {
-        int n = count(in);
-        List<String> out = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            out.add(str(in));
-        }
-        return out;
-    }
-
-    private static void str(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String str(ByteBuffer in) throws IOException {
-        int n = in.getInt();
-        if (n == -1) {
-            return null;
-        }
-        if (n < 0 || n > MAX_STRING || n > in.remaining()) {
-            throw new IOException("bad string length " + n);
-        }
-        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
-        in.position(in.position() + n);
-        return s;
-    }
-
-    private static int count(ByteBuffer in) throws IOException {
-        int n = in.getInt();
-        if (n < 0 || n > MAX_ENTRIES) {
-            throw new IOException("bad count " + n);
-        }
-        return n;
-    }
 }

@@ -73,10 +73,13 @@ public final class Shell {
         this.verbose = verbose;
         this.out = terminal.writer();
         this.errTarget = new SwitchWriter(out);
+        // Every line works in the shell's workspace, however it was found (-C, IR_DIR or the directory).
+        java.util.Map<String, String> environment = new java.util.HashMap<>(env.environment());
+        environment.put("IR_DIR", store.workspace().root().toString());
         Env inner = new Env(out, new PrintWriter(errTarget, true), InputStream.nullInputStream(), env.clock(),
-                env.cwd(), env.environment(), false);
+                env.cwd(), java.util.Map.copyOf(environment), false, env.umask(), env.backends());
         // Built once: picocli resets every option before each parse, so one model serves every line.
-        this.commands = Cli.commandLine(inner, store);
+        this.commands = Cli.commandLine(inner);
         String start = incidentQuery != null ? store.select(incidentQuery) : clonesCurrent();
         switchTo(start);
     }

@@ -98,7 +98,7 @@ class CrashSafetyTest {
                 full = (full * 4 + (System.nanoTime() - start) / 1_000_000) / 5;
             }
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            if (!finished && Files.exists(t.dir().resolve(".git/ir/pending"))) {
+            if (!finished && Files.exists(t.dir().resolve(".git/ir/journal"))) {
                 midCommit++;
             }
             if (finished && p.exitValue() == 0) {
@@ -135,15 +135,14 @@ class CrashSafetyTest {
         Files.writeString(state.resolve("pending"), gitPath + "\n");
     }
 
+    /** An older ir's journal ({@code .git/ir/pending}): the file written, not committed. */
     @Test
-    void aChangeLeftUncommittedByAKilledCommandIsCommittedByTheNextOne() throws Exception {
+    void aChangeLeftUncommittedByAKilledOlderIrIsCommittedByTheNextCommand() throws Exception {
         IrTester t = IrTester.workspace(tmp.resolve("w"));
         String id = t.open("Database down");
         assertThat(t.run("log", "written but not committed").exit()).isZero();
         uncommitLast(t, "incidents/" + id + ".yaml");
         Files.writeString(t.dir().resolve("incidents/.ir-tmp-1234-" + id + ".yaml"), "half a fi");
-        Path indexLock = t.dir().resolve(".git/index.lock");
-        Files.write(indexLock, new byte[0]);
         int before = t.commits().size();
 
         IrTester.Result r = t.run("log", "next entry");
@@ -154,7 +153,7 @@ class CrashSafetyTest {
         assertThat(t.commits().get(1).getFullMessage()).contains("recover").contains("Ir-Event: recovery");
         assertThat(texts(committed(t.dir(), id))).contains("written but not committed", "next entry");
         assertThat(t.clean()).isTrue();
-        assertThat(indexLock).doesNotExist();
+        assertThat(t.dir().resolve(".git/index.lock")).doesNotExist();
         assertThat(t.dir().resolve("incidents/.ir-tmp-1234-" + id + ".yaml")).doesNotExist();
         assertThat(t.dir().resolve(".git/ir/pending")).doesNotExist();
     }

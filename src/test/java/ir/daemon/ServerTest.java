@@ -2,6 +2,7 @@ package ir.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ir.Daemon;
+import ir.store.Backends;
 import ir.testing.IrTester;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +68,7 @@ class ServerTest {
 
     private void start(Duration idle) throws Exception {
         server = Server.lock(sockets, Protocol.key(jar, env), idle,
-                (args, cwd, e, out, err) -> Daemon.run(ir.clock(), args, cwd, e, out, err)).listen();
+                (args, cwd, e, out, err) -> Daemon.run(ir.clock(), Backends.kept(), args, cwd, e, out, err)).listen();
         serving = new Thread(server::serve);
         serving.start();
     }

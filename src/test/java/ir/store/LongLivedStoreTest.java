@@ -27,8 +27,7 @@ class LongLivedStoreTest {
     void anOpenStoreRereadsIncidentsChangedByOthers() {
         IrTester t = IrTester.workspace(dir);
         String id = t.open("Checkout latency spike");
-        try (GitIncidentStore store = new GitIncidentStore(Workspace.discover(dir, null, null), t.clock(),
-                IrTester.ALICE, w -> { }, Duration.ofSeconds(5))) {
+        try (GitIncidentStore store = new GitIncidentStore(Workspace.discover(dir, null, null), Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)))) {
             Incident mine = store.update(id, i -> new Change(i.withTitle("Checkout is slow"), "title", "edit"));
             assertThat(store.load(id)).isEqualTo(mine);
             assertThat(store.load(id).title()).isEqualTo("Checkout is slow");
@@ -50,12 +49,10 @@ class LongLivedStoreTest {
         String id = t.open("Checkout latency spike");
         Workspace ws = Workspace.discover(dir, null, null);
         Incident written;
-        try (GitIncidentStore first = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
-                Duration.ofSeconds(5))) {
+        try (GitIncidentStore first = new GitIncidentStore(ws, Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)))) {
             written = first.update(id, i -> new Change(i.withTitle("Checkout is slow"), "title", "edit"));
         }
-        try (GitIncidentStore next = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
-                Duration.ofSeconds(5))) {
+        try (GitIncidentStore next = new GitIncidentStore(ws, Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)))) {
             assertThat(next.load(id)).isEqualTo(written);
 
             // A hand edit of the same size (one letter): the bytes differ, so it is parsed again.
@@ -75,8 +72,7 @@ class LongLivedStoreTest {
         Map<String, Object> custom = new LinkedHashMap<>();
         custom.put("pager", Map.of("escalations", 3, "ratio", 0.5, "on", true));
         custom.put("notes", List.of("yes", "no", "1e3", "0x10", "~", "2026-01-01"));
-        try (GitIncidentStore store = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
-                Duration.ofSeconds(5))) {
+        try (GitIncidentStore store = new GitIncidentStore(ws, Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)))) {
             Incident mine = store.update(id, i -> new Change(i
                     .withEvent(new TimelineEvent(IncidentIds.randomId(), t.now(), IrTester.ALICE, "severity",
                             "SEV-3 -> SEV-1\nsecond line\n  indented third", true, Map.of("from", "SEV-3", "to",
@@ -87,8 +83,7 @@ class LongLivedStoreTest {
                             "open", null, Map.of("priority", 2))))
                     .withExtra(custom), "varied", "edit"));
             Incident remembered = store.load(id);
-            try (GitIncidentStore fresh = new GitIncidentStore(ws, t.clock(), IrTester.ALICE, w -> { },
-                    Duration.ofSeconds(5))) {
+            try (GitIncidentStore fresh = new GitIncidentStore(ws, Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)))) {
                 assertThat(remembered).isEqualTo(fresh.load(id));
             }
             assertThat(remembered.id()).isEqualTo(mine.id());

@@ -71,12 +71,12 @@ class SummaryCacheTest {
     @Test
     void aLongLivedProcessWritesTheFileAfterAnsweringAndListsTheSameAsAOneShotRun() throws Exception {
         var oneShot = ir.run("list", "--json");
-        SummaryCache.writeInBackground(true);
+        KeptBackends kept = new KeptBackends();
+        ir.backends(kept);
         try {
             Files.deleteIfExists(cache());
-            SummaryCache.forgetListings();
             var warm = ir.run("list", "--json");
-            SummaryCache.awaitWrites(10_000);
+            kept.awaitWrites(10_000);
             assertThat(warm.out()).isEqualTo(oneShot.out());
             assertThat(cache()).isRegularFile();
 
@@ -84,14 +84,13 @@ class SummaryCacheTest {
             ageFiles();
             var changed = ir.run("list", "--json");
             assertThat(changed.json().get(1).get("events").asInt()).isEqualTo(3);
-            SummaryCache.awaitWrites(10_000);
         } finally {
-            SummaryCache.writeInBackground(false);
+            kept.close();
+            ir.backends(null);
         }
         // A new process reads the file the background write left: the same listing, with the change.
-        SummaryCache.forgetListings();
         AtomicInteger parsed = new AtomicInteger();
-        var fresh = new SummaryCache(dir.resolve(".git/ir"), dir.resolve("incidents")).summaries(
+        var fresh = new SummaryCache(dir.resolve(".git/ir"), dir.resolve("incidents"), null).summaries(
                 () -> List.of(a, b).stream().sorted().toList(), id -> {
                     parsed.incrementAndGet();
                     return null;
@@ -191,8 +190,8 @@ class SummaryCacheTest {
         // A racy window short enough to wait out: the directory's change time cannot be set back to age it.
         Path state = dir.resolve(".git/ir");
         Path incidents = dir.resolve("incidents");
-        SummaryCache cache = new SummaryCache(state, incidents, TimeUnit.MILLISECONDS.toNanos(200));
-        var store = new GitIncidentStore(Workspace.at(dir), ir.clock(), null, w -> { }, Duration.ZERO);
+        SummaryCache cache = new SummaryCache(state, incidents, TimeUnit.MILLISECONDS.toNanos(200), null);
+        var store = new GitIncidentStore(Workspace.at(dir), Session.of(ir.clock(), null, Duration.ZERO));
         AtomicInteger listed = new AtomicInteger();
         Supplier<List<String>> ids = () -> {
             listed.incrementAndGet();

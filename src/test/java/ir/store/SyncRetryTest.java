@@ -40,8 +40,7 @@ class SyncRetryTest {
 
         List<Integer> rendered = new ArrayList<>();
         SyncResult result;
-        try (GitIncidentStore store = new GitIncidentStore(Workspace.at(b.dir()), b.clock(), "Bob <bob@example.com>",
-                w -> { }, Duration.ofSeconds(10))) {
+        try (GitIncidentStore store = new GitIncidentStore(Workspace.at(b.dir()), Session.of(b.clock(), "Bob <bob@example.com>", Duration.ofSeconds(10)))) {
             result = store.sync(null, (merged, ours, theirs) -> {
                 if (rendered.isEmpty()) {
                     // someone else pushes while this sync is between its fetch and its push

@@ -1,5 +1,6 @@
 package ir.term;
 
+import ir.store.Session;
 import ir.env.Env;
 import ir.store.GitIncidentStore;
 import ir.store.Workspace;
@@ -41,8 +42,7 @@ class ShellCompleterTest {
         checkout = t.open("Checkout latency spike", "--commander", "Carol <carol@example.com>");
         t.env("IR_AUTHOR", "Bob Oncall <bob@example.com>").run("log", "bob was here");
         search = t.env("IR_AUTHOR", IrTester.ALICE).open("Search is slow");
-        store = new GitIncidentStore(Workspace.discover(dir, null, null), t.clock(), IrTester.ALICE, w -> { },
-                Duration.ofSeconds(5));
+        store = new GitIncidentStore(Workspace.discover(dir, null, null), Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)));
         terminal = new DumbTerminal("test", "dumb", InputStream.nullInputStream(), OutputStream.nullOutputStream(),
                 StandardCharsets.UTF_8);
         Env env = new Env(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),

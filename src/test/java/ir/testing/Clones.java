@@ -1,5 +1,6 @@
 package ir.testing;
 
+import ir.store.Session;
 import ir.model.Change;
 import ir.model.Incident;
 import ir.model.IncidentIds;
@@ -65,8 +66,7 @@ public final class Clones {
     /** Changes an incident through the store, as the lifecycle commands do (with a timeline event). */
     public static void change(IrTester t, String id, String type, Map<String, Object> attrs,
                               UnaryOperator<Incident> fn) {
-        try (GitIncidentStore store = new GitIncidentStore(Workspace.at(t.dir()), t.clock(), IrTester.ALICE,
-                w -> { }, Duration.ofSeconds(10))) {
+        try (GitIncidentStore store = new GitIncidentStore(Workspace.at(t.dir()), Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(10)))) {
             store.update(id, i -> {
                 TimelineEvent e = new TimelineEvent(IncidentIds.randomId(), t.now(), IrTester.ALICE, type,
                         type + " changed", false, attrs);

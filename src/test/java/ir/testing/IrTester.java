@@ -41,6 +41,7 @@ public final class IrTester {
     private Instant now = T0;
     private ZoneId zone = ZoneOffset.UTC;
     private Path cwd;
+    private ir.store.Backends backends;
 
     private IrTester(Path dir) {
         this.dir = dir;
@@ -88,6 +89,12 @@ public final class IrTester {
 
     public IrTester cwd(Path newCwd) {
         cwd = newCwd;
+        return this;
+    }
+
+    /** Runs commands on {@code kept} backends, as a long-lived process does (null: one backend per command). */
+    public IrTester backends(ir.store.Backends kept) {
+        backends = kept;
         return this;
     }
 
@@ -144,6 +151,9 @@ public final class IrTester {
         Env env = new Env(new PrintWriter(out, true), new PrintWriter(err, true),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), clock(), cwd, Map.copyOf(environment),
                 false);
+        if (backends != null) {
+            env = env.withBackends(backends);
+        }
         int code = Cli.run(env, args);
         return new Result(code, out.toString(), err.toString());
     }

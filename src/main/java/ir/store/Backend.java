@@ -1,0 +1,104 @@
+package ir.store;
+
+import ir.model.IrConfig;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The owned backend of one workspace: the git repository, the parsed incidents, the summary index behind
+ * {@code ir list}, the configuration, the identity each session resolves to, and what commands derive from them. A
+ * one-shot command opens one and closes it; a long-lived process (the background process, the shell) keeps one per
+ * workspace (see {@link KeptBackends}) and lends it to each command.
+ *
+ * <p><b>The one invalidation rule:</b> nothing kept here is used without checking the source it was made from, by
+ * content or by stat: a parsed incident only for the very bytes of its file read again now, a summary only while its
+ * file's size and time are unchanged, the configuration only for the very bytes of {@code ir.yaml}, HEAD's tree only
+ * for the same tree id, git's index only while its file is unchanged (JGit's snapshot), an identity only for the same
+ * environment and override. So another process, a {@code git pull} or an editor can change anything at any time, and
+ * a kept backend follows without being told.
+ */
+final class Backend implements AutoCloseable {
+    private final Workspace ws;
+    private final BackgroundWrites writes;
+    private final Journal journal;
+    private final IncidentFiles files;
+    private final Map<String, Object> views = new HashMap<>();
+    private GitRepo git;
+    private IrConfig config;
+    private byte[] configBytes;
+    private Identity identity;
+    private Object identityKey;
+
+    /** @param writes where long-lived work is done after a command was answered; null to do it at once */
+    Backend(Workspace ws, BackgroundWrites writes) {
+        this.ws = ws;
+        this.writes = writes;
+        this.journal = new Journal(ws.stateDir());
+        this.files = new IncidentFiles(ws, new SummaryCache(ws.stateDir(), ws.incidentsDir(), writes));
+    }
+
+    Workspace workspace() {
+        return ws;
+    }
+
+    synchronized GitRepo git() {
+        if (git == null) {
+            git = GitRepo.open(ws);
+        }
+        return git;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    IncidentFiles files() {
+        return files;
+    }
+
+    /** {@code ir.yaml}, parsed again only when its bytes changed. */
+    synchronized IrConfig config() {
+        Path file = ws.root().resolve(Workspace.CONFIG);
+        byte[] bytes = IncidentFiles.readBounded(file, Workspace.CONFIG);
+        if (config == null || !java.util.Arrays.equals(bytes, configBytes)) {
+            config = ConfigCodec.parse(bytes, Workspace.CONFIG);
+            configBytes = bytes;
+        }
+        return config;
+    }
+
+    /** Who {@code session} acts as (see {@link Identities}), resolved again only when its inputs changed. */
+    synchronized Identity identity(Session session) {
+        Object key = java.util.List.of(String.valueOf(session.identityOverride()), session.environment());
+        if (identity == null || !key.equals(identityKey)) {
+            identity = Identities.resolve(this, session);
+            identityKey = key;
+        }
+        return identity;
+    }
+
+    /**
+     * A value a command derived from this backend's data and keeps for its next run (e.g. {@code ir list}'s last
+     * sort): made by {@code make} when there is none. The command checks it against what it was made from before
+     * using it, by the rule above.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T> T view(String name, Supplier<T> make) {
+        return (T) views.computeIfAbsent(name, k -> make.get());
+    }
+
+    /** Finishes work moved to the background (the list cache file) and closes the repository. */
+    @Override
+    public synchronized void close() {
+        if (writes != null) {
+            writes.await(10_000);
+        }
+        if (git != null) {
+            git.close();
+            git = null;
+        }
+    }
+}

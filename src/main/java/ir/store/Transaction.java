@@ -1,0 +1,258 @@
+package ir.store;
+
+import ir.model.ExitCode;
+import ir.model.IrException;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The one way ir changes a workspace: lock → recover → load → apply → write → commit. Every mutation of every
+ * command goes through {@link #run}; the only other caller of {@link #commit} is {@link Recovery}, under the same
+ * lock.
+ *
+ * <p>The commit is made before anything visible changes: the new objects are written, then a {@link Journal} records
+ * the commit, then the branch moves to it, and only then are the work-tree files and git's index updated. So:
+ * <ul>
+ * <li>a failure before the branch moves (a full disk, a bad index, another program moving the branch) leaves the
+ * work tree, the index and the journal exactly as they were, and the command fails;</li>
+ * <li>once the branch has moved, the command has succeeded: a later failure to write a file or the index is repaired
+ * by the next command from the journal (see {@link Recovery}), never rolled back;</li>
+ * <li>a crash anywhere leaves either no journal and nothing changed, or a journal the next command finishes.</li>
+ * </ul>
+ */
+final class Transaction {
+    private Transaction() {
+    }
+
+    /**
+     * What a change writes.
+     *
+     * @param files      paths relative to the workspace root to their new content; null deletes the file
+     * @param subject    the commit's first line
+     * @param eventType  the {@code Ir-Event} trailer
+     * @param incidentId the {@code Incident} trailer, or null
+     * @param result     what the caller gets back
+     */
+    record Plan<T>(Map<Path, byte[]> files, String subject, String eventType, String incidentId, T result) {
+    }
+
+    /**
+     * Runs one mutation: takes the workspace lock, finishes what an interrupted command left ({@code sweep}: and
+     * commits every incident file that differs from HEAD), then calls {@code apply} (which loads and decides, under
+     * the lock) and commits what it returns.
+     */
+    static <T> T run(Backend backend, Session session, boolean sweep, Supplier<Plan<T>> apply) {
+        Outcome<T> o = execute(backend, session, sweep, apply);
+        return o == null ? null : o.result();
+    }
+
+    /** {@link #run}, returning the commit it made: null when the plan was null or changed nothing. */
+    static <T> ObjectId runForCommit(Backend backend, Session session, boolean sweep, Supplier<Plan<T>> apply) {
+        Outcome<T> o = execute(backend, session, sweep, apply);
+        return o == null ? null : o.commit();
+    }
+
+    private record Outcome<T>(T result, ObjectId commit) {
+    }
+
+    private static <T> Outcome<T> execute(Backend backend, Session session, boolean sweep, Supplier<Plan<T>> apply) {
+        try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
+            new Recovery(backend, session).run(sweep);
+            Plan<T> plan = apply.get();
+            if (plan == null) {
+                return null;
+            }
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            Workspace ws = backend.workspace();
+            for (Map.Entry<Path, byte[]> f : plan.files().entrySet()) {
+                Path abs = ws.root().resolve(f.getKey()).normalize();
+                if (!abs.startsWith(ws.root())) {
+                    throw new IllegalArgumentException("path outside the workspace: " + f.getKey());
+                }
+                refuseLinks(ws, abs, f.getKey());
+                files.put(ws.gitPath(abs), f.getValue());
+            }
+            StringBuilder msg = new StringBuilder(plan.subject()).append("\n\n");
+            if (plan.incidentId() != null) {
+                msg.append("Incident: ").append(plan.incidentId()).append('\n');
+            }
+            msg.append("Ir-Event: ").append(plan.eventType()).append('\n');
+            Identity who = backend.identity(session);
+            ObjectId commit = commit(backend, session, files, msg.toString(), who.authorAt(session.clock()),
+                    who.committerAt(session.clock()));
+            return new Outcome<>(plan.result(), commit);
+        }
+    }
+
+    /**
+     * Commits {@code files} (git paths to content; null deletes) on the current branch and brings the work tree and
+     * index in line. The caller holds the workspace lock. Returns the new commit, or null when the files were already
+     * exactly as committed.
+     */
+    static ObjectId commit(Backend backend, Session session, Map<String, byte[]> files, String message,
+                           PersonIdent author, PersonIdent committer) {
+        GitRepo git = backend.git();
+        Workspace ws = backend.workspace();
+        RepoState.check(git, files.keySet());
+        String branch = git.branch();
+        // The objects first, outside git's index lock: the lock is held, and unrecorded, as briefly as can be.
+        ObjectId head = git.head();
+        Map<String, ObjectId> before = new LinkedHashMap<>();
+        try {
+            for (String path : files.keySet()) {
+                before.put(path, GitRepo.blobIdOf(ws.workTree().resolve(path)));
+            }
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read the work tree: " + e.getMessage()
+                    + "; nothing was changed", e);
+        }
+        GitRepo.Prepared prepared = git.prepare(head, files, before, author, committer, message);
+        if (prepared == null) {
+            return null;
+        }
+        int nl = message.indexOf('\n');
+        fault(Faults.OBJECTS);
+        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
+        try {
+            if (prepared.commit() == null) {
+                // Nothing to commit, but the work tree differs from HEAD (e.g. CRLF line ends): write it as committed.
+                git.checkOut(index.read(), prepared.changes(), files, session.umask());
+                return null;
+            }
+            advance(backend, session, index, branch, head, prepared.commit(), prepared.changes(), files,
+                    (head == null ? "commit (initial): " : "commit: ") + (nl < 0 ? message : message.substring(0, nl)));
+            return prepared.commit();
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write the work tree: " + e.getMessage(), e);
+        } finally {
+            index.unlock();
+        }
+    }
+
+    /**
+     * Moves {@code branch} from {@code from} to the commit {@code to} and checks out {@code changes} (with
+     * {@code content} where given), under the journal: the caller holds the workspace lock and git's index lock. Once
+     * the branch has moved this succeeds; a failure after that is reported as a warning and repaired by the next
+     * command (see {@link Recovery}).
+     */
+    static void advance(Backend backend, Session session, GitRepo.LockedIndex index, String branch, ObjectId from,
+                        ObjectId to, List<Journal.Change> changes, Map<String, byte[]> content, String reflog) {
+        advance(backend, session, index, branch, from, to, changes, content, reflog, i -> { });
+    }
+
+    /**
+     * {@link #advance}, with {@code check} run on the index once it is read (before the branch moves): it refuses by
+     * throwing, and then nothing has changed.
+     */
+    static void advance(Backend backend, Session session, GitRepo.LockedIndex index, String branch, ObjectId from,
+                        ObjectId to, List<Journal.Change> changes, Map<String, byte[]> content, String reflog,
+                        java.util.function.Consumer<GitRepo.LockedIndex> check) {
+        GitRepo git = backend.git();
+        fault(Faults.LOCKED);
+        // First of all, while git's index lock is this process's: the record that lets recovery remove it.
+        backend.journal().write(new Journal.Entry(ProcessHandle.current().pid(), nonce(), index.lockKey(), to, from,
+                branch, changes));
+        try {
+            fault(Faults.JOURNALED);
+            index.read();
+            List<String> paths = new ArrayList<>();
+            changes.forEach(c -> paths.add(c.path()));
+            refuseConflicts(index, paths);
+            check.accept(index);
+        } catch (RuntimeException e) {
+            backend.journal().clear();
+            throw e;
+        }
+        try {
+            git.moveBranch(branch, from, to, backend.identity(session).committerAt(session.clock()), reflog);
+        } catch (RuntimeException e) {
+            if (!to.equals(git.head())) {
+                backend.journal().clear();
+                throw e;
+            }
+        }
+        // The change has succeeded: what is left is repaired from the journal if it fails.
+        try {
+            Faults.at(Faults.MOVED);
+            List<String> skipped = git.checkOut(index, changes, content, session.umask());
+            if (!skipped.isEmpty()) {
+                session.warn().accept("committed, but left " + String.join(", ", skipped) + " in the work tree "
+                        + "as another program changed it meanwhile: see 'git status'");
+            }
+            backend.journal().clear();
+        } catch (IOException | RuntimeException e) {
+            session.warn().accept("committed " + to.abbreviate(7).name() + ", but could not update the work tree "
+                    + "or git's index (" + e.getMessage() + "): the next ir command finishes it");
+        }
+    }
+
+    /**
+     * Runs {@code work} under the workspace lock after finishing what an interrupted command left, for a change that
+     * moves the branch itself through {@link #advance} ({@code ir sync}'s merge).
+     */
+    static <T> T locked(Backend backend, Session session, Supplier<T> work) {
+        try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
+            new Recovery(backend, session).run(false);
+            return work.get();
+        }
+    }
+
+    /** An unresolved conflict on a path ir would write: writing it would throw away the other side's version. */
+    private static void refuseConflicts(GitRepo.LockedIndex index, Iterable<String> paths) {
+        List<String> conflicted = new ArrayList<>();
+        for (String path : paths) {
+            int i = index.index().findEntry(path);
+            if (i < 0) {
+                continue;
+            }
+            DirCacheEntry e = index.index().getEntry(i);
+            if (e.getStage() != DirCacheEntry.STAGE_0) {
+                conflicted.add(path);
+            }
+        }
+        if (!conflicted.isEmpty()) {
+            throw new IrException(ExitCode.BUSY, String.join(", ", conflicted) + " has an unresolved merge conflict: "
+                    + "resolve it (edit the file, then git add it) and run the command again; nothing was changed");
+        }
+    }
+
+    /**
+     * A cloned repository may hold {@code incidents} as a symbolic link: writing through it would put files outside
+     * the workspace and commit a path git keeps as a link. (A link in the file's own place is replaced by the atomic
+     * rename, never written through.)
+     */
+    private static void refuseLinks(Workspace ws, Path abs, Path rel) {
+        for (Path p = abs.getParent(); p != null && p.startsWith(ws.root()) && !p.equals(ws.root());
+                p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IrException(ExitCode.FAILURE, "refusing to write " + rel.toString().replace('\\', '/')
+                        + ": " + ws.root().relativize(p).toString().replace('\\', '/') + " is a symbolic link, and ir "
+                        + "writes only inside the workspace; replace the link with a directory or file and retry");
+            }
+        }
+    }
+
+    /** {@link Faults#at} where a failure means the command failed, before anything visible changed. */
+    private static void fault(String step) {
+        try {
+            Faults.at(step);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, e.getMessage() + "; nothing was changed", e);
+        }
+    }
+
+    private static String nonce() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+}

@@ -1,0 +1,189 @@
+package ir.store;
+
+import ir.model.ExitCode;
+import ir.model.IrException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Setting a workspace up: {@code ir init}, the {@code .gitattributes} line that gives incident files ir's merge
+ * driver, and the driver's registration in a clone's own git config.
+ */
+public final class WorkspaceSetup {
+    /** The {@code .gitattributes} line for incident files: ir's merge driver, and always LF. */
+    static final String ATTRIBUTES = "incidents/*.yaml merge=ir text eol=lf";
+
+    private WorkspaceSetup() {
+    }
+
+    /** What {@link #init} did. */
+    public record InitResult(Path root, boolean created, boolean gitInitialised) {
+    }
+
+    /**
+     * Creates a workspace in {@code dir}: {@code git init} if it is not in a work tree, the default {@code ir.yaml},
+     * {@code incidents/}, {@code templates/} with {@code templates} (name to content), {@code .gitattributes}, and one
+     * commit. Changes nothing when {@code dir} already holds {@code ir.yaml}.
+     */
+    public static InitResult init(Path dir, Map<String, byte[]> templates, Session session) {
+        Path root = dir.toAbsolutePath().normalize();
+        if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
+            return new InitResult(root, false, false);
+        }
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot create " + root + ": " + e.getMessage(), e);
+        }
+        boolean gitInit = false;
+        Workspace ws;
+        try {
+            ws = Workspace.at(root);
+        } catch (IrException notInGit) {
+            GitRepo.init(root);
+            gitInit = true;
+            ws = Workspace.at(root);
+        }
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
+        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
+        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
+        Path attributes = Path.of(".gitattributes");
+        byte[] attrs = gitattributes(root.resolve(attributes));
+        if (attrs != null) {
+            files.put(attributes, attrs);
+        }
+        try (Backend backend = new Backend(ws, null)) {
+            Transaction.run(backend, session, false,
+                    () -> new Transaction.Plan<>(files, "ir: create workspace", "init", null, Boolean.TRUE));
+        }
+        return new InitResult(root, true, gitInit);
+    }
+
+    /** The new content of {@code .gitattributes} with ir's line; null when it has it already. */
+    static byte[] gitattributes(Path existing) {
+        try {
+            String current = Files.isRegularFile(existing) ? Files.readString(existing, StandardCharsets.UTF_8) : "";
+            if (current.lines().anyMatch(l -> l.trim().equals(ATTRIBUTES))) {
+                return null;
+            }
+            String sep = current.isEmpty() || current.endsWith("\n") ? "" : "\n";
+            return (current + sep + ATTRIBUTES + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read " + existing + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers ir's merge driver ({@code merge.ir.driver}, {@code merge.ir.name}) in the git config of the clone
+     * holding {@code dir}, unless one is set already. Only this clone's own config is written: a repository's content
+     * can never make git run a program.
+     */
+    public static void registerMergeDriver(Path dir, String mergeDriver, Consumer<String> warn) {
+        try (GitRepo g = GitRepo.open(Workspace.at(dir))) {
+            registerMergeDriver(g.repository().getConfig(), mergeDriver, warn);
+        }
+    }
+
+    static void registerMergeDriver(StoredConfig c, String mergeDriver, Consumer<String> warn) {
+        if (mergeDriver == null || c.getString("merge", "ir", "driver") != null) {
+            return;
+        }
+        c.setString("merge", "ir", "name", "ir: merge incident files (events union, later change wins)");
+        c.setString("merge", "ir", "driver", mergeDriver);
+        try {
+            c.save();
+        } catch (IOException e) {
+            warn.accept("could not register ir's merge driver in the git config: " + e.getMessage());
+        }
+    }
+
+    /** The commit of ir's {@code .gitattributes} line that {@code ir sync} made, which it takes back if it fails. */
+    static final class Attributes {
+        private final Backend backend;
+        private final Session session;
+        private final ObjectId commit;
+        private final Map<String, byte[]> before;
+
+        private Attributes(Backend backend, Session session, ObjectId commit, Map<String, byte[]> before) {
+            this.backend = backend;
+            this.session = session;
+            this.commit = commit;
+            this.before = before;
+        }
+
+        /**
+         * While the commit is still the branch's tip: the branch goes back to its parent, the index entry to the
+         * parent's, and the work-tree file to what it held before (a user's uncommitted edit stays uncommitted).
+         */
+        void takeBack() {
+            Transaction.run(backend, session, false, () -> {
+                GitRepo git = backend.git();
+                if (!commit.equals(git.head())) {
+                    return null;
+                }
+                String branch = git.branch();
+                GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout()).read();
+                try (RevWalk rw = new RevWalk(git.repository())) {
+                    RevCommit c = rw.parseCommit(commit);
+                    if (c.getParentCount() != 1) {
+                        return null;
+                    }
+                    ObjectId parent = c.getParent(0);
+                    List<Journal.Change> changes = new java.util.ArrayList<>();
+                    for (String path : before.keySet()) {
+                        changes.add(new Journal.Change(path, git.blobAt(parent, path),
+                                GitRepo.blobIdOf(backend.workspace().workTree().resolve(path)),
+                                org.eclipse.jgit.lib.FileMode.REGULAR_FILE.getBits()));
+                    }
+                    git.moveBranch(branch, commit, parent, backend.identity(session).committerAt(session.clock()),
+                            "ir: undo " + c.getShortMessage(), true);
+                    git.checkOut(index, changes, before, session.umask());
+                } catch (IOException e) {
+                    throw new IrException(ExitCode.FAILURE, "cannot take back commit " + commit.name() + ": "
+                            + e.getMessage(), e);
+                } finally {
+                    index.unlock();
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * {@code ir sync}'s first step: commits what an interrupted command left and every incident file changed by hand,
+     * registers the merge driver, and commits ir's {@code .gitattributes} line when it is missing; null when that
+     * line was there already.
+     */
+    static Attributes commitAttributes(Backend backend, Session session, String mergeDriver) {
+        Workspace ws = backend.workspace();
+        Path file = ws.root().resolve(".gitattributes");
+        Map<String, byte[]> before = new LinkedHashMap<>();
+        ObjectId commit = Transaction.runForCommit(backend, session, true, () -> {
+            registerMergeDriver(backend.git().repository().getConfig(), mergeDriver, session.warn());
+            byte[] attrs = gitattributes(file);
+            if (attrs == null) {
+                return null;
+            }
+            try {
+                before.put(ws.gitPath(file), Files.isRegularFile(file) ? Files.readAllBytes(file) : null);
+            } catch (IOException e) {
+                throw new IrException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+            return new Transaction.Plan<>(Map.of(Path.of(".gitattributes"), attrs),
+                    "ir: merge incident files with ir's merge driver", "sync", null, Boolean.TRUE);
+        });
+        return commit == null ? null : new Attributes(backend, session, commit, before);
+    }
+}
