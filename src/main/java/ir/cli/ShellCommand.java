@@ -19,6 +19,7 @@ public final class ShellCommand extends IrCommand {
     @Override
     protected int run() {
         // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'.
-        return ir.term.Shell.start(env(), store(), incident.incident, root().verbose, canPrompt());
+        // It gets the commands from here, so ir.term never depends on ir.cli.
+        return ir.term.Shell.start(env(), store(), Cli::commandLine, incident.incident, root().verbose, canPrompt());
     }
 }
