@@ -57,16 +57,13 @@ public final class ActionCommand extends IrCommand {
         @Option(names = "--link", paramLabel = "URL", description = "The ticket that tracks it.")
         String link;
 
-        @Option(names = "--at", paramLabel = "TIME", description = "When it was agreed (default: now). "
-                + Times.FORMATS + ".")
-        String at;
+        @Mixin
+        AtOption at;
 
         @Override
         protected int run() {
-            String text = Args.text(words, env().in());
-            if (text == null) {
-                throw IrException.usage("the action item is empty: say what is to be done");
-            }
+            String text = TextArgs.required(words, env().in(), "the action item",
+                    "say what is to be done, e.g. ir action add roll back the config push");
             String t = type == null ? "other" : type.strip().toLowerCase(Locale.ROOT);
             if (!ActionItem.TYPES.contains(t)) {
                 throw IrException.usage("unknown action type '" + type.strip() + "': use one of "
@@ -75,7 +72,7 @@ public final class ActionCommand extends IrCommand {
             String dueDate = due == null ? null : Times.parseDate(due, clock(), "--due").toString();
             String own = blank(owner) ? null : owner.strip();
             String url = blank(link) ? null : link.strip();
-            Instant when = Args.at(at, clock());
+            Instant when = at.instant(clock());
             String id = store().select(incident.incident);
             String who = store().author();
             if ("me".equalsIgnoreCase(own)) {
@@ -111,13 +108,12 @@ public final class ActionCommand extends IrCommand {
                 + "(see 'ir actions').")
         String action;
 
-        @Option(names = "--at", paramLabel = "TIME", description = "When it was done (default: now). "
-                + Times.FORMATS + ".")
-        String at;
+        @Mixin
+        AtOption at;
 
         @Override
         protected int run() {
-            Instant when = Args.at(at, clock());
+            Instant when = at.instant(clock());
             String q = action.strip().toLowerCase(Locale.ROOT);
             if (q.isEmpty()) {
                 throw IrException.usage("give the action item's id (see 'ir actions')");

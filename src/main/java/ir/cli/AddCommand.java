@@ -44,8 +44,8 @@ public final class AddCommand extends IrCommand {
         if (f == ListField.TAGS || f == ListField.LINKS) {
             entries = words.stream().map(String::strip).filter(w -> !w.isEmpty()).distinct().toList();
         } else {
-            String text = Args.text(words, env().in());
-            entries = text == null ? List.of() : List.of(text);
+            entries = List.of(TextArgs.required(words, env().in(), "the " + f.option() + " entry",
+                    "say what, e.g. ir add went-well the rollback took two minutes ('-' reads standard input)"));
         }
         if (entries.isEmpty()) {
             throw IrException.usage("nothing to add: give the " + f.option() + " entry");

@@ -72,6 +72,9 @@ public final class Cli {
                 cl.addSubcommand(name, command);
             }
         }
+        if (only == null) {
+            CommandGroups.install(cl);
+        }
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,18 +23,14 @@ import java.util.Map;
                 "  ir log --important --type decision roll back release 412",
                 "  kubectl get pods | ir log -"})
 public final class LogCommand extends IrCommand {
-    /** Far more than a timeline entry needs; keeps a mistaken pipe from bloating the file. */
-    static final int MAX_TEXT = 64 * 1024;
-
     @Mixin
     IncidentOption incident;
 
     @Parameters(paramLabel = "TEXT", arity = "1..*", description = "What happened.")
     List<String> words;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When it happened (default: now). " + Times.FORMATS
-            + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "note (default), action, decision, alert or comms.")
     String type;
@@ -45,22 +40,14 @@ public final class LogCommand extends IrCommand {
 
     @Override
     protected int run() {
-        String text = words.size() == 1 && words.get(0).equals("-") ? Stdin.read(env().in(), MAX_TEXT)
-                : String.join(" ", words).strip();
-        if (text.isBlank()) {
-            throw IrException.usage("the entry is empty: say what happened, e.g. ir log database failover started");
-        }
-        if (text.length() > MAX_TEXT) {
-            throw IrException.usage("the entry is " + text.length() + " characters, over " + MAX_TEXT
-                    + ": link to long output instead of pasting it");
-        }
+        String text = TextArgs.required(words, env().in(), "the entry",
+                "say what happened, e.g. ir log database failover started");
         String eventType = type == null ? TimelineEvent.NOTE : type.strip().toLowerCase(Locale.ROOT);
         if (!TimelineEvent.LOG_TYPES.contains(eventType)) {
             throw IrException.usage("unknown entry type '" + type + "': use one of "
                     + String.join(", ", TimelineEvent.LOG_TYPES));
         }
-        Instant when = at == null ? clock().instant().truncatedTo(ChronoUnit.SECONDS)
-                : Times.parse(at, clock(), "--at");
+        Instant when = at.instant(clock());
         String id = store().select(incident.incident);
         String who = store().author();
         TimelineEvent event = new TimelineEvent(IncidentIds.eventId(), when, who, eventType, text, important,

@@ -6,7 +6,6 @@ import ir.model.Milestones;
 import ir.model.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
@@ -26,13 +25,13 @@ public final class MarkCommand extends IrCommand {
             + "or resolved.")
     String milestone;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + Times.FORMATS + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
         Milestone m = Milestones.markable(milestone);
-        Instant when = Args.at(at, clock());
+        Instant when = at.instant(clock());
         String id = store().select(incident.incident);
         String who = store().author();
         var next = store().update(id, i -> Lifecycle.mark(i, m, when, who));

@@ -8,13 +8,12 @@ import ir.model.IrException;
 import ir.model.ListField;
 import ir.model.TextField;
 import ir.model.TimelineEvent;
-import ir.model.Times;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +47,8 @@ public final class OpenCommand extends IrCommand {
     @Option(names = "--drill", description = "A practice incident: kept apart from real ones in lists and stats.")
     boolean drill;
 
-    @Option(names = "--at", paramLabel = "TIME",
-            description = "When it was declared (default: now). " + Times.FORMATS + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Option(names = "--id", paramLabel = "ID", description = "Choose the ID instead of YYYY-MM-DD-slug-of-title.")
     String id;
@@ -61,7 +59,8 @@ public final class OpenCommand extends IrCommand {
     @Override
     protected int run() {
         boolean noTitle = title == null || title.isEmpty();
-        String text = noTitle ? "" : String.join(" ", title).strip();
+        String joined = TextArgs.joined(title, "the title");
+        String text = joined == null ? "" : joined;
         // On a terminal, what is left out is asked for (JLine, loaded only then); a script gets the usage error.
         boolean prompt = (noTitle || severity == null) && canPrompt();
         if (noTitle && !prompt) {
@@ -72,8 +71,8 @@ public final class OpenCommand extends IrCommand {
             throw IrException.usage("the title is empty: say in a few words what is broken, e.g. ir open "
                     + "\"Checkout latency spike\"");
         }
-        Instant openedAt = at == null ? clock().instant().truncatedTo(ChronoUnit.SECONDS)
-                : Times.parse(at, clock(), "--at");
+        Instant openedAt = at.instant(clock());
+        String firstSummary = TextArgs.option(summary, "--summary");
         String wantedId = id == null ? null : IncidentIds.validate(id);
         IrConfig config = config();
         if (prompt) {
@@ -104,8 +103,8 @@ public final class OpenCommand extends IrCommand {
                 i = i.withRole("commander", List.of("me".equalsIgnoreCase(commander.strip()) ? who
                         : commander.strip()));
             }
-            if (summary != null && !summary.isBlank()) {
-                i = i.withText(TextField.SUMMARY, summary.strip());
+            if (firstSummary != null) {
+                i = i.withText(TextField.SUMMARY, firstSummary);
             }
             List<String> cleanTags = tags.stream().map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
             if (!cleanTags.isEmpty()) {

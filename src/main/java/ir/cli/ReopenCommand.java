@@ -3,7 +3,6 @@ package ir.cli;
 import ir.model.Lifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
@@ -20,14 +19,13 @@ public final class ReopenCommand extends IrCommand {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Why it is reopened ('-' reads standard input).")
     List<String> words;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
-            + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
-        Instant when = Args.at(at, clock());
-        String why = Args.text(words, env().in());
+        Instant when = at.instant(clock());
+        String why = TextArgs.optional(words, env().in());
         String id = store().select(incident.incident);
         String who = store().author();
         var next = store().update(id, i -> Lifecycle.reopen(i, config(), why, when, who));

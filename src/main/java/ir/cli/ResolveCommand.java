@@ -3,7 +3,6 @@ package ir.cli;
 import ir.model.IrConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -21,13 +20,12 @@ public final class ResolveCommand extends IrCommand {
             + "standard input).")
     List<String> words;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
-            + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
         return StatusCommand.change(this, incident.incident, config().status(IrConfig.RESOLVED),
-                Args.text(words, env().in()), at);
+                TextArgs.optional(words, env().in()), at.instant(clock()));
     }
 }

@@ -33,16 +33,15 @@ public final class RoleCommand extends IrCommand {
             description = "Who, ideally \"Name <email>\" (the words are joined); 'me' is you.")
     List<String> person;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
-            + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
-        Instant when = Args.at(at, clock());
+        Instant when = at.instant(clock());
         IrConfig.Role r = config().role(role);
-        String who = person == null || person.isEmpty() ? null : String.join(" ", person).strip();
-        if (!clear && (who == null || who.isEmpty())) {
+        String who = TextArgs.joined(person, "the person");
+        if (!clear && who == null) {
             throw IrException.usage("say who takes " + r.name() + ", e.g. ir role " + r.name()
                     + " \"Alice <alice@example.com>\" (or --clear " + r.name() + ")");
         }

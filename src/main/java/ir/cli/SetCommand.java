@@ -41,10 +41,9 @@ public final class SetCommand extends IrCommand {
             throw IrException.usage("unknown field '" + field.strip() + "': use one of " + FIELDS
                     + " (lists such as went-well take 'ir add')");
         }
-        String value = Args.text(words, env().in());
-        if (value == null) {
-            throw IrException.usage("the value is empty: give the text, or '-' to read it from standard input");
-        }
+        String value = TextArgs.required(words, env().in(), "the value",
+                "give the text, e.g. ir set summary Checkout failed for EU customers, or '-' to read it "
+                        + "from standard input");
         String v = title ? value.replaceAll("\\s*\\R\\s*", " ") : value;
         String name = title ? "title" : f.option();
         String id = store().select(incident.incident);

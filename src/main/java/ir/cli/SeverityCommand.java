@@ -23,17 +23,17 @@ public final class SeverityCommand extends IrCommand {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the timeline.")
     String reason;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When it changed (default: now). "
-            + ir.model.Times.FORMATS + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
-        Instant when = Args.at(at, clock());
+        Instant when = at.instant(clock());
+        String why = TextArgs.option(reason, "--reason");
         String sev = config().severity(severity);
         String id = store().select(incident.incident);
         String who = store().author();
-        var next = store().update(id, i -> Lifecycle.severity(i, config(), sev, reason, when, who));
+        var next = store().update(id, i -> Lifecycle.severity(i, config(), sev, why, when, who));
         info(id + " is now " + next.severity());
         return 0;
     }

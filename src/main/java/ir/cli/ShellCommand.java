@@ -20,11 +20,12 @@ public final class ShellCommand extends IrCommand {
 
     @Override
     protected int run() {
-        // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'. Every line the shell
-        // runs takes its store from one kept backend per workspace, open until the shell ends.
+        // ir.term (and JLine with it) is loaded only from here and from prompting 'ir open'. It gets the commands
+        // from here, so ir.term never depends on ir.cli. Every line the shell runs takes its store from one kept
+        // backend per workspace, open until the shell ends.
         try (Backends kept = Backends.kept(); IncidentStore store = kept.open(workspace(), session())) {
-            return ir.term.Shell.start(env().withBackends(kept), store, incident.incident, root().verbose,
-                    canPrompt());
+            return ir.term.Shell.start(env().withBackends(kept), store, Cli::commandLine, incident.incident,
+                    root().verbose, canPrompt());
         }
     }
 }

@@ -3,7 +3,6 @@ package ir.cli;
 import ir.model.Lifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
@@ -27,18 +26,17 @@ public final class StatusCommand extends IrCommand {
             description = "What brought the change, for the timeline ('-' reads standard input).")
     List<String> words;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "When (default: now). " + ir.model.Times.FORMATS
-            + ".")
-    String at;
+    @Mixin
+    AtOption at;
 
     @Override
     protected int run() {
-        return change(this, incident.incident, config().status(status), Args.text(words, env().in()), at);
+        return change(this, incident.incident, config().status(status), TextArgs.optional(words, env().in()),
+                at.instant(clock()));
     }
 
     /** Shared by {@code status} and {@code resolve}. */
-    static int change(IrCommand cmd, String query, String status, String text, String at) {
-        Instant when = Args.at(at, cmd.clock());
+    static int change(IrCommand cmd, String query, String status, String text, Instant when) {
         String id = cmd.store().select(query);
         String who = cmd.store().author();
         var next = cmd.store().update(id, i -> Lifecycle.status(i, cmd.config(), status, text, when, who));

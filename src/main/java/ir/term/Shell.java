@@ -1,6 +1,5 @@
 package ir.term;
 
-import ir.cli.Cli;
 import ir.env.Env;
 import ir.model.ExitCode;
 import ir.model.Incident;
@@ -65,8 +64,10 @@ public final class Shell {
     /**
      * @param incidentQuery {@code -i}: the incident to work on, or null for the clone's current one (if any)
      * @param verbose       pass {@code --verbose} to every command
+     * @param commands      builds the commands each line runs through
      */
-    public Shell(Env env, IncidentStore store, Terminal terminal, String incidentQuery, boolean verbose) {
+    public Shell(Env env, IncidentStore store, Terminal terminal, String incidentQuery, boolean verbose,
+                 CommandFactory commands) {
         this.env = env;
         this.store = store;
         this.terminal = terminal;
@@ -79,17 +80,17 @@ public final class Shell {
         Env inner = new Env(out, new PrintWriter(errTarget, true), InputStream.nullInputStream(), env.clock(),
                 env.cwd(), java.util.Map.copyOf(environment), false, env.umask(), env.backends());
         // Built once: picocli resets every option before each parse, so one model serves every line.
-        this.commands = Cli.commandLine(inner);
+        this.commands = commands.commandLine(inner);
         String start = incidentQuery != null ? store.select(incidentQuery) : clonesCurrent();
         switchTo(start);
     }
 
     /** Runs {@code ir shell} on a terminal made from {@code env}; returns the exit code. */
-    public static int start(Env env, IncidentStore store, String incidentQuery, boolean verbose,
-                            boolean interactive) {
+    public static int start(Env env, IncidentStore store, CommandFactory commands, String incidentQuery,
+                            boolean verbose, boolean interactive) {
         Terminal terminal = Terminals.open(env, interactive);
         try {
-            return new Shell(env, store, terminal, incidentQuery, verbose).run(interactive);
+            return new Shell(env, store, terminal, incidentQuery, verbose, commands).run(interactive);
         } finally {
             try {
                 terminal.close();

@@ -1,6 +1,7 @@
 package ir.term;
 
 import ir.store.Session;
+import ir.cli.Cli;
 import ir.env.Env;
 import ir.store.GitIncidentStore;
 import ir.store.Workspace;
@@ -47,7 +48,7 @@ class ShellCompleterTest {
                 StandardCharsets.UTF_8);
         Env env = new Env(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 InputStream.nullInputStream(), t.clock(), dir, Map.of(), false);
-        completer = new ShellCompleter(new Shell(env, store, terminal, null, false));
+        completer = new ShellCompleter(new Shell(env, store, terminal, null, false, Cli::commandLine));
     }
 
     @AfterEach
