@@ -110,6 +110,16 @@ public final class GitIncidentStore implements IncidentStore {
         if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
             return new InitResult(root, false, false);
         }
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
+        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
+        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
+        Path attributes = Path.of(".gitattributes");
+        byte[] attrs = gitattributes(root.resolve(attributes));
+        if (attrs != null) {
+            files.put(attributes, attrs);
+        }
+        RepoState.checkBeforeInit(root, files.keySet());
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -123,15 +133,6 @@ public final class GitIncidentStore implements IncidentStore {
             GitRepo.init(root);
             gitInit = true;
             ws = Workspace.at(root);
-        }
-        Map<Path, byte[]> files = new LinkedHashMap<>();
-        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
-        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
-        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
-        Path attributes = Path.of(".gitattributes");
-        byte[] attrs = gitattributes(root.resolve(attributes));
-        if (attrs != null) {
-            files.put(attributes, attrs);
         }
         try (GitIncidentStore store = new GitIncidentStore(ws, clock, identityOverride, warn, lockTimeout)) {
             store.writeAndCommit(files, "ir: create workspace", "init", null);
@@ -518,6 +519,7 @@ public final class GitIncidentStore implements IncidentStore {
         if (!allIncidents && j.pending().isEmpty()) {
             return;
         }
+        RepoState.check(git().repository(), j.pending());
         new Recovery(git(), ws, j, warn, lockTimeout).run(allIncidents, (files, subject, id) -> {
             StringBuilder msg = new StringBuilder(subject).append("\n\n");
             if (id != null) {
@@ -552,6 +554,7 @@ public final class GitIncidentStore implements IncidentStore {
                 before.put(abs, Files.exists(abs) ? Files.readAllBytes(abs) : null);
                 byGitPath.put(ws.gitPath(abs), f.getValue());
             }
+            RepoState.check(git().repository(), byGitPath.keySet());
             journal().begin(new ArrayList<>(byGitPath.keySet()));
             for (Map.Entry<Path, byte[]> f : files.entrySet()) {
                 Path abs = ws.root().resolve(f.getKey()).normalize();
