@@ -2,6 +2,7 @@ package ir.store;
 
 import ir.model.ExitCode;
 import ir.model.IrException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -39,9 +40,11 @@ final class RepoState {
      */
     static void check(Repository repo, Collection<String> paths) {
         Path gitDir = repo.getDirectory().toPath();
-        objectFormat(repo.getConfig().getString("extensions", null, "objectformat"));
+        // one look at the config: it is checked for changes on disk each time it is asked for
+        Config config = repo.getConfig();
+        objectFormat(config.getString("extensions", null, "objectformat"));
         operationInProgress(gitDir);
-        head(repo, gitDir);
+        head(repo, config, gitDir);
         IndexFile index = repo.isBare() ? null : new IndexFile(repo.getIndexFile().toPath(), paths);
         if (index != null) {
             index.check();
@@ -82,33 +85,38 @@ final class RepoState {
 
     /** The files git itself looks at to tell that a command stopped half-way (as {@code git status} does). */
     private static void operationInProgress(Path gitDir) {
-        if (Files.exists(gitDir.resolve("MERGE_HEAD"))) {
+        if (exists(gitDir.resolve("MERGE_HEAD"))) {
             throw inProgress("a merge", "git commit", "git merge --abort");
         }
-        if (Files.exists(gitDir.resolve("rebase-merge"))) {
+        if (exists(gitDir.resolve("rebase-merge"))) {
             throw inProgress("a rebase", "git rebase --continue", "git rebase --abort");
         }
         Path apply = gitDir.resolve("rebase-apply");
-        if (Files.exists(apply)) {
-            if (Files.exists(apply.resolve("applying"))) {
+        if (exists(apply)) {
+            if (exists(apply.resolve("applying"))) {
                 throw inProgress("a 'git am'", "git am --continue", "git am --abort");
             }
             throw inProgress("a rebase", "git rebase --continue", "git rebase --abort");
         }
-        if (Files.exists(gitDir.resolve("CHERRY_PICK_HEAD"))) {
+        if (exists(gitDir.resolve("CHERRY_PICK_HEAD"))) {
             throw inProgress("a cherry-pick", "git cherry-pick --continue", "git cherry-pick --abort");
         }
-        if (Files.exists(gitDir.resolve("REVERT_HEAD"))) {
+        if (exists(gitDir.resolve("REVERT_HEAD"))) {
             throw inProgress("a revert", "git revert --continue", "git revert --abort");
         }
         // A cherry-pick or revert of several commits between two of them: only the sequencer's to-do list is left.
         Path todo = gitDir.resolve("sequencer").resolve("todo");
-        if (Files.exists(todo)) {
+        if (exists(todo)) {
             if (firstWord(todo).startsWith("r")) {
                 throw inProgress("a revert", "git revert --continue", "git revert --abort");
             }
             throw inProgress("a cherry-pick", "git cherry-pick --continue", "git cherry-pick --abort");
         }
+    }
+
+    /** {@code java.io.File.exists}: without the exception NIO makes for each missing file, several times cheaper. */
+    private static boolean exists(Path p) {
+        return p.toFile().exists();
     }
 
     private static String firstWord(Path file) {
@@ -125,22 +133,33 @@ final class RepoState {
                 + "), then run the command again");
     }
 
-    private static void head(Repository repo, Path gitDir) {
-        Ref head;
-        try {
-            head = repo.exactRef(Constants.HEAD);
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read git's HEAD: " + e.getMessage(), e);
-        }
-        if (head == null || head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+    private static void head(Repository repo, Config config, Path gitDir) {
+        if (onBranch(repo, config, gitDir)) {
             return;
         }
-        if (Files.exists(gitDir.resolve("BISECT_LOG"))) {
+        if (exists(gitDir.resolve("BISECT_LOG"))) {
             throw refuse("a bisect is in progress in this repository (HEAD is detached): end it (git bisect reset), "
                     + "then run the command again");
         }
         throw refuse("HEAD is detached (no branch is checked out) and ir commits only to a branch: switch to one "
                 + "(git switch BRANCH), then run the command again");
+    }
+
+    /**
+     * Whether HEAD names a branch (born or not). The HEAD file is read directly, ten times cheaper than JGit's ref
+     * lookup; a reftable repository keeps a placeholder there, so JGit is asked.
+     */
+    private static boolean onBranch(Repository repo, Config config, Path gitDir) {
+        try {
+            if (config.getString("extensions", null, "refstorage") == null) {
+                String head = new String(Files.readAllBytes(gitDir.resolve(Constants.HEAD)), StandardCharsets.UTF_8);
+                return head.startsWith("ref: " + Constants.R_HEADS);
+            }
+            Ref head = repo.exactRef(Constants.HEAD);
+            return head == null || head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read git's HEAD: " + e.getMessage(), e);
+        }
     }
 
     private static IrException refuse(String message) {
@@ -153,7 +172,9 @@ final class RepoState {
      * index) and {@code sdir} (sparse index), which JGit cannot read, and the stages of the paths to be written.
      * <p>
      * Optional extensions are accepted though JGit drops them when it writes the index: the untracked cache
-     * ({@code UNTR}, git rebuilds it), the file system monitor's ({@code FSMN}, git rescans) and resolve-undo
+     * ({@code UNTR}: git's next status rebuilds it when {@code core.untrackedCache} is true; when it was only turned
+     * on with {@code git update-index --untracked-cache}, a speed-up is gone until that is run again), the file system
+     * monitor's ({@code FSMN}, git rescans) and resolve-undo
      * ({@code REUC}: it only lets {@code git checkout -m PATH} re-create a conflict already resolved; git keeps it
      * after {@code git commit} until the next checkout or reset, so refusing would block ir after every resolved
      * merge, and while the merge, rebase or cherry-pick is still in progress ir refuses anyway).
