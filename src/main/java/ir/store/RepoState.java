@@ -26,8 +26,8 @@ import java.util.Set;
  * command would write. Each refusal is one line saying what to do, exit 4, and comes before anything is written.
  * <p>
  * It runs on every mutating command, so it only stats a few files in the git directory, reads HEAD and walks git's
- * index once without building objects (about a millisecond for 10,000 incidents; see {@link #index}). It only reads:
- * optional index extensions that JGit drops when it writes the index are accepted on purpose, see {@link #index}.
+ * index once without building objects (about a millisecond for 10,000 incidents; see {@link IndexFile}). It only reads:
+ * optional index extensions that JGit drops when it writes the index are accepted on purpose, see {@link IndexFile}.
  */
 final class RepoState {
     private RepoState() {
