@@ -296,7 +296,7 @@ final class GitSync {
         for (Map.Entry<String, SyncMerge.Entry> c : changes.entrySet()) {
             checkSafe(c.getKey(), c.getValue());
         }
-        RepoState.check(git, changes.keySet());
+        RepoState.check(repo, changes.keySet());
         String branch = git.branch();
         List<Journal.Change> journaled = new ArrayList<>();
         for (Map.Entry<String, SyncMerge.Entry> c : changes.entrySet()) {

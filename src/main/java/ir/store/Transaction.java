@@ -68,6 +68,9 @@ final class Transaction {
 
     private static <T> Outcome<T> execute(Backend backend, Session session, boolean sweep, Supplier<Plan<T>> apply) {
         try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
+            // A repository state not safe to commit into (a merge or rebase in progress, a detached HEAD, a split
+            // or sparse index, SHA-256): refused before anything, recovery included, is done.
+            RepoState.check(backend.git().repository(), List.of());
             new Recovery(backend, session).run(sweep);
             Plan<T> plan = apply.get();
             if (plan == null) {
@@ -104,7 +107,6 @@ final class Transaction {
                            PersonIdent author, PersonIdent committer) {
         GitRepo git = backend.git();
         Workspace ws = backend.workspace();
-        RepoState.check(git, files.keySet());
         String branch = git.branch();
         // The objects first, outside git's index lock: the lock is held, and unrecorded, as briefly as can be.
         ObjectId head = git.head();
@@ -203,6 +205,7 @@ final class Transaction {
      */
     static <T> T locked(Backend backend, Session session, Supplier<T> work) {
         try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
+            RepoState.check(backend.git().repository(), List.of());
             new Recovery(backend, session).run(false);
             return work.get();
         }

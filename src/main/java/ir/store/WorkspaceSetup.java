@@ -41,6 +41,17 @@ public final class WorkspaceSetup {
         if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
             return new InitResult(root, false, false);
         }
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
+        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
+        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
+        Path attributes = Path.of(".gitattributes");
+        byte[] attrs = gitattributes(root.resolve(attributes));
+        if (attrs != null) {
+            files.put(attributes, attrs);
+        }
+        // Before anything is created: a repository ir cannot commit into (SHA-256, a merge in progress, ...).
+        RepoState.checkBeforeInit(root, files.keySet());
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -54,15 +65,6 @@ public final class WorkspaceSetup {
             GitRepo.init(root);
             gitInit = true;
             ws = Workspace.at(root);
-        }
-        Map<Path, byte[]> files = new LinkedHashMap<>();
-        files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
-        files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
-        templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
-        Path attributes = Path.of(".gitattributes");
-        byte[] attrs = gitattributes(root.resolve(attributes));
-        if (attrs != null) {
-            files.put(attributes, attrs);
         }
         try (Backend backend = new Backend(ws, null)) {
             Transaction.run(backend, session, false,
