@@ -39,16 +39,24 @@ final class RepoState {
      * @param paths the work-tree-relative git paths the command will write
      */
     static void check(Repository repo, Collection<String> paths) {
+        checkState(repo);
+        IndexFile index = repo.isBare() ? null : new IndexFile(repo.getIndexFile().toPath(), paths);
+        if (index != null) {
+            index.check();
+        }
+    }
+
+    /**
+     * The part of {@link #check} that does not read git's index (object format, an operation in progress, HEAD on a
+     * branch): run before recovery, so that nothing at all is done in such a state.
+     */
+    static void checkState(Repository repo) {
         Path gitDir = repo.getDirectory().toPath();
         // one look at the config: it is checked for changes on disk each time it is asked for
         Config config = repo.getConfig();
         objectFormat(config.getString("extensions", null, "objectformat"));
         operationInProgress(gitDir);
         head(repo, config, gitDir);
-        IndexFile index = repo.isBare() ? null : new IndexFile(repo.getIndexFile().toPath(), paths);
-        if (index != null) {
-            index.check();
-        }
     }
 
     /**

@@ -70,7 +70,7 @@ final class Transaction {
         try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
             // A repository state not safe to commit into (a merge or rebase in progress, a detached HEAD, a split
             // or sparse index, SHA-256): refused before anything, recovery included, is done.
-            RepoState.check(backend.git().repository(), List.of());
+            RepoState.checkState(backend.git().repository());
             new Recovery(backend, session).run(sweep);
             Plan<T> plan = apply.get();
             if (plan == null) {
@@ -107,6 +107,8 @@ final class Transaction {
                            PersonIdent author, PersonIdent committer) {
         GitRepo git = backend.git();
         Workspace ws = backend.workspace();
+        // git's index as C git wrote it: split or sparse (which JGit cannot write), a conflict on a path to write
+        RepoState.check(git.repository(), files.keySet());
         String branch = git.branch();
         // The objects first, outside git's index lock: the lock is held, and unrecorded, as briefly as can be.
         ObjectId head = git.head();
@@ -205,7 +207,7 @@ final class Transaction {
      */
     static <T> T locked(Backend backend, Session session, Supplier<T> work) {
         try (WorkspaceLock lock = WorkspaceLock.acquire(backend.workspace().stateDir(), session.lockTimeout())) {
-            RepoState.check(backend.git().repository(), List.of());
+            RepoState.checkState(backend.git().repository());
             new Recovery(backend, session).run(false);
             return work.get();
         }
