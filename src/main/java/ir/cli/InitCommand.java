@@ -21,8 +21,7 @@ public final class InitCommand extends IrCommand {
         Env env = env();
         Path base = root().directory == null ? env.cwd() : env.cwd().resolve(root().directory);
         Path target = dir == null ? base : base.resolve(dir);
-        var result = GitIncidentStore.init(target, BuiltinTemplates.all(), env.clock(), identityOverride(),
-                this::warn, lockTimeout());
+        var result = GitIncidentStore.init(target, BuiltinTemplates.all(), session());
         // The merge driver lives in this clone's own git config (never in repository content).
         GitIncidentStore.registerMergeDriver(result.root(), SyncCommand.mergeDriver(env), this::warn);
         if (!result.created()) {

@@ -14,7 +14,6 @@ import org.eclipse.jgit.lib.PersonIdent;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,13 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The incident store of a workspace in a git work tree: YAML files under {@code incidents/}, commits with JGit. */
 public final class GitIncidentStore implements IncidentStore {
-    private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>]*)>\\s*$");
-
     private final Workspace ws;
     private final Session session;
     private final Clock clock;
@@ -47,7 +42,8 @@ public final class GitIncidentStore implements IncidentStore {
     private final Duration lockTimeout;
     private IrConfig config;
     private GitRepo git;
-    private String author;
+    private final GitIdentity identity = new GitIdentity();
+    private GitIdentity.Resolved who;
     private Journal journal;
     /** The last incident parsed and the exact bytes it was parsed from (see {@link #load}). */
     /**
@@ -102,10 +98,9 @@ public final class GitIncidentStore implements IncidentStore {
     /**
      * Creates a workspace in {@code dir}: {@code git init} if it is not in a work tree, the default {@code ir.yaml},
      * {@code incidents/}, {@code templates/} with {@code templates} (name to content), {@code .gitattributes}, and one
-     * commit. Changes nothing when {@code dir} already holds {@code ir.yaml}.
+     * commit (by the identity {@code session} resolves). Changes nothing when {@code dir} already holds {@code ir.yaml}.
      */
-    public static InitResult init(Path dir, Map<String, byte[]> templates, Clock clock, String identityOverride,
-                                  Consumer<String> warn, Duration lockTimeout) {
+    public static InitResult init(Path dir, Map<String, byte[]> templates, Session session) {
         Path root = dir.toAbsolutePath().normalize();
         if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
             return new InitResult(root, false, false);
@@ -133,7 +128,7 @@ public final class GitIncidentStore implements IncidentStore {
         if (attrs != null) {
             files.put(attributes, attrs);
         }
-        try (GitIncidentStore store = new GitIncidentStore(ws, clock, identityOverride, warn, lockTimeout)) {
+        try (GitIncidentStore store = new GitIncidentStore(ws, session)) {
             store.writeAndCommit(files, "ir: create workspace", "init", null);
         }
         return new InitResult(root, true, gitInit);
@@ -305,44 +300,24 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public String author() {
-        if (author == null) {
-            author = resolveAuthor();
-        }
-        return author;
+        return who().author().toString();
     }
 
-    private String resolveAuthor() {
-        if (identityOverride != null && !identityOverride.isBlank()) {
-            return identityOverride.trim();
+    /** The command's author and committer, resolved once per store (warnings said once). */
+    private GitIdentity.Resolved who() {
+        if (who == null) {
+            who = identity.resolve(session.environment(), identityOverride, () -> git().repository());
+            who.warnings().forEach(warn);
         }
-        String[] configured = git().configuredIdentity();
-        if (configured != null) {
-            String name = configured[0] == null ? configured[1] : configured[0];
-            return configured[1] == null || configured[1].isBlank() ? name : name + " <" + configured[1] + ">";
-        }
-        String user = System.getProperty("user.name", "unknown");
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        String fallback = user + " <" + user + "@" + host + ">";
-        warn.accept("no identity configured: logging as " + fallback + " (set git's user.name and user.email, "
-                + "IR_AUTHOR or --as \"Name <email>\")");
-        return fallback;
+        return who;
     }
 
     private PersonIdent ident() {
-        String a = author();
-        Matcher m = PERSON.matcher(a);
-        String name = m.matches() ? m.group(1) : a.trim();
-        String email = m.matches() ? m.group(2).trim() : "";
-        if (name.isEmpty()) {
-            name = email;
-        }
-        Instant now = clock.instant();
-        return new PersonIdent(name, email, now, clock.getZone());
+        return who().author().at(clock.instant(), clock.getZone());
+    }
+
+    private PersonIdent committer() {
+        return who().committer().at(clock.instant(), clock.getZone());
     }
 
     @Override
@@ -460,7 +435,8 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     private GitSync gitSync(ir.model.PostmortemHook hook) {
-        return new GitSync(git(), ws, ident(), warn, hook, lockTimeout, journal(), () -> {
+        return new GitSync(git(), ws, ident(), committer(), UserGitConfig.load(session.environment()), warn, hook,
+                lockTimeout, journal(), () -> {
             WorkspaceLock lock = lock();
             try {
                 recover(false);
@@ -524,7 +500,7 @@ public final class GitIncidentStore implements IncidentStore {
                 msg.append("Incident: ").append(id).append('\n');
             }
             msg.append("Ir-Event: recovery\n");
-            git().commit(files, ident(), msg.toString(), lockTimeout);
+            git().commit(files, ident(), committer(), msg.toString(), lockTimeout);
         });
     }
 
@@ -572,7 +548,7 @@ public final class GitIncidentStore implements IncidentStore {
         }
         msg.append("Ir-Event: ").append(eventType).append('\n');
         try {
-            git().commit(byGitPath, ident(), msg.toString(), lockTimeout);
+            git().commit(byGitPath, ident(), committer(), msg.toString(), lockTimeout);
         } catch (RuntimeException e) {
             restore(before);
             journal().end();

@@ -8,7 +8,6 @@ import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.LockFailedException;
 import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -19,10 +18,7 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.util.FS;
-import org.eclipse.jgit.util.SystemReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,24 +34,7 @@ import java.util.Map;
  */
 final class GitRepo implements AutoCloseable {
     static {
-        // JGit forks `git` to find the system config; ir needs nothing from it and every millisecond of `ir log`
-        // counts.
-        SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
-            @Override
-            public FileBasedConfig openSystemConfig(Config parent, FS fs) {
-                return new FileBasedConfig(parent, null, fs) {
-                    @Override
-                    public void load() {
-                        // no system config
-                    }
-
-                    @Override
-                    public boolean isOutdated() {
-                        return false;
-                    }
-                };
-            }
-        });
+        PinnedSystemReader.install();
     }
 
     private final Repository repo;
@@ -96,19 +75,12 @@ final class GitRepo implements AutoCloseable {
         return repo;
     }
 
-    /** {@code user.name} and {@code user.email} from the repository's config, then the user's; null when unset. */
-    String[] configuredIdentity() {
-        Config c = repo.getConfig();
-        String name = c.getString("user", null, "name");
-        String email = c.getString("user", null, "email");
-        return name == null && email == null ? null : new String[] {name, email};
-    }
-
     /**
      * Commits the files (work-tree-relative git paths; a null content deletes) on top of HEAD with only those paths
      * changed. The files must already be written to the work tree.
      */
-    ObjectId commit(Map<String, byte[]> files, PersonIdent who, String message, Duration lockTimeout) {
+    ObjectId commit(Map<String, byte[]> files, PersonIdent author, PersonIdent committer, String message,
+                    Duration lockTimeout) {
         RawIndex raw = lockRawIndex(lockTimeout, files.keySet());
         DirCache index = raw == null ? lockIndex(lockTimeout) : null;
         try (ObjectInserter ins = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
@@ -133,8 +105,8 @@ final class GitRepo implements AutoCloseable {
             if (head != null) {
                 cb.setParentId(head);
             }
-            cb.setAuthor(who);
-            cb.setCommitter(who);
+            cb.setAuthor(author);
+            cb.setCommitter(committer);
             cb.setMessage(message);
             ObjectId commit = ins.insert(cb);
             ins.flush();
@@ -142,7 +114,7 @@ final class GitRepo implements AutoCloseable {
             RefUpdate ru = repo.updateRef(Constants.HEAD);
             ru.setNewObjectId(commit);
             ru.setExpectedOldObjectId(head == null ? ObjectId.zeroId() : head);
-            ru.setRefLogIdent(who);
+            ru.setRefLogIdent(committer);
             int nl = message.indexOf('\n');
             ru.setRefLogMessage((head == null ? "commit (initial): " : "commit: ")
                     + (nl < 0 ? message : message.substring(0, nl)), false);

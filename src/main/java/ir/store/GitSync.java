@@ -67,7 +67,9 @@ final class GitSync {
     private final GitRepo git;
     private final Repository repo;
     private final Workspace ws;
-    private final PersonIdent who;
+    private final PersonIdent author;
+    private final PersonIdent committer;
+    private final UserGitConfig user;
     private final Consumer<String> warn;
     private final PostmortemHook hook;
     private final Duration lockTimeout;
@@ -78,13 +80,16 @@ final class GitSync {
      * @param lock takes the workspace lock; held only while the branch and work tree change, not while talking to
      *             the remote, so {@code ir log} keeps working during a slow fetch or push
      */
-    GitSync(GitRepo git, Workspace ws, PersonIdent who, Consumer<String> warn, PostmortemHook hook,
-            Duration lockTimeout, Journal journal, java.util.function.Supplier<WorkspaceLock> lock) {
+    GitSync(GitRepo git, Workspace ws, PersonIdent author, PersonIdent committer, UserGitConfig user,
+            Consumer<String> warn, PostmortemHook hook, Duration lockTimeout, Journal journal,
+            java.util.function.Supplier<WorkspaceLock> lock) {
         this.lock = lock;
         this.git = git;
         this.repo = git.repository();
         this.ws = ws;
-        this.who = who;
+        this.author = author;
+        this.committer = committer;
+        this.user = user;
         this.warn = warn;
         this.hook = hook;
         this.lockTimeout = lockTimeout;
@@ -141,8 +146,9 @@ final class GitSync {
     private ObjectId fetch(String remote, boolean named, String remoteBranch, String remoteRef) {
         // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
         String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
-        try {
-            FetchResult r = Git.wrap(repo).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
+        // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
+        try (Repository transport = user.transportView(repo)) {
+            FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
                     .setCredentialsProvider(Credentials.forRemote()).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
@@ -161,8 +167,8 @@ final class GitSync {
     /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
     private boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
-        try {
-            results = Git.wrap(repo).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
+        try (Repository transport = user.transportView(repo)) {
+            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
             throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
@@ -257,8 +263,8 @@ final class GitSync {
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(merged.tree);
             cb.setParentIds(h, t);
-            cb.setAuthor(who);
-            cb.setCommitter(who);
+            cb.setAuthor(author);
+            cb.setCommitter(committer);
             StringBuilder msg = new StringBuilder("ir sync: merge ").append(theirName).append("\n\n");
             if (!merged.incidents.isEmpty()) {
                 msg.append("Merged incidents: ").append(String.join(", ", merged.incidents)).append("\n");
@@ -542,7 +548,7 @@ final class GitSync {
             RefUpdate ru = repo.updateRef(Constants.HEAD);
             ru.setNewObjectId(target);
             ru.setExpectedOldObjectId(from == null ? ObjectId.zeroId() : from);
-            ru.setRefLogIdent(who);
+            ru.setRefLogIdent(committer);
             ru.setRefLogMessage(incidents == null ? "ir sync: fast-forward" : "ir sync: merge", false);
             RefUpdate.Result r = ru.update();
             switch (r) {
