@@ -33,7 +33,7 @@ public final class Person {
         int lt = s.indexOf('<');
         int gt = s.indexOf('>');
         if (lt < 0 && gt < 0) {
-            return "has no email inside <>";
+            return s.indexOf('@') >= 0 ? "has its email outside <> or no name" : "has no email inside <>";
         }
         if (lt < 0 || gt < lt || s.indexOf('<', lt + 1) >= 0 || s.indexOf('>', gt + 1) >= 0) {
             return "has a stray < or >";
