@@ -105,8 +105,8 @@ public abstract class IrCommand implements Callable<Integer> {
         if (problem != null) {
             String shown = Text.forTerminal(value);
             throw IrException.usage(as != null
-                    ? "--as \"" + shown + "\" " + problem + ": give it as --as \"Name <email>\", e.g. --as \"Alice Smith "
-                    + "<alice@example.com>\""
+                    ? "--as \"" + shown + "\" " + problem + ": give it as --as \"Name <email>\", e.g. "
+                    + "--as \"Alice Smith <alice@example.com>\""
                     : "IR_AUTHOR \"" + shown + "\" " + problem + ": set it as IR_AUTHOR=\"Name <email>\", e.g. "
                     + "IR_AUTHOR=\"Alice Smith <alice@example.com>\"");
         }

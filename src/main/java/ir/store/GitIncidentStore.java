@@ -98,7 +98,8 @@ public final class GitIncidentStore implements IncidentStore {
     /**
      * Creates a workspace in {@code dir}: {@code git init} if it is not in a work tree, the default {@code ir.yaml},
      * {@code incidents/}, {@code templates/} with {@code templates} (name to content), {@code .gitattributes}, and one
-     * commit (by the identity {@code session} resolves). Changes nothing when {@code dir} already holds {@code ir.yaml}.
+     * commit (by the identity {@code session} resolves). Changes nothing when {@code dir} already holds
+     * {@code ir.yaml}.
      */
     public static InitResult init(Path dir, Map<String, byte[]> templates, Session session) {
         Path root = dir.toAbsolutePath().normalize();
