@@ -2,6 +2,8 @@ package ir.cli;
 
 import ir.env.Env;
 import ir.model.IrConfig;
+import ir.model.IrException;
+import ir.model.Person;
 import ir.store.Session;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
@@ -96,8 +98,20 @@ public abstract class IrCommand implements Callable<Integer> {
         return store().config();
     }
 
+    /** {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). */
     protected String identityOverride() {
-        return root().as != null ? root().as : env().getenv("IR_AUTHOR");
+        String as = root().as;
+        String value = as != null ? as : env().getenv("IR_AUTHOR");
+        String problem = value == null ? null : Person.problem(value);
+        if (problem != null) {
+            String shown = Text.forTerminal(value);
+            throw IrException.usage(as != null
+                    ? "--as \"" + shown + "\" " + problem + ": give it as --as \"Name <email>\", e.g. "
+                    + "--as \"Alice Smith <alice@example.com>\""
+                    : "IR_AUTHOR \"" + shown + "\" " + problem + ": set it as IR_AUTHOR=\"Name <email>\", e.g. "
+                    + "IR_AUTHOR=\"Alice Smith <alice@example.com>\"");
+        }
+        return value;
     }
 
     protected Duration lockTimeout() {

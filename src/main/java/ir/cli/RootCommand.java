@@ -26,7 +26,8 @@ public final class RootCommand implements Runnable {
     Path directory;
 
     @Option(names = "--as", paramLabel = "\"NAME <EMAIL>\"", scope = ScopeType.INHERIT,
-            description = "Act as this responder (default: IR_AUTHOR, else git's user.name and user.email).")
+            description = "Act as this responder, author and committer (default: IR_AUTHOR, else the identity 'git "
+                    + "commit' would use: GIT_AUTHOR_*, user.name and user.email).")
     String as;
 
     @Option(names = "--no-input", scope = ScopeType.INHERIT, description = "Never prompt, even on a terminal.")

@@ -14,4 +14,50 @@ public final class Person {
         String name = lt > 0 ? person.substring(0, lt).strip() : person.strip();
         return name.isEmpty() ? person.strip() : name;
     }
+
+    /**
+     * What is wrong with {@code person} as an identity to commit as ({@code --as}, {@code IR_AUTHOR}), or null when it
+     * is a well-formed {@code Name <email>}: a name that is not empty, then one email inside {@code <>} at the end, no
+     * other {@code <} or {@code >}, and no control characters (git would drop or refuse them).
+     */
+    public static String problem(String person) {
+        if (person == null || person.isBlank()) {
+            return "is empty";
+        }
+        for (int i = 0; i < person.length(); i++) {
+            if (Character.isISOControl(person.charAt(i))) {
+                return "has a control character";
+            }
+        }
+        String s = person.strip();
+        int lt = s.indexOf('<');
+        int gt = s.indexOf('>');
+        if (lt < 0 && gt < 0) {
+            return s.indexOf('@') >= 0 ? "has its email outside <> or no name" : "has no email inside <>";
+        }
+        if (lt < 0 || gt < lt || s.indexOf('<', lt + 1) >= 0 || s.indexOf('>', gt + 1) >= 0) {
+            return "has a stray < or >";
+        }
+        if (gt != s.length() - 1) {
+            return "has text after the email";
+        }
+        if (s.substring(0, lt).isBlank()) {
+            return "has no name before the email";
+        }
+        String email = s.substring(lt + 1, gt).strip();
+        if (email.isEmpty()) {
+            return "has no email inside <>";
+        }
+        if (email.chars().anyMatch(Character::isWhitespace)) {
+            return "has a space in the email";
+        }
+        return null;
+    }
+
+    /** {@code [name, email]} of a {@code person} that has no {@link #problem}. */
+    public static String[] parts(String person) {
+        String s = person.strip();
+        int lt = s.indexOf('<');
+        return new String[] {s.substring(0, lt).strip(), s.substring(lt + 1, s.length() - 1).strip()};
+    }
 }

@@ -29,8 +29,8 @@ final class Backend implements AutoCloseable {
     private GitRepo git;
     private IrConfig config;
     private byte[] configBytes;
-    private Identity identity;
-    private Object identityKey;
+    private final GitIdentity gitIdentity = new GitIdentity();
+    private Session warned;
 
     /** @param writes where long-lived work is done after a command was answered; null to do it at once */
     Backend(Workspace ws, BackgroundWrites writes) {
@@ -70,14 +70,18 @@ final class Backend implements AutoCloseable {
         return config;
     }
 
-    /** Who {@code session} acts as (see {@link Identities}), resolved again only when its inputs changed. */
+    /**
+     * Who {@code session} acts as (see {@link GitIdentity}), resolved again only when the environment or a config
+     * file changed; its warnings (a guessed identity) are given once to each session.
+     */
     synchronized Identity identity(Session session) {
-        Object key = java.util.List.of(String.valueOf(session.identityOverride()), session.environment());
-        if (identity == null || !key.equals(identityKey)) {
-            identity = Identities.resolve(this, session);
-            identityKey = key;
+        GitIdentity.Resolved r = gitIdentity.resolve(session.environment(), session.identityOverride(),
+                () -> git().repository());
+        if (warned != session) {
+            r.warnings().forEach(session.warn());
+            warned = session;
         }
-        return identity;
+        return new Identity(r.author().name(), r.author().email(), r.committer().name(), r.committer().email());
     }
 
     /**

@@ -8,7 +8,6 @@ import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.errors.LockFailedException;
 import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -20,11 +19,8 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.util.FS;
-import org.eclipse.jgit.util.SystemReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,24 +44,8 @@ import java.util.Map;
  */
 final class GitRepo implements AutoCloseable {
     static {
-        // JGit forks `git` to find the system config; ir needs nothing from it and every millisecond of `ir log`
-        // counts.
-        SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
-            @Override
-            public FileBasedConfig openSystemConfig(Config parent, FS fs) {
-                return new FileBasedConfig(parent, null, fs) {
-                    @Override
-                    public void load() {
-                        // no system config
-                    }
-
-                    @Override
-                    public boolean isOutdated() {
-                        return false;
-                    }
-                };
-            }
-        });
+        // JGit reads no user or system config by itself: ir reads git's own files from the caller's environment.
+        PinnedSystemReader.install();
     }
 
     /** An index.lock older than this is not a running git command's: say so at once instead of waiting. */
@@ -114,14 +94,6 @@ final class GitRepo implements AutoCloseable {
 
     Path workTree() {
         return workTree;
-    }
-
-    /** {@code user.name} and {@code user.email} from the repository's config, then the user's; null when unset. */
-    String[] configuredIdentity() {
-        Config c = repo.getConfig();
-        String name = c.getString("user", null, "name");
-        String email = c.getString("user", null, "email");
-        return name == null && email == null ? null : new String[] {name, email};
     }
 
     // ---- the three steps of a commit ------------------------------------------------------------------------------

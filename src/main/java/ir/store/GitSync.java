@@ -69,7 +69,9 @@ final class GitSync {
     private final GitRepo git;
     private final Repository repo;
     private final Workspace ws;
-    private final PersonIdent who;
+    private final PersonIdent author;
+    private final PersonIdent committer;
+    private final UserGitConfig user;
     private final Consumer<String> warn;
     private final PostmortemHook hook;
 
@@ -79,7 +81,10 @@ final class GitSync {
         this.git = backend.git();
         this.repo = git.repository();
         this.ws = backend.workspace();
-        this.who = backend.identity(session).committerAt(session.clock());
+        Identity who = backend.identity(session);
+        this.author = who.authorAt(session.clock());
+        this.committer = who.committerAt(session.clock());
+        this.user = UserGitConfig.load(session.environment());
         this.warn = session.warn();
         this.hook = hook;
     }
@@ -133,8 +138,9 @@ final class GitSync {
     private ObjectId fetch(String remote, boolean named, String remoteBranch, String remoteRef) {
         // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
         String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
-        try {
-            FetchResult r = Git.wrap(repo).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
+        // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
+        try (Repository transport = user.transportView(repo)) {
+            FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
                     .setCredentialsProvider(Credentials.forRemote()).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
@@ -153,8 +159,8 @@ final class GitSync {
     /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
     private boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
-        try {
-            results = Git.wrap(repo).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
+        try (Repository transport = user.transportView(repo)) {
+            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
             throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
@@ -249,8 +255,8 @@ final class GitSync {
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(merged.tree());
             cb.setParentIds(h, t);
-            cb.setAuthor(who);
-            cb.setCommitter(who);
+            cb.setAuthor(author);
+            cb.setCommitter(committer);
             StringBuilder msg = new StringBuilder("ir sync: merge ").append(theirName).append("\n\n");
             if (!merged.incidents().isEmpty()) {
                 msg.append("Merged incidents: ").append(String.join(", ", merged.incidents())).append("\n");

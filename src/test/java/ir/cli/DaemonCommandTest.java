@@ -35,7 +35,9 @@ class DaemonCommandTest {
     @Test
     void showsAndStopsTheProcessServingThisJar() throws Exception {
         IrTester ir = ir();
-        Map<String, String> env = Map.of("IR_AUTHOR", IrTester.ALICE, "IR_DAEMON_DIR", tmp.resolve("d").toString());
+        // the environment IrTester runs with (its HOME and GIT_CONFIG_NOSYSTEM are part of the process's key)
+        Map<String, String> env = Map.of("IR_AUTHOR", IrTester.ALICE, "IR_DAEMON_DIR", tmp.resolve("d").toString(),
+                "HOME", IrTester.EMPTY_HOME.toString(), "GIT_CONFIG_NOSYSTEM", "1");
         Path jar = Path.of(DaemonCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (Server server = Server.lock(tmp.resolve("d"), Protocol.key(jar, env), Duration.ofMinutes(1),
                 (a, c, e, o, er) -> 0).listen()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import ir.cli.Cli;
 import ir.env.Env;
+import ir.store.PinnedSystemReader;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 
@@ -35,6 +36,15 @@ public final class IrTester {
     public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The HOME every run has unless a test sets one: an empty directory, so no test reads the developer's own git
+     * config (JGit is pinned too: {@link PinnedSystemReader}).
+     */
+    public static final Path EMPTY_HOME = emptyHome();
+
+    static {
+        PinnedSystemReader.install();
+    }
 
     private final Path dir;
     private final Map<String, String> environment = new HashMap<>();
@@ -47,6 +57,18 @@ public final class IrTester {
         this.dir = dir;
         this.cwd = dir;
         environment.put("IR_AUTHOR", ALICE);
+        environment.put("HOME", EMPTY_HOME.toString());
+        environment.put("GIT_CONFIG_NOSYSTEM", "1");
+    }
+
+    private static Path emptyHome() {
+        try {
+            Path home = Files.createTempDirectory("ir-test-home");
+            home.toFile().deleteOnExit();
+            return home;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh git repository in {@code dir} (not yet an ir workspace). */
