@@ -372,7 +372,7 @@ else
 fi
 
 echo >&2
-echo "Budget (DESIGN.md), measured in this run${baseline:+ (before: $baseline)}:" >&2
+echo "Performance budget, measured in this run${baseline:+ (before: $baseline)}:" >&2
 printf '%s\n%s' "$budget_head" "$budget_rows" | sed '2d; s/^| //; s/ |$//; s/ | /\t/g' | column -t -s $'\t' >&2 2>/dev/null \
     || printf '%s\n%s' "$budget_head" "$budget_rows" >&2
 echo "(ir log is ${r_git}x the plain-git equivalent; the background process makes it ${r_daemon}x faster than in-process," \
