@@ -170,7 +170,6 @@ run_measures() {
     done
 }
 
-
 ir_log() { "$IR" -C "$work/ws-$1" log "bench entry from ir log"; }
 ir_log_in_process() { IR_DAEMON=0 "$IR" -C "$work/ws-$1" log "bench entry in-process"; }
 ir_log_no_archive() { "$JAVA" "${FLAGS[@]}" -jar "$lib/ir.jar" -C "$work/ws-$1" log "bench entry without the archive"; }
