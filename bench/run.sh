@@ -2,14 +2,19 @@
 # bench/run.sh — measures the installed `ir` against DESIGN.md's performance budget and writes docs/PERFORMANCE.md.
 #
 #   ./install.sh && bench/run.sh            (RUNS=N for more repetitions; default 11, medians reported)
+#   BENCH_BASELINE=bench/results/before-issue-11.tsv bench/run.sh      (adds a "before" column from an earlier run)
 #
 # It generates workspaces of 1, 10, 1,000 and 10,000 incidents, each with a few thousand commits of history (written
 # with `git fast-import`, not thousands of ir runs), under bench/work/ (ignored by git), then times, as medians of
 # RUNS runs after one warm-up: a hello-world JVM started with the launcher's flags (the floor), `ir log` one-shot
-# (with and without the start-up archive), the plain-git equivalent, `ir list`, `ir show`, and `ir postmortem` and
-# the `ir shell` per-entry time where this build has those commands; and the peak memory of `ir log`.
-# Only bash, git, the JDK and (for memory) /usr/bin/time are used. Environment: IR (the launcher; default `ir` on
-# PATH, else ~/.local/bin/ir), RUNS, BENCH_WORK (where to generate), BENCH_OUT (the report; docs/PERFORMANCE.md).
+# (with and without the start-up archive), the plain-git equivalent, `ir list`, `ir show`, `ir open` with complete
+# arguments, and `ir postmortem` and the `ir shell` per-entry time where this build has those commands; the peak
+# memory of `ir log`; and, at the end, the resident memory of the bench's own background process.
+# Only bash, git, ps, the JDK and (for the client's peak memory) /usr/bin/time are used. Environment: IR (the
+# launcher; default `ir` on PATH, else ~/.local/bin/ir), RUNS, BENCH_WORK (where to generate), BENCH_OUT (the report;
+# docs/PERFORMANCE.md), BENCH_TSV (the raw results beside it; docs/performance-results.tsv, or BENCH_OUT's name with
+# .tsv), BENCH_BASELINE (an earlier run's TSV: the report then shows before and after), BENCH_LABEL (a few words
+# saying which build is measured, for the report; default: the launcher's path and `ir --version`).
 set -euo pipefail
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -18,6 +23,16 @@ top=$(dirname "$here")
 RUNS=${RUNS:-11}
 work=${BENCH_WORK:-$here/work}
 out=${BENCH_OUT:-$top/docs/PERFORMANCE.md}
+if [ -n "${BENCH_TSV:-}" ]; then tsv=$BENCH_TSV
+elif [ -n "${BENCH_OUT:-}" ]; then tsv=${out%.md}.tsv
+else tsv=$top/docs/performance-results.tsv
+fi
+baseline=${BENCH_BASELINE:-}
+if [ -n "$baseline" ]; then
+    [ -f "$baseline" ] && [ -r "$baseline" ] || die "cannot read BENCH_BASELINE '$baseline': give the .tsv an earlier run wrote"
+    grep -q '^median	' "$baseline" || die "BENCH_BASELINE '$baseline' has no medians: give the .tsv an earlier bench/run.sh wrote"
+    case $baseline in /*) ;; *) baseline=$PWD/$baseline ;; esac
+fi
 IR=${IR:-$(command -v ir 2>/dev/null || printf '%s' "$HOME/.local/bin/ir")}
 [ -x "$IR" ] || die "no installed ir at '$IR': run ./install.sh first (or set IR=path/to/bin/ir)"
 grep -q "^# ir launcher, written by ir's install.sh" "$IR" || die "$IR is not the launcher install.sh writes"
@@ -28,6 +43,7 @@ JAVA="$java_home/bin/java"
 [ -x "$JAVA" ] && [ -f "$lib/ir.jar" ] || die "cannot read the java and jar from $IR: run ./install.sh again"
 [ -f "$lib/ir.jsa" ] || echo "bench: warning: no start-up archive in $lib (IR_INSTALL_NO_CDS?): ir log will be slow" >&2
 command -v git >/dev/null || die "git is needed"
+command -v ps >/dev/null || die "ps is needed (for the background process's memory)"
 [ "${BASH_VERSINFO[0]}" -ge 5 ] || die "bash 5 is needed (for EPOCHREALTIME)"
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
@@ -154,9 +170,6 @@ run_measures() {
     done
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-within() { awk -v r="$1" -v max="$2" 'BEGIN {print (r <= max) ? "yes" : "NO"}'; }
-
 ir_log() { "$IR" -C "$work/ws-$1" log "bench entry from ir log"; }
 ir_log_in_process() { IR_DAEMON=0 "$IR" -C "$work/ws-$1" log "bench entry in-process"; }
 ir_log_no_archive() { "$JAVA" "${FLAGS[@]}" -jar "$lib/ir.jar" -C "$work/ws-$1" log "bench entry without the archive"; }
@@ -171,6 +184,31 @@ plain_git() {
 }
 # Whether this build has a command: `ir --help` lists them (an unknown one with --help would print the root help).
 has_command() { "$IR" --help 2>/dev/null | grep -q "^  $1 "; }
+# `ir open` with its arguments complete (no prompt): every run declares a new incident in ws-open (a workspace of
+# its own, so the others keep their sizes), with a new title each time, so ws-open grows by one incident a run.
+open_n=0
+ir_open() {
+    open_n=$((open_n + 1))
+    "$IR" -C "$work/ws-open" open "Bench declared incident $open_n" --severity SEV-3 --no-input
+}
+# The pid of the bench's own background process once it serves, or nothing: what `ir daemon status` says (older
+# builds: `ir daemon`). With "any": else the `ir.Daemon` process (the main class the launcher starts) whose
+# environment has this IR_DAEMON_DIR, serving or not.
+bench_daemon_pid() {
+    local pid="" p
+    pid=$( { "$IR" daemon status 2>/dev/null || "$IR" daemon 2>/dev/null; } \
+        | sed -n 's/.*[Pp][Ii][Dd]:\{0,1\} \([0-9][0-9]*\).*/\1/p' | head -n 1) || true
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then pid=""; fi
+    if [ -z "$pid" ] && [ "${1:-}" = any ]; then
+        for p in $(pgrep -f 'ir\.Daemon' 2>/dev/null); do
+            if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "IR_DAEMON_DIR=$IR_DAEMON_DIR"; then
+                pid=$p
+                break
+            fi
+        done
+    fi
+    printf '%s' "$pid"
+}
 
 # ---- run --------------------------------------------------------------------------------------------------------
 echo "bench: generating workspaces in $work" >&2
@@ -186,14 +224,16 @@ EOF
     || javac -d "$work/hello" "$work/hello/Hello.java" || die "javac is needed to compile the hello-world floor"
 for n in 1 10 1000 10000; do generate "$n"; done
 generate 1 shell   # the shell's own: 50 entries a run would grow ws-1's incident and skew the ir log figures
+generate 10 open   # ir open's own: it grows by one incident a run
+load_start=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 # The first everyday command starts the background process (it warms up before it listens): wait until it serves.
 "$IR" -C "$work/ws-1" show >/dev/null 2>&1 || die "ir show failed in $work/ws-1"
 daemon_pid=""
-for _ in $(seq 1 600); do
-    daemon_pid=$("$IR" daemon 2>/dev/null | sed -n 's/.*is running: pid \([0-9]*\).*/\1/p')
+for _ in $(seq 1 300); do
+    daemon_pid=$(bench_daemon_pid)
     [ -n "$daemon_pid" ] && break
-    sleep 0.1
+    sleep 0.2
 done
 [ -n "$daemon_pid" ] || echo "bench: warning: ir's background process did not start: every ir figure is in-process" >&2
 
@@ -211,6 +251,7 @@ measure "ir list, 1,000 incidents" "$IR" -C "$work/ws-1000" list
 measure "ir list, 10,000 incidents" "$IR" -C "$work/ws-10000" list
 measure "ir show, 1 incident" "$IR" -C "$work/ws-1" show
 measure "ir show, 10,000 incidents" "$IR" -C "$work/ws-10000" show
+measure "ir open, complete arguments" ir_open
 if has_command postmortem; then
     measure "ir postmortem, 1 incident" "$IR" -C "$work/ws-1" postmortem
     measure "ir postmortem, 10,000 incidents" "$IR" -C "$work/ws-10000" postmortem
@@ -238,7 +279,7 @@ fi
 echo "bench: medians of $RUNS interleaved rounds" >&2
 run_measures
 if [ "$shell_ok" = 1 ]; then
-    shell_entry=$(awk -v a="${RESULT["ir shell, $K entries"]}" -v b="${RESULT["ir shell, no entries"]}" -v k="$K" \
+    shell_entry=$(awk -v a="${RESULT["ir shell, $K entries"]:-}" -v b="${RESULT["ir shell, no entries"]:-}" -v k="$K" \
         'BEGIN {printf "%.1f", (a - b) / k}')
     printf '  %-44s %9s ms\n' "ir shell, per entry" "$shell_entry" >&2
 fi
@@ -250,101 +291,194 @@ if [ -x /usr/bin/time ]; then
     peak=$(awk -v k="$peak" 'BEGIN {printf "%.1f", k / 1024}')
     printf '  %-44s %9s MiB\n' "ir log peak memory (RSS)" "$peak" >&2
 fi
-daemon_mem=""
-if [ -n "$daemon_pid" ] && [ -r "/proc/$daemon_pid/status" ]; then
-    daemon_mem=$(awk '/^VmRSS/ {r = $2} /^VmHWM/ {h = $2} END {printf "%.1f MiB now, %.1f MiB at most", r / 1024, h / 1024}' \
-        "/proc/$daemon_pid/status")
-    printf '  %-44s %s\n' "background process memory (RSS)" "$daemon_mem" >&2
+load_end=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# The background process's resident memory after the bench: its pid asked again (it may have been replaced), then
+# `ps -o rss=` right away, before the exit trap stops it. Its peak (VmHWM) is shown beside it where /proc has it.
+daemon_rss=""
+daemon_peak=""
+end_pid=$(bench_daemon_pid any)
+if [ -n "$end_pid" ]; then
+    [ -z "$daemon_pid" ] || [ "$end_pid" = "$daemon_pid" ] \
+        || echo "bench: note: the background process was replaced during the bench (pid $daemon_pid, now $end_pid)" >&2
+    daemon_rss=$(ps -o rss= -p "$end_pid" 2>/dev/null | awk 'NF {printf "%.1f", $1 / 1024}')
+    daemon_peak=$(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$end_pid/status" 2>/dev/null || true)
+    printf '  %-44s %9s MiB (peak %s MiB)\n' "background process memory (RSS), pid $end_pid" "${daemon_rss:-?}" \
+        "${daemon_peak:-?}" >&2
+else
+    echo "bench: warning: no background process at the end of the bench: its memory is not measured" >&2
 fi
 
 # ---- budget -----------------------------------------------------------------------------------------------------
-r_log=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["hello-world JVM (floor)"]}")
-r_log10k=$(ratio "${RESULT["ir log, 10,000 incidents"]}" "${RESULT["ir log, 1 incident"]}")
-r_list10k=$(ratio "${RESULT["ir list, 10,000 incidents"]}" "${RESULT["ir list, 10 incidents"]}")
-r_git=$(ratio "${RESULT["ir log, 1 incident"]}" "${RESULT["plain git, 1 incident"]}")
-r_cds=$(ratio "${RESULT["ir log, 1 incident, no archive"]}" "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]}")
-r_daemon=$(ratio "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]}" "${RESULT["ir log, 1 incident"]}")
+ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; fi; }
+floor=${RESULT["hello-world JVM (floor)"]:-}
+r_git=$(ratio "${RESULT["ir log, 1 incident"]:-}" "${RESULT["plain git, 1 incident"]:-}")
+r_cds=$(ratio "${RESULT["ir log, 1 incident, no archive"]:-}" "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]:-}")
+r_daemon=$(ratio "${RESULT["ir log, 1 incident, in-process (IR_DAEMON=0)"]:-}" "${RESULT["ir log, 1 incident"]:-}")
 
-budget_rows=$(cat <<EOF
-| \`ir log\` one-shot / hello-world JVM | $r_log | ≤ 3 | $(within "$r_log" 3) |
-| \`ir log\` at 10,000 incidents / at 1 | $r_log10k | ≤ 1.25 | $(within "$r_log10k" 1.25) |
-| \`ir list\` at 10,000 incidents / at 10 | $r_list10k | ≤ 1.5 | $(within "$r_list10k" 1.5) |
-EOF
-)
-if [ -n "$shell_entry" ]; then
-    budget_rows+=$'\n'"| \`ir shell\` per entry, ms | $shell_entry | ≤ 15 | $(within "$shell_entry" 15) |"
-else
-    budget_rows+=$'\n'"| \`ir shell\` per entry, ms | not measured | ≤ 15 | – |"
+# DESIGN.md's budget, one row each: KEY (stable: it names the row in the TSV, so later runs can compare), label,
+# this run's figure (empty: not measured), the limit, and how the limit reads.
+B_KEYS=()
+declare -A B_LABEL B_VALUE B_MAX B_TEXT
+budget() {
+    B_KEYS+=("$1")
+    B_LABEL[$1]=$2 B_VALUE[$1]=$3 B_MAX[$1]=$4 B_TEXT[$1]=$5
+}
+everyday="≤ 3 (aim 2)"
+budget "log/floor" "\`ir log\`, 1 incident / hello-world JVM" \
+    "$(ratio "${RESULT["ir log, 1 incident"]:-}" "$floor")" 3 "$everyday"
+budget "show/floor" "\`ir show\`, 1 incident / hello-world JVM" \
+    "$(ratio "${RESULT["ir show, 1 incident"]:-}" "$floor")" 3 "$everyday"
+budget "list/floor" "\`ir list\`, 10 incidents / hello-world JVM" \
+    "$(ratio "${RESULT["ir list, 10 incidents"]:-}" "$floor")" 3 "$everyday"
+budget "open/floor" "\`ir open TITLE --severity SEV-3 --no-input\` / hello-world JVM" \
+    "$(ratio "${RESULT["ir open, complete arguments"]:-}" "$floor")" 3 "$everyday"
+budget "log-growth" "growth: \`ir log\` at 10,000 incidents / at 1 incident" \
+    "$(ratio "${RESULT["ir log, 10,000 incidents"]:-}" "${RESULT["ir log, 1 incident"]:-}")" 1.5 "≤ 1.5"
+budget "list-growth" "growth: \`ir list\` at 10,000 incidents / at 10 incidents" \
+    "$(ratio "${RESULT["ir list, 10,000 incidents"]:-}" "${RESULT["ir list, 10 incidents"]:-}")" 2 "≤ 2"
+budget "shell-entry-ms" "\`ir shell\`, one entry committed (ms; medians of 0 and $K entries)" "$shell_entry" 15 "≤ 15 ms"
+budget "daemon-rss-mib" "background process resident after the bench (MiB)" "$daemon_rss" 160 "≤ 160 MiB"
+
+# The baseline: "kind<TAB>name<TAB>value" lines of an earlier run's TSV (see below).
+declare -A BEFORE
+if [ -n "$baseline" ]; then
+    while IFS=$'\t' read -r kind name value; do
+        case $kind in '#'*|kind|'') continue ;; esac
+        BEFORE["$kind:$name"]=$value
+    done <"$baseline"
 fi
-if [ -n "$peak" ]; then
-    budget_rows+=$'\n'"| \`ir log\` peak memory, MiB | $peak | < 80 | $(awk -v p="$peak" 'BEGIN {print (p < 80) ? "yes" : "NO"}') |"
+verdict() { if [ -z "$1" ]; then printf 'not measured'; else awk -v v="$1" -v m="$2" 'BEGIN {print (v <= m) ? "pass" : "FAIL"}'; fi; }
+change() {   # change BEFORE AFTER: "-12%", or "–" when either is missing
+    if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.0f%%", (b / a - 1) * 100}'; else printf '–'; fi
+}
+
+budget_rows=""
+failed=0
+for key in "${B_KEYS[@]}"; do
+    v=${B_VALUE[$key]} pf=$(verdict "${B_VALUE[$key]}" "${B_MAX[$key]}")
+    [ "$pf" = FAIL ] && failed=$((failed + 1))
+    if [ -n "$baseline" ]; then
+        budget_rows+="| ${B_LABEL[$key]} | ${BEFORE["budget:$key"]:-–} | ${v:-–} | ${B_TEXT[$key]} | $pf |"$'\n'
+    else
+        budget_rows+="| ${B_LABEL[$key]} | ${v:-–} | ${B_TEXT[$key]} | $pf |"$'\n'
+    fi
+done
+if [ -n "$baseline" ]; then
+    budget_head=$'| measure | before | this run | budget | pass/fail |\n|---|---|---|---|---|'
+else
+    budget_head=$'| measure | result | budget | pass/fail |\n|---|---|---|---|'
 fi
 
 echo >&2
-echo "Budget (DESIGN.md), measured in this run:" >&2
-printf '%s\n' "$budget_rows" | sed 's/^| //; s/ |$//; s/ | /\t/g' | column -t -s $'\t' >&2 2>/dev/null \
-    || printf '%s\n' "$budget_rows" >&2
+echo "Performance budget, measured in this run${baseline:+ (before: $baseline)}:" >&2
+printf '%s\n%s' "$budget_head" "$budget_rows" | sed '2d; s/^| //; s/ |$//; s/ | /\t/g' | column -t -s $'\t' >&2 2>/dev/null \
+    || printf '%s\n%s' "$budget_head" "$budget_rows" >&2
 echo "(ir log is ${r_git}x the plain-git equivalent; the background process makes it ${r_daemon}x faster than in-process," \
     "and the start-up archive makes in-process ${r_cds}x faster)" >&2
+
+# ---- results: the raw medians and budget figures, beside the report -------------------------------------------
+version=$("$IR" --version 2>/dev/null | sed 's/^ir //' || true)
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+label=${BENCH_LABEL:-"ir ${version:-?} from $IR"}
+date=$(date -u +%Y-%m-%dT%H:%MZ)
+ORDER=("hello-world JVM (floor)" "ir --version" "ir log, 1 incident"
+    "ir log, 1 incident, in-process (IR_DAEMON=0)" "ir log, 1 incident, no archive"
+    "ir log, 1,000 incidents" "ir log, 10,000 incidents" "plain git, 1 incident" "plain git, 10,000 incidents"
+    "ir list, 10 incidents" "ir list, 1,000 incidents" "ir list, 10,000 incidents" "ir show, 1 incident"
+    "ir show, 10,000 incidents" "ir open, complete arguments" "ir postmortem, 1 incident"
+    "ir postmortem, 10,000 incidents" "ir shell, no entries" "ir shell, $K entries")
+mkdir -p "$(dirname "$tsv")"
+{
+    printf '# bench/run.sh results: %s; %s; bench at commit %s; RUNS=%s; load %s at the start, %s at the end\n' \
+        "$date" "$label" "$rev" "$RUNS" "$load_start" "$load_end"
+    printf 'kind\tname\tvalue\n'
+    for name in "${ORDER[@]}"; do
+        [ -z "${RESULT[$name]:-}" ] || printf 'median\t%s\t%s\n' "$name" "${RESULT[$name]}"
+    done
+    for key in "${B_KEYS[@]}"; do
+        [ -z "${B_VALUE[$key]}" ] || printf 'budget\t%s\t%s\n' "$key" "${B_VALUE[$key]}"
+    done
+    [ -z "$peak" ] || printf 'info\tir log peak memory (MiB)\t%s\n' "$peak"
+    [ -z "$daemon_peak" ] || printf 'info\tbackground process peak memory (MiB)\t%s\n' "$daemon_peak"
+} >"$tsv"
+echo "bench: wrote $tsv" >&2
 
 # ---- report -----------------------------------------------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)
 jv=$("$JAVA" -version 2>&1 | sed -n 2p)
-rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 rows=""
-for name in "hello-world JVM (floor)" "ir --version" "ir log, 1 incident" \
-    "ir log, 1 incident, in-process (IR_DAEMON=0)" "ir log, 1 incident, no archive" \
-    "ir log, 1,000 incidents" "ir log, 10,000 incidents" "plain git, 1 incident" "plain git, 10,000 incidents" \
-    "ir list, 10 incidents" "ir list, 1,000 incidents" "ir list, 10,000 incidents" "ir show, 1 incident" \
-    "ir show, 10,000 incidents" "ir postmortem, 1 incident" "ir postmortem, 10,000 incidents" \
-    "ir shell, no entries" "ir shell, $K entries"; do
-    [ -n "${RESULT[$name]:-}" ] && rows+="| $name | ${RESULT[$name]} |"$'\n'
+for name in "${ORDER[@]}"; do
+    [ -n "${RESULT[$name]:-}" ] || continue
+    if [ -n "$baseline" ]; then
+        b=${BEFORE["median:$name"]:-}
+        rows+="| $name | ${b:-–} | ${RESULT[$name]} | $(change "$b" "${RESULT[$name]}") |"$'\n'
+    else
+        rows+="| $name | ${RESULT[$name]} |"$'\n'
+    fi
 done
+if [ -n "$baseline" ]; then
+    rows_head=$'| command | before | this run | change |\n|---|---|---|---|'
+    before_line=$'\n'"- Before: \`$(basename "$baseline")\`: $(sed -n '1s/^# bench\/run.sh results: //p' "$baseline") (another run, at another time and load: compare its ratios with this run's; its milliseconds only roughly)"
+else
+    rows_head=$'| command | median ms |\n|---|---|'
+    before_line=""
+fi
 mkdir -p "$(dirname "$out")"
 cat >"$out" <<EOF
 # Performance
 
-Measured by \`bench/run.sh\` (run it after \`./install.sh\`; it rewrites this file). Medians of $RUNS rounds after
-one warm-up, wall time, on one machine in one run; each round runs every measurement once, in turn, so the ratios
-compare like with like even when the machine's load drifts.
+Measured by \`bench/run.sh\` (run it after \`./install.sh\`; it rewrites this file and \`$(basename "$tsv")\`
+beside it). Medians of $RUNS rounds after one warm-up, wall time, on one machine in one run; each round runs every
+measurement once, in turn, so the ratios compare like with like even when the machine's load drifts.
 
-- Date: $(date -u +%Y-%m-%dT%H:%MZ), ir $("$IR" --version 2>/dev/null | sed 's/^ir //') at commit $rev
-- Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr)
+- Date: $date; $label; bench at commit $rev
+- Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${mem:-unknown memory}, $(uname -sr); load average
+  $load_start at the start, $load_end at the end
 - Java: $jv; launcher flags \`${FLAGS[*]}\` and the AppCDS archive built by install.sh
 - Workspaces: 1, 10, 1,000 and 10,000 incidents of about 2 KB ($EVENTS events each), each with $HISTORY commits of
-  history (and another of 1 incident for \`ir shell\`, reset to its 12 events before each run, untimed, so every run
-  adds its entries to the same incident)
+  history (and another of 1 incident for \`ir shell\`, reset to its $EVENTS events before each run, untimed, so every
+  run adds its entries to the same incident; and one of 10 incidents for \`ir open\`, which grows by one incident a
+  run: $((10 + RUNS + 1)) at the end)${before_line}
 
 ## Budget
 
-| measure | this run | budget | within |
-|---|---|---|---|
-$budget_rows
+$budget_head
+${budget_rows}
+$([ "$failed" = 0 ] && echo "Every measured figure is within the budget." || echo "$failed of ${#B_KEYS[@]} figures over the budget.")
+
+The everyday commands are measured one-shot through the installed launcher, as a user runs them: \`ir log\` stands
+for the one-change commands (\`severity\`, \`status\`, \`role\`, ...: one change, one commit, the same path), \`ir show\`
+and \`ir list\` for the reads. Growth compares the same command on a large and a small workspace in the same rounds.
 
 \`ir log\` one-shot is ${r_git}x the plain-git equivalent (append to a file, \`git add\`, \`git commit\`). Through
 the background process it is ${r_daemon}x faster than the same command in-process (\`IR_DAEMON=0\`), and the start-up
-archive makes the in-process run ${r_cds}x faster than the same jar and flags without it. The background process
-used ${daemon_mem:-(not measured)}.
+archive makes the in-process run ${r_cds}x faster than the same jar and flags without it. The client's peak memory
+(\`ir log\`, median of 5) was ${peak:-(not measured)} MiB; the background process's peak during the bench
+${daemon_peak:-(not measured)} MiB.
 
 ## Medians (ms)
 
-| command | median ms |
-|---|---|
+$rows_head
 ${rows}
 ## How
 
 - The floor is a one-class hello-world compiled at bench time and run with the launcher's flags.
 - \`ir log\` runs the installed launcher (\`-C\` into the workspace, the current incident), so each run appends one
-  event and makes one commit before the launcher exits. As installed, the launcher hands \`log\`, \`show\`, \`list\`
-  and \`postmortem\` to ir's background process (a warm JVM, started by the bench's first command and waited for
-  before timing; see README.md): each run is a client JVM with the launcher's flags plus the command's work in the
-  warm process. "in-process" runs the same launcher with \`IR_DAEMON=0\` (the path of \`open\`, \`shell\`, \`edit\`,
-  \`sync\`, and of the first command before a process runs); "no archive" runs the jar in-process with the same flags
-  without \`-XX:SharedArchiveFile\`. \`ir shell\` always runs in-process.
+  event and makes one commit before the launcher exits. As installed, the launcher hands the everyday
+  non-interactive commands to ir's background process (a warm JVM, started by the bench's first command and waited
+  for before timing; see README.md): each such run is a client JVM with the launcher's flags plus the command's work
+  in the warm process. Commands the launcher does not hand over run in-process. "in-process" runs the same
+  launcher with \`IR_DAEMON=0\`; "no archive" runs the jar in-process with the same flags without
+  \`-XX:SharedArchiveFile\`. \`ir shell\` always runs in-process.
+- \`ir open\` declares a new incident with a new title each run (\`ir open "Bench declared incident N" --severity
+  SEV-3 --no-input\`), one-shot through the launcher, in its own workspace.
+- The background process's memory is \`ps -o rss=\` of the bench's own process (its own \`IR_DAEMON_DIR\`) right
+  after the last measurement, before the bench stops it.
 - History is written with \`git fast-import\`, then checked out, so the index and work tree are what a clone has.
 - Machines that share their cores with other work give noisy single runs: compare ratios from one run, and rerun
-  with \`RUNS=31\` for tighter medians.
+  with \`RUNS=31\` for tighter medians. \`BENCH_BASELINE=<an earlier run's .tsv>\` adds its figures as "before".
 
 EOF
 if [ -f "$here/notes.md" ]; then
