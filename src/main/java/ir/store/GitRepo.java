@@ -321,90 +321,18 @@ final class GitRepo implements AutoCloseable {
         }
     }
 
-    /**
-     * Brings the work tree and the locked index in line with a commit the branch now points at, for the changed
-     * paths only: each index entry becomes the commit's, each file the commit's content (or {@code content}'s, when
-     * given for its path). A work-tree file is replaced only while it still holds what it held before the command
-     * (its {@code before} blob), so a change made meanwhile by another program is never overwritten (it is
-     * reported). Index entries keep their other flags. Returns the paths left as they were.
-     */
+    /** See {@link Checkout#run}. */
     List<String> checkOut(LockedIndex locked, List<Journal.Change> changes, Map<String, byte[]> content, int umask)
             throws IOException {
-        List<String> skipped = new ArrayList<>();
-        DirCache dc = locked.index();
-        DirCacheEditor editor = dc.editor();
-        boolean edited = false;
-        try (ObjectReader reader = repo.newObjectReader()) {
-            for (Journal.Change c : changes) {
-                Path file = workTree.resolve(c.path());
-                ObjectId onDisk = blobIdOf(file);
-                byte[] bytes = content == null ? null : content.get(c.path());
-                ObjectId target = bytes == null ? c.want() : blobId(bytes);
-                if (!java.util.Objects.equals(onDisk, target)) {
-                    if (!java.util.Objects.equals(onDisk, c.before())) {
-                        skipped.add(c.path());
-                    } else if (target == null) {
-                        Files.deleteIfExists(file);
-                        onDisk = null;
-                    } else {
-                        AtomicFiles.write(file, bytes != null ? bytes : reader.open(c.want(), Constants.OBJ_BLOB)
-                                .getBytes(), FileMode.fromBits(c.mode()) == FileMode.EXECUTABLE_FILE, umask);
-                        onDisk = target;
-                    }
-                }
-                if (c.want() == null) {
-                    editor.add(new DirCacheEditor.DeletePath(c.path()));
-                } else {
-                    // git trusts an entry's stat data: give it only when the file holds exactly the entry's blob
-                    editor.add(entryEdit(c, c.want().equals(onDisk) ? file : null));
-                }
-                edited = true;
-            }
-        }
-        if (edited) {
-            Faults.at(Faults.FILES);
-            editor.finish();
-            dc.write();
-            if (!dc.commit()) {
-                throw new IOException("could not replace " + repo.getIndexFile());
-            }
-        }
-        return skipped;
+        return Checkout.run(repo, workTree, locked, changes, content, umask);
     }
 
-    private static DirCacheEditor.PathEdit entryEdit(Journal.Change c, Path file) {
-        return new DirCacheEditor.PathEdit(c.path()) {
-            @Override
-            public void apply(DirCacheEntry ent) {
-                ent.setFileMode(FileMode.fromBits(c.mode()));
-                ent.setObjectId(c.want());
-                ent.setLength(0);
-                ent.setLastModified(java.time.Instant.EPOCH);
-                if (file != null) {
-                    try {
-                        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                        ent.setLength(a.size());
-                        ent.setLastModified(a.lastModifiedTime().toInstant());
-                    } catch (IOException e) {
-                        // leave the stat data empty: git will hash the file again, which is only slower
-                    }
-                }
-            }
-        };
-    }
-
-    /** The blob id of the file's content; null when there is no regular file there. */
     static ObjectId blobIdOf(Path file) throws IOException {
-        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? ObjectId.zeroId() : null;
-        }
-        return blobId(Files.readAllBytes(file));
+        return Checkout.blobIdOf(file);
     }
 
     static ObjectId blobId(byte[] content) {
-        try (ObjectInserter.Formatter f = new ObjectInserter.Formatter()) {
-            return f.idFor(Constants.OBJ_BLOB, content);
-        }
+        return Checkout.blobId(content);
     }
 
     /** The blob at {@code path} in {@code commit}'s tree, or null. */
@@ -415,64 +343,6 @@ final class GitRepo implements AutoCloseable {
         try (RevWalk rw = new RevWalk(repo);
              TreeWalk tw = TreeWalk.forPath(repo, path, rw.parseCommit(commit).getTree())) {
             return tw == null ? null : tw.getObjectId(0);
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read " + path + " from git: " + e.getMessage(), e);
-        }
-    }
-
-    // ---- history --------------------------------------------------------------------------------------------------
-
-    /** The commits reachable from HEAD that changed any of {@code paths}, oldest first. */
-    List<RevCommit> log(List<String> paths) {
-        try (RevWalk rw = new RevWalk(repo)) {
-            ObjectId head = repo.resolve(Constants.HEAD);
-            if (head == null) {
-                return List.of();
-            }
-            rw.markStart(rw.parseCommit(head));
-            rw.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
-                    org.eclipse.jgit.treewalk.filter.PathFilterGroup.createFromStrings(paths),
-                    org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
-            rw.sort(org.eclipse.jgit.revwalk.RevSort.TOPO);
-            rw.sort(org.eclipse.jgit.revwalk.RevSort.REVERSE, true);
-            List<RevCommit> out = new ArrayList<>();
-            for (RevCommit c : rw) {
-                out.add(c);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read the git history: " + e.getMessage(), e);
-        }
-    }
-
-    /** The commit a revision names, or null when it names none. */
-    RevCommit commitOf(String revision) {
-        try (RevWalk rw = new RevWalk(repo)) {
-            ObjectId id = repo.resolve(revision + "^{commit}");
-            return id == null ? null : rw.parseCommit(id);
-        } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
-            throw IrException.notFound("'" + revision + "' names several commits: give more of its id");
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException
-                 | org.eclipse.jgit.errors.IncorrectObjectTypeException
-                 | org.eclipse.jgit.errors.MissingObjectException e) {
-            return null;
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read the git history: " + e.getMessage(), e);
-        }
-    }
-
-    /** The content of {@code path} in {@code commit}, at most {@code limit} bytes, or null when it is absent. */
-    byte[] read(RevCommit commit, String path, int limit) {
-        try (TreeWalk tw = TreeWalk.forPath(repo, path, commit.getTree())) {
-            if (tw == null) {
-                return null;
-            }
-            org.eclipse.jgit.lib.ObjectLoader loader = repo.open(tw.getObjectId(0), Constants.OBJ_BLOB);
-            if (loader.getSize() > limit) {
-                throw new IrException(ExitCode.FAILURE, path + " in commit " + commit.abbreviate(7).name()
-                        + " is over the " + (limit / (1024 * 1024)) + " MiB limit for one file");
-            }
-            return loader.getBytes();
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot read " + path + " from git: " + e.getMessage(), e);
         }

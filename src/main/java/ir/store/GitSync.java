@@ -71,7 +71,7 @@ final class GitSync {
     private final Workspace ws;
     private final PersonIdent author;
     private final PersonIdent committer;
-    private final UserGitConfig user;
+    private final SyncRemote remoteSide;
     private final Consumer<String> warn;
     private final PostmortemHook hook;
 
@@ -84,7 +84,7 @@ final class GitSync {
         Identity who = backend.identity(session);
         this.author = who.authorAt(session.clock());
         this.committer = who.committerAt(session.clock());
-        this.user = UserGitConfig.load(session.environment());
+        this.remoteSide = new SyncRemote(repo, UserGitConfig.load(session.environment()), session.warn());
         this.warn = session.warn();
         this.hook = hook;
     }
@@ -95,7 +95,7 @@ final class GitSync {
         BranchConfig bc = new BranchConfig(config, branch);
         String remote = remoteArg != null ? remoteArg.trim() : bc.getRemote() != null ? bc.getRemote() : "origin";
         boolean named = config.getSubsections("remote").contains(remote);
-        if (!named && !looksLikeUrl(remote)) {
+        if (!named && !SyncRemote.looksLikeUrl(remote)) {
             throw IrException.usage("no git remote named '" + remote + "': add one with 'git remote add " + remote
                     + " URL', or pass a URL or the path of a repository");
         }
@@ -106,7 +106,7 @@ final class GitSync {
         boolean merged = false;
         List<String> mergedIncidents = new ArrayList<>();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            ObjectId theirs = fetch(remote, named, remoteBranch, remoteRef);
+            ObjectId theirs = remoteSide.fetch(remote, named, remoteBranch, remoteRef);
             String theirName = remote + "/" + remoteBranch;
             // Under the workspace lock, after finishing what an interrupted command left: the one transaction seam.
             Step step = Transaction.locked(backend, session, () -> integrate(theirs, theirName));
@@ -115,11 +115,11 @@ final class GitSync {
             step.incidents.stream().filter(i -> !mergedIncidents.contains(i)).forEach(mergedIncidents::add);
             ObjectId head = resolve(Constants.HEAD);
             if (head == null || head.equals(theirs)) {
-                setUpstream(named, remote, branch, remoteRef);
+                remoteSide.setUpstream(named, remote, branch, remoteRef);
                 return new SyncResult(remote, remoteBranch, attempt, fetchedNew, merged, false, mergedIncidents);
             }
-            if (push(remote, branch, remoteRef)) {
-                setUpstream(named, remote, branch, remoteRef);
+            if (remoteSide.push(remote, branch, remoteRef)) {
+                remoteSide.setUpstream(named, remote, branch, remoteRef);
                 return new SyncResult(remote, remoteBranch, attempt, fetchedNew, merged, true, mergedIncidents);
             }
             try {
@@ -134,80 +134,6 @@ final class GitSync {
     }
 
     // ---- fetch and push ------------------------------------------------------------------------------------------
-
-    private ObjectId fetch(String remote, boolean named, String remoteBranch, String remoteRef) {
-        // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
-        String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
-        // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
-        try (Repository transport = user.transportView(repo)) {
-            FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
-                    .setCredentialsProvider(Credentials.forRemote()).call();
-            Ref ref = r.getAdvertisedRef(remoteRef);
-            return ref == null ? null : ref.getObjectId();
-        } catch (org.eclipse.jgit.api.errors.TransportException e) {
-            if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
-                return null; // an empty repository, or the branch is not there yet: the push creates it
-            }
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
-                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
-        } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
-                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
-        }
-    }
-
-    /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
-    private boolean push(String remote, String branch, String remoteRef) {
-        Iterable<PushResult> results;
-        try (Repository transport = user.transportView(repo)) {
-            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
-                    .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
-        } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
-                    + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)", e);
-        }
-        for (PushResult r : results) {
-            RemoteRefUpdate u = r.getRemoteUpdate(remoteRef);
-            if (u == null) {
-                continue;
-            }
-            switch (u.getStatus()) {
-                case OK, UP_TO_DATE -> {
-                    return true;
-                }
-                case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
-                    return false;
-                }
-                case REJECTED_OTHER_REASON -> {
-                    String m = u.getMessage() == null ? "" : u.getMessage();
-                    if (m.contains("lock")) {
-                        return false;
-                    }
-                    throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch + ": " + m);
-                }
-                default -> throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch
-                        + ": " + u.getStatus() + (u.getMessage() == null ? "" : " " + u.getMessage()));
-            }
-        }
-        throw new IrException(ExitCode.FAILURE, "the push to " + remote + " reported nothing for " + remoteRef);
-    }
-
-    private void setUpstream(boolean named, String remote, String branch, String remoteRef) {
-        if (!named) {
-            return;
-        }
-        StoredConfig c = repo.getConfig();
-        if (c.getString("branch", branch, "remote") != null) {
-            return;
-        }
-        c.setString("branch", branch, "remote", remote);
-        c.setString("branch", branch, "merge", remoteRef);
-        try {
-            c.save();
-        } catch (IOException e) {
-            warn.accept("could not record " + remote + " as the upstream of " + branch + ": " + e.getMessage());
-        }
-    }
 
     // ---- merge ---------------------------------------------------------------------------------------------------
 
@@ -399,19 +325,5 @@ final class GitSync {
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot read " + rev + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean looksLikeUrl(String remote) {
-        return remote.contains("://") || remote.contains("/") || remote.contains("\\") || remote.contains(":")
-                || remote.endsWith(".git");
-    }
-
-    private static String message(Throwable e) {
-        String m = e.getMessage();
-        Throwable c = e.getCause();
-        if (c != null && c.getMessage() != null && (m == null || !m.contains(c.getMessage()))) {
-            m = (m == null ? "" : m + ": ") + c.getMessage();
-        }
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 }

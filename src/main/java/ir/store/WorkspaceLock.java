@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * process.
  */
 final class WorkspaceLock implements AutoCloseable {
+    /**
+     * The one process-wide table in the store, on purpose: POSIX record locks belong to the process, and closing any
+     * channel on the file drops them all, so two backends of one workspace in one process (a test, the shell's
+     * command opening its own) must also exclude each other in the JVM, whoever owns them. It only grows by the
+     * workspaces this process locked.
+     */
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final ReentrantLock threadLock;

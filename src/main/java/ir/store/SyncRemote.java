@@ -1,0 +1,158 @@
+package ir.store;
+
+import ir.model.ExitCode;
+import ir.model.Incident;
+import ir.model.IncidentIds;
+import ir.model.IrException;
+import ir.model.PostmortemHook;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.BranchConfig;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.merge.MergeAlgorithm;
+import org.eclipse.jgit.merge.MergeFormatter;
+import org.eclipse.jgit.merge.MergeResult;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.NameConflictTreeWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/** {@code ir sync}'s side of the network: fetch and push through JGit's transport, with the user's config. */
+final class SyncRemote {
+    private final Repository repo;
+    private final UserGitConfig user;
+    private final Consumer<String> warn;
+
+    SyncRemote(Repository repo, UserGitConfig user, Consumer<String> warn) {
+        this.repo = repo;
+        this.user = user;
+        this.warn = warn;
+    }
+
+    ObjectId fetch(String remote, boolean named, String remoteBranch, String remoteRef) {
+        // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
+        String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
+        // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
+        try (Repository transport = user.transportView(repo)) {
+            FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
+                    .setCredentialsProvider(Credentials.forRemote()).call();
+            Ref ref = r.getAdvertisedRef(remoteRef);
+            return ref == null ? null : ref.getObjectId();
+        } catch (org.eclipse.jgit.api.errors.TransportException e) {
+            if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
+                return null; // an empty repository, or the branch is not there yet: the push creates it
+            }
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
+        } catch (GitAPIException | RuntimeException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
+        }
+    }
+
+    /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
+    boolean push(String remote, String branch, String remoteRef) {
+        Iterable<PushResult> results;
+        try (Repository transport = user.transportView(repo)) {
+            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
+                    .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
+                    + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)", e);
+        }
+        for (PushResult r : results) {
+            RemoteRefUpdate u = r.getRemoteUpdate(remoteRef);
+            if (u == null) {
+                continue;
+            }
+            switch (u.getStatus()) {
+                case OK, UP_TO_DATE -> {
+                    return true;
+                }
+                case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+                    return false;
+                }
+                case REJECTED_OTHER_REASON -> {
+                    String m = u.getMessage() == null ? "" : u.getMessage();
+                    if (m.contains("lock")) {
+                        return false;
+                    }
+                    throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch + ": " + m);
+                }
+                default -> throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch
+                        + ": " + u.getStatus() + (u.getMessage() == null ? "" : " " + u.getMessage()));
+            }
+        }
+        throw new IrException(ExitCode.FAILURE, "the push to " + remote + " reported nothing for " + remoteRef);
+    }
+
+    void setUpstream(boolean named, String remote, String branch, String remoteRef) {
+        if (!named) {
+            return;
+        }
+        StoredConfig c = repo.getConfig();
+        if (c.getString("branch", branch, "remote") != null) {
+            return;
+        }
+        c.setString("branch", branch, "remote", remote);
+        c.setString("branch", branch, "merge", remoteRef);
+        try {
+            c.save();
+        } catch (IOException e) {
+            warn.accept("could not record " + remote + " as the upstream of " + branch + ": " + e.getMessage());
+        }
+    }
+
+    static boolean looksLikeUrl(String remote) {
+        return remote.contains("://") || remote.contains("/") || remote.contains("\\") || remote.contains(":")
+                || remote.endsWith(".git");
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        Throwable c = e.getCause();
+        if (c != null && c.getMessage() != null && (m == null || !m.contains(c.getMessage()))) {
+            m = (m == null ? "" : m + ": ") + c.getMessage();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}
