@@ -36,20 +36,12 @@ class CrashSafetyTest {
     Path tmp;
 
     /** The incident file as committed in HEAD, parsed. */
-    private static JsonNode committed(Path repo, String id) throws IOException {
-        try (Git git = Git.open(repo.toFile())) {
-            Repository r = git.getRepository();
-            RevCommit head = r.parseCommit(r.resolve("HEAD"));
-            try (TreeWalk tw = TreeWalk.forPath(r, "incidents/" + id + ".yaml", head.getTree())) {
-                return YAML.readTree(r.open(tw.getObjectId(0)).getBytes());
-            }
-        }
+    private static JsonNode committed(Path repo, String id) {
+        return IrTester.plainDir(repo).committedYaml(id);
     }
 
     private static List<String> texts(JsonNode incident) {
-        List<String> out = new ArrayList<>();
-        incident.get("timeline").forEach(e -> out.add(e.path("text").asText()));
-        return out;
+        return IrTester.timelineTexts(incident);
     }
 
     private Process startLog(Path ws, String id, String text) throws IOException {

@@ -39,20 +39,12 @@ class TransactionContractTest {
     @TempDir
     Path tmp;
 
-    private static JsonNode committed(Path repo, String id) throws IOException {
-        try (Git git = Git.open(repo.toFile())) {
-            Repository r = git.getRepository();
-            RevCommit head = r.parseCommit(r.resolve("HEAD"));
-            try (TreeWalk tw = TreeWalk.forPath(r, "incidents/" + id + ".yaml", head.getTree())) {
-                return YAML.readTree(r.open(tw.getObjectId(0)).getBytes());
-            }
-        }
+    private static JsonNode committed(Path repo, String id) {
+        return IrTester.plainDir(repo).committedYaml(id);
     }
 
     private static List<String> texts(JsonNode incident) {
-        List<String> out = new ArrayList<>();
-        incident.get("timeline").forEach(e -> out.add(e.path("text").asText()));
-        return out;
+        return IrTester.timelineTexts(incident);
     }
 
     private static ObjectId head(Path repo) throws IOException {
@@ -284,6 +276,32 @@ class TransactionContractTest {
         assertThat(recovery.getCommitterIdent().getName()).isEqualTo("Alice Responder");
         assertThat(commits.get(0).getAuthorIdent().getName()).isEqualTo("Alice Responder");
         assertThat(texts(committed(t.dir(), id))).contains("Bob's entry", "Alice's entry");
+        assertThat(t.dir().resolve(".git/ir/pending")).doesNotExist();
+        assertHealthy(t);
+    }
+
+    @Test
+    void everyMutatingCommandRecoversFirstPostmortemIncluded() throws Exception {
+        IrTester t = IrTester.workspace(tmp.resolve("w"));
+        String id = t.open("Recovered before the post-mortem");
+        t.env("IR_AUTHOR", BOB);
+        assertThat(t.run("log", "-i", id, "Bob's entry").exit()).isZero();
+        byte[] bobs = Files.readAllBytes(t.incidentFile(id));
+        try (Git git = Git.open(t.dir().toFile())) {
+            git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.MIXED).setRef("HEAD~1").call();
+        }
+        Files.write(t.incidentFile(id), bobs);
+        Files.writeString(t.dir().resolve(".git/ir/pending"), "incidents/" + id + ".yaml\n");
+        t.env("IR_AUTHOR", IrTester.ALICE);
+
+        IrTester.Result r = t.run("postmortem", "-i", id);
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<RevCommit> commits = t.commits();
+        assertThat(commits.get(1).getFullMessage()).contains("Ir-Event: recovery");
+        assertThat(commits.get(1).getAuthorIdent().getName()).isEqualTo("Bob Builder");
+        assertThat(commits.get(0).getFullMessage()).doesNotContain("Ir-Event: recovery");
+        assertThat(commits.get(0).getAuthorIdent().getName()).isEqualTo("Alice Responder");
         assertThat(t.dir().resolve(".git/ir/pending")).doesNotExist();
         assertHealthy(t);
     }

@@ -184,6 +184,26 @@ public final class IrTester {
         return dir.resolve("incidents").resolve(id + ".yaml");
     }
 
+    /** The incident file as committed in HEAD, read back with a YAML parser. */
+    public JsonNode committedYaml(String id) {
+        try (Git git = Git.open(dir.toFile())) {
+            var r = git.getRepository();
+            var head = r.parseCommit(r.resolve("HEAD"));
+            try (var tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(r, "incidents/" + id + ".yaml", head.getTree())) {
+                return YAML.readTree(r.open(tw.getObjectId(0)).getBytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The texts of an incident document's timeline, in order. */
+    public static List<String> timelineTexts(JsonNode incident) {
+        List<String> out = new ArrayList<>();
+        incident.get("timeline").forEach(e -> out.add(e.path("text").asText()));
+        return out;
+    }
+
     /** The incident file read back with a YAML parser. */
     public JsonNode yaml(String id) {
         try {
