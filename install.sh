@@ -152,13 +152,14 @@ cat >"$launcher.tmp" <<EOF || die "cannot write $launcher"
 #!/bin/sh
 $MARKER.
 #
-# Non-interactive everyday commands (log, show, list, severity, ...) go to ir's background process through a small
-# client JVM (ir-client.jar), which costs about a hello-world JVM; when no process serves this jar yet, the command
-# runs in-process and one is started for the next commands. Everything else (and everything when IR_DAEMON=0, or
-# when a command reads standard input) runs in-process: the installed jar with flags that make a one-shot command
-# start fast, and the class data sharing archives install.sh built for this jar and this Java while they are still
-# valid (newer than their jar, same Java build; otherwise without them: run install.sh again). IR_JAVA chooses
-# another java (then in-process and without the archives). See 'ir daemon --help'.
+# Commands go first to a small client JVM (ir-client.jar, about a hello-world JVM), which hands the everyday ones
+# (log, show, list, open with its arguments, ...) to ir's background process, one per user; when no process serves
+# this jar yet, or it does not answer within 1.5 s, the command runs in-process (and one is started for the next
+# commands). The client declines what needs this process (a prompt, an editor, standard input, a remote): that, and
+# everything when IR_DAEMON=0, runs in-process: the installed jar with flags that make a one-shot command start fast,
+# and the class data sharing archives install.sh built for this jar and this Java while they are still valid (newer
+# than their jar, same Java build; otherwise without them: run install.sh again). IR_JAVA chooses another java (then
+# in-process and without the archives). See 'ir daemon --help'.
 lib=$(quote "$lib")
 java_home=$(quote "$java_home")
 flags='$JVM_FLAGS'
@@ -183,32 +184,24 @@ if [ "\$lib/ir.jsa" -nt "\$lib/ir.jar" ] && [ -r "\$lib/ir.jsa.id" ] && [ -r "\$
 fi
 case \${IR_DAEMON:-1} in 0|no|off|false) daemon=no ;; *) daemon=yes ;; esac
 if [ "\$daemon" = yes ] && [ "\$archives" = yes ] && [ -r "\$lib/ir-client.jar" ]; then
-    # The command's name: the first word that is neither an option nor the value of -C or --as.
-    name='' skip=no stdin=no
-    for arg in "\$@"; do
-        if [ "\$skip" = yes ]; then skip=no; continue; fi
-        case \$arg in
-            -) stdin=yes ;;
-            -C|--as) [ -z "\$name" ] && skip=yes ;;
-            -*) ;;
-            *) [ -z "\$name" ] && name=\$arg ;;
-        esac
-    done
-    case \$stdin:\$name in
-        no:log|no:show|no:list|no:use|no:severity|no:role|no:status|no:resolve|no:reopen|no:mark|no:set|no:add|no:action|no:actions|no:history|no:stats|no:postmortem)
-            client_archive=
-            # shellcheck disable=SC3013
-            [ "\$lib/client.jsa" -nt "\$lib/ir-client.jar" ] && client_archive=-XX:SharedArchiveFile=\$lib/client.jsa
-            "\$java" \$flags \$client_archive -cp "\$lib/ir-client.jar" ir.daemon.Client "\$lib/ir.jar" "\$@"
-            code=\$?
-            case \$code in
-                111) # none serves this jar: start one for the next commands (it exits when another won the race)
-                    if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
-                    (cd / && exec \$detach "\$java" \$daemon_flags -XX:SharedArchiveFile="\$lib/ir.jsa" \\
-                        -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" </dev/null >/dev/null 2>&1 &) ;;
-                112) ;; # declined (the command did not run): run it here
-                *) exit \$code ;;
-            esac ;;
+    # The client and the process it may start must find the same socket: the process runs from /.
+    case \${IR_DAEMON_DIR:-} in ''|/*) ;; *) IR_DAEMON_DIR=\$PWD/\$IR_DAEMON_DIR; export IR_DAEMON_DIR ;; esac
+    client_archive=
+    # shellcheck disable=SC3013
+    [ "\$lib/client.jsa" -nt "\$lib/ir-client.jar" ] && client_archive=-XX:SharedArchiveFile=\$lib/client.jsa
+    # The client decides which commands the process may run (ir.daemon.Protocol), and declines the others.
+    "\$java" \$flags \$client_archive -cp "\$lib/ir-client.jar" ir.daemon.Client "\$lib/ir.jar" "\$@"
+    code=\$?
+    case \$code in
+        111) # none serves this jar: start one for the next commands (it exits when another won the race). It
+             # serves every caller, whose time zone and locale come with each request: its own are the system's
+             # zone (no TZ) and a locale that can name any file (UTF-8).
+            if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
+            (cd / && unset TZ && LC_ALL=C.UTF-8 && export LC_ALL && exec \$detach "\$java" \$daemon_flags \\
+                -XX:SharedArchiveFile="\$lib/ir.jsa" -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" \\
+                </dev/null >/dev/null 2>&1 &) ;;
+        112) ;; # declined, or the process did not answer in time (the command did not run): run it here
+        *) exit \$code ;;
     esac
 fi
 if [ "\$archives" = yes ]; then

@@ -66,8 +66,11 @@ class ServerTest {
     }
 
     private void start(Duration idle) throws Exception {
-        server = Server.lock(sockets, Protocol.key(jar, env), idle,
-                (args, cwd, e, out, err) -> Daemon.run(ir.clock(), args, cwd, e, out, err)).listen();
+        start(idle, (call, out, err) -> Daemon.run(ir.clock(), call, out, err));
+    }
+
+    private void start(Duration idle, Server.Runner runner) throws Exception {
+        server = Server.lock(sockets, Protocol.key(jar), idle, runner).listen();
         serving = new Thread(server::serve);
         serving.start();
     }
@@ -146,7 +149,7 @@ class ServerTest {
         assertThat(r.out()).isEmpty();
         assertThat(ir.snapshot()).isEqualTo(before);
         assertThat(ir.commits()).hasSize(commits);
-        assertThat(client("frobnicate").exit()).isEqualTo(2);
+        assertThat(client("frobnicate").exit()).as("not a command the process runs").isEqualTo(Client.DECLINED);
     }
 
     @Test
@@ -182,18 +185,18 @@ class ServerTest {
         // A socket file left by a process that died: the connection is refused, the command did not run.
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
-        Files.createFile(Protocol.socket(sockets, Protocol.key(jar, env)));
+        Files.createFile(Protocol.socket(sockets, Protocol.key(jar)));
         assertThat(client("log", "nobody listens").exit()).isEqualTo(Client.NO_PROCESS);
         assertThat(ir.commits()).hasSize(commits);
     }
 
     @Test
     void whileAProcessWarmsUpOrAfterOneFailedToStartNoOtherIsStarted() throws Exception {
-        Server warming = Server.lock(sockets, Protocol.key(jar, env), Duration.ofMinutes(1), (a, c, e, o, er) -> 0);
+        Server warming = Server.lock(sockets, Protocol.key(jar), Duration.ofMinutes(1), (call, o, er) -> 0);
         try {
             assertThat(client("log", "x").exit()).as("warming up").isEqualTo(Client.DECLINED);
             warming.failed(new java.io.IOException("cannot bind"));
-            assertThat(Protocol.marker(Protocol.socket(sockets, Protocol.key(jar, env)), "failed"))
+            assertThat(Protocol.marker(Protocol.socket(sockets, Protocol.key(jar)), "failed"))
                     .content().contains("cannot bind");
             assertThat(client("log", "x").exit()).as("failed to start").isEqualTo(Client.DECLINED);
         } finally {
@@ -219,25 +222,31 @@ class ServerTest {
     void aSocketDirectoryOthersCanEnterIsRefusedByBothSides() throws Exception {
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.createFile(Protocol.socket(sockets, Protocol.key(jar, env)));
+        Files.createFile(Protocol.socket(sockets, Protocol.key(jar)));
 
         assertThat(client("log", "x").exit()).isEqualTo(Client.DECLINED);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Server.lock(sockets, "k", Duration.ofMinutes(1),
-                (a, c, e, o, er) -> 0)).hasMessageContaining("not a directory of");
+                (call, o, er) -> 0)).hasMessageContaining("not a directory of");
     }
 
-    /** A stand-in for a process that reads the request, writes {@code reply}, and dies. */
+    /**
+     * A stand-in for a process that reads the request, writes {@code reply} (after which, if it began with READY,
+     * it reads the client's GO), and dies.
+     */
     private Thread dyingProcess(byte[] reply) throws Exception {
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
         java.nio.channels.ServerSocketChannel fake = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX);
-        fake.bind(UnixDomainSocketAddress.of(Protocol.socket(sockets, Protocol.key(jar, env))));
+        fake.bind(UnixDomainSocketAddress.of(Protocol.socket(sockets, Protocol.key(jar))));
         Thread t = new Thread(() -> {
             try (fake; SocketChannel c = fake.accept()) {
                 DataInputStream in = new DataInputStream(Channels.newInputStream(c));
                 in.readNBytes(in.readInt());
                 Channels.newOutputStream(c).write(reply);
+                if (reply.length > 0 && reply[0] == Protocol.READY) {
+                    assertThat(in.readByte()).isEqualTo(Protocol.GO);
+                }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -256,7 +265,7 @@ class ServerTest {
 
     @Test
     void aProcessThatDiesAfterTakingTheCommandIsReportedAndNotRunAgain() throws Exception {
-        Thread process = dyingProcess(new byte[] {Protocol.ACCEPTED, Protocol.OUT, 0, 0, 0, 2, 'o', 'k'});
+        Thread process = dyingProcess(new byte[] {Protocol.READY, Protocol.OUT, 0, 0, 0, 2, 'o', 'k'});
 
         Run r = client("log", "x");
         process.join(10_000);
@@ -276,7 +285,7 @@ class ServerTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream o = new DataOutputStream(bytes);
             o.writeInt(12);
-            o.writeInt(0x12345678); // not the magic number
+            o.writeInt(Protocol.MAGIC - 1); // the previous version's magic number
             o.writeLong(0);
             Channels.newOutputStream(c).write(bytes.toByteArray());
             DataInputStream in = new DataInputStream(Channels.newInputStream(c));
@@ -288,17 +297,17 @@ class ServerTest {
     @Test
     void oneProcessPerKeyAndStopEndsItAndRemovesTheSocket() throws Exception {
         start(Duration.ofMinutes(1));
-        assertThat(Server.lock(sockets, Protocol.key(jar, env), Duration.ofMinutes(1), (a, c, e, o, er) -> 0))
+        assertThat(Server.lock(sockets, Protocol.key(jar), Duration.ofMinutes(1), (call, o, er) -> 0))
                 .as("a second process for the same key").isNull();
-        assertThat(Client.control(jar, "status", env)).contains("is running").contains("pid "
+        assertThat(Client.control(jar, "status", env).text()).contains("is running").contains("pid "
                 + ProcessHandle.current().pid());
 
-        assertThat(Client.control(jar, "stop", env)).startsWith("stopped");
+        assertThat(Client.control(jar, "stop", env).text()).startsWith("stopped");
 
         serving.join(10_000);
         assertThat(serving.isAlive()).isFalse();
         assertThat(server.socket()).doesNotExist();
-        assertThat(Client.control(jar, "status", env)).isNull();
+        assertThat(Client.control(jar, "status", env).state()).isEqualTo(Client.State.NOT_RUNNING);
         assertThat(client("log", "x").exit()).isEqualTo(Client.NO_PROCESS);
     }
 
