@@ -99,7 +99,7 @@ public final class Client {
             return code;
         }
         e.write(("ir: ir's background process " + (code == LOST ? "stopped" : "stopped answering (nothing for "
-                + silenceMillis / 1000 + " s)") + " while running this command, so it may or may not have taken "
+                + (silenceMillis % 1000 == 0 ? silenceMillis / 1000 + " s" : silenceMillis + " ms") + ")") + " while running this command, so it may or may not have taken "
                 + "effect: check with 'ir show' or 'git log' before running it again"
                 + (code == LOST ? "" : "; 'ir daemon stop' ends that process") + "\n").getBytes(StandardCharsets.UTF_8));
         return 1;

@@ -135,6 +135,66 @@ class ServerTest {
         assertThat(ir.commits().get(0).getAuthorIdent().getName()).isEqualTo("Bob Oncall");
     }
 
+    private Run client(Client.Caller caller, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Client.run(jar, args, caller, out, err);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theCommandRunsInTheCallersTimeZone() throws Exception {
+        start(Duration.ofMinutes(1));
+        String id = onlyIncident();
+
+        // 10:00Z is 19:00 in Tokyo: "--at 18:30" there is 09:30Z
+        Run log = client(new Client.Caller(ir.dir(), env, -1, "Asia/Tokyo", false), "log", "--at", "18:30",
+                "paged the database team");
+        Run show = client(new Client.Caller(ir.dir(), env, -1, "Asia/Tokyo", false), "show", "--local");
+        Run utc = client(new Client.Caller(ir.dir(), env, -1, "", false), "show", "--local");
+
+        assertThat(log.exit()).as("%s", log).isZero();
+        assertThat(timeline(id).stream().filter(e -> e.get("text").asText().equals("paged the database team"))
+                .map(e -> e.get("at").asText())).containsExactly("2026-11-28T09:30:00Z");
+        assertThat(show.out()).contains("Timeline (Asia/Tokyo)").contains("18:30");
+        assertThat(utc.out()).as("no zone named: the process's own").contains("Timeline (Z)");
+    }
+
+    @Test
+    void filesTheCommandWritesGetTheCallersUmaskNotTheProcesss() throws Exception {
+        start(Duration.ofMinutes(1));
+        String id = onlyIncident();
+        Path file = ir.incidentFile(id);
+
+        assertThat(client(new Client.Caller(ir.dir(), env, 0002, "", false), "log", "group may write").exit())
+                .isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-r--");
+
+        assertThat(client(new Client.Caller(ir.dir(), env, 0077, "", false), "log", "only I may read").exit())
+                .isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void oneProcessServesCallersWithAnyHomeLocaleOrTimeZone() throws Exception {
+        start(Duration.ofMinutes(1));
+        Map<String, String> other = new HashMap<>(env);
+        other.put("HOME", tmp.resolve("elsewhere").toString());
+        other.put("TZ", "America/New_York");
+        other.put("LANG", "de_DE.UTF-8");
+        other.put("LC_ALL", "de_DE.UTF-8");
+        other.put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+
+        assertThat(client(env, "log", "from one shell").exit()).isZero();
+        assertThat(client(other, "log", "from another").exit()).isZero();
+
+        assertThat(Client.control(jar, "status", other).text()).contains("commands served: 2");
+        assertThat(Client.control(jar, "status", env).text()).contains("commands served: 2");
+        try (var files = Files.list(sockets)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".sock")).count()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aRefusalKeepsItsExitCodeAndOneLineMessageAndChangesNothing() throws Exception {
         start(Duration.ofMinutes(1));
