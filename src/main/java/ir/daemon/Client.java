@@ -264,7 +264,7 @@ public final class Client {
 
     /**
      * Ends the background process {@code pid} serving {@code jar}, which does not answer: SIGTERM, and SIGKILL when
-     * it has not ended 2 s later (a stopped process acts on nothing else). Returns the signal that ended it, or null
+     * it has not ended a second later (a stopped process acts on nothing else). Returns the signal that ended it, or null
      * when it did not end; then removes what it left beside its socket, so that the next command starts another.
      */
     public static String end(Path jar, Map<String, String> env, long pid) {
@@ -272,10 +272,10 @@ public final class Client {
         String how = "SIGTERM";
         if (p != null) {
             p.destroy();
-            if (!ended(p)) {
+            if (!ended(p, 1000)) {
                 p.destroyForcibly();
                 how = "SIGKILL";
-                if (!ended(p)) {
+                if (!ended(p, 2000)) {
                     return null;
                 }
             }
@@ -294,18 +294,21 @@ public final class Client {
         return how;
     }
 
-    private static boolean ended(ProcessHandle p) {
-        try {
-            p.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return !p.isAlive();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return !p.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
+    /** Whether {@code p} ends within {@code millis}. */
+    private static boolean ended(ProcessHandle p, long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (p.isAlive()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !p.isAlive();
+            }
         }
+        return true;
     }
 
     /** Why the last background process for {@code jar} could not serve, if that was recent; else null. */

@@ -68,7 +68,7 @@ public final class Server implements AutoCloseable {
     /** After {@code stop}, how long commands already handed over may still run, and their replies take. */
     static final Duration STOP_GRACE = Duration.ofSeconds(60);
     static final Duration REPLY_GRACE = Duration.ofSeconds(10);
-    private static final Duration TRIM_AFTER = Duration.ofSeconds(5);
+    private static final Duration TRIM_AFTER = Duration.ofSeconds(2);
     private static final long MAX_BACKOFF_MILLIS = 1000;
 
     private final String key;
