@@ -274,7 +274,7 @@ else
     fi
 fi
 
-version=$("$launcher" --version 2>/dev/null) || die "the installed launcher does not run: try '$launcher --version'"
+version=$(IR_DAEMON=0 "$launcher" --version 2>/dev/null) || die "the installed launcher does not run: try '$launcher --version'"
 say "Installed $version: $launcher (Java $spec from $java_home)."
 case ":${PATH:-}:" in
     *":$bin:"*) ;;
