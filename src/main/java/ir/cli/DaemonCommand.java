@@ -15,11 +15,13 @@ import java.nio.file.Path;
  * starts another.
  */
 @Command(name = "daemon", description = {"Show or stop ir's background process.",
-        "The installed 'ir' hands non-interactive commands (log, show, list, severity, ...) to a warm background "
-                + "process of your own, started by the first such command and gone after 15 minutes without one "
-                + "(IR_DAEMON_IDLE seconds), so they answer in tens of milliseconds. Each command still runs exactly "
-                + "as a one-shot ir would, and is committed before ir exits. Set IR_DAEMON=0 to run every command "
-                + "in-process."},
+        "The installed 'ir' hands everyday commands (log, show, list, open with its arguments, ...) to a warm "
+                + "background process, one per user, started by the first such command and gone after 15 minutes "
+                + "without one (IR_DAEMON_IDLE seconds), so they answer in tens of milliseconds. Each command still "
+                + "runs exactly as a one-shot ir would, with your directory, environment, time zone and umask, and is "
+                + "committed before ir exits; one the process does not take within 1.5 s runs in-process. Set "
+                + "IR_DAEMON=0 to run every command in-process. 'stop' ends a process that does not answer by its "
+                + "pid."},
         footer = {"", "Examples:", "  ir daemon", "  ir daemon stop"})
 public final class DaemonCommand extends IrCommand {
     @Parameters(arity = "0..1", paramLabel = "ACTION", description = "status (default) or stop.")
