@@ -8,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Writes a file so that readers see the old or the new content, never a torn one. */
@@ -21,45 +18,28 @@ final class AtomicFiles {
     }
 
     static void write(Path target, byte[] content) throws IOException {
-        write(target, content, null);
+        write(target, content, false, -1);
     }
 
     /**
-     * The mode of a new file for a caller whose file mode creation mask is {@code umask}: 0666 less the mask, as git
-     * and the shell give it; null for -1 (not known: the process's own applies). The background process serves
-     * callers of every umask, so it cannot leave this to its own.
+     * Writes {@code content} to {@code target} with the mode a new file gets under {@code umask} (0666, or 0777 when
+     * {@code executable}, less the mask), as git would check it out; {@code umask} -1 is this process's own.
      */
-    static Set<PosixFilePermission> permissions(int umask) {
-        if (umask < 0) {
-            return null;
-        }
-        Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
-        for (int i = 0; i < bits.length; i++) {
-            int bit = 0400 >> i;
-            if ((0666 & ~umask & bit) != 0) {
-                p.add(bits[i]);
-            }
-        }
-        return p;
-    }
-
-    /** Writes {@code target} with {@code permissions} (null: a new file's mode under this process's umask). */
-    static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+    static void write(Path target, byte[] content, boolean executable, int umask) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-"
                 + target.getFileName());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                if (permissions != null) {
-                    setPermissions(tmp, permissions); // not an attribute of CREATE_NEW: this process's umask masks those
-                }
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
                 ch.force(true);
+            }
+            if (umask >= 0 || executable) {
+                permissions(tmp, executable, umask);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -71,11 +51,29 @@ final class AtomicFiles {
         }
     }
 
-    private static void setPermissions(Path file, Set<PosixFilePermission> permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, permissions);
-        } catch (UnsupportedOperationException e) {
-            // a file system without POSIX modes
+    private static void permissions(Path file, boolean executable, int umask) throws IOException {
+        java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(file,
+                java.nio.file.attribute.PosixFileAttributeView.class);
+        if (view == null) {
+            return; // not a POSIX file system: the default mode is all there is
         }
+        int mode;
+        if (umask >= 0) {
+            mode = (executable ? 0777 : 0666) & ~umask;
+        } else {
+            mode = 0;
+            for (java.nio.file.attribute.PosixFilePermission p : view.readAttributes().permissions()) {
+                mode |= 1 << (8 - p.ordinal());
+            }
+            mode |= (mode & 0444) >> 2; // executable where readable, as git checks out a 100755 file
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+                java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        for (java.nio.file.attribute.PosixFilePermission p : java.nio.file.attribute.PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                perms.add(p);
+            }
+        }
+        view.setPermissions(perms);
     }
 }

@@ -558,7 +558,7 @@ public final class GitIncidentStore implements IncidentStore {
                 if (f.getValue() == null) {
                     Files.deleteIfExists(abs);
                 } else {
-                    AtomicFiles.write(abs, f.getValue(), AtomicFiles.permissions(session.umask()));
+                    AtomicFiles.write(abs, f.getValue(), false, session.umask());
                 }
             }
         } catch (IOException e) {

@@ -15,30 +15,24 @@ class AtomicFilesTest {
     @TempDir
     Path tmp;
 
-    private String mode(Path file) throws Exception {
+    private static String mode(Path file) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
 
     @Test
-    void aUmaskGivesTheModeGitAndTheShellWouldGive() {
-        assertThat(AtomicFiles.permissions(-1)).as("not known: the process's own").isNull();
-        assertThat(PosixFilePermissions.toString(AtomicFiles.permissions(0022))).isEqualTo("rw-r--r--");
-        assertThat(PosixFilePermissions.toString(AtomicFiles.permissions(0002))).isEqualTo("rw-rw-r--");
-        assertThat(PosixFilePermissions.toString(AtomicFiles.permissions(0077))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(AtomicFiles.permissions(0))).isEqualTo("rw-rw-rw-");
-    }
-
-    @Test
-    void writesTheCallersModeOnANewFileAndOnAReplacedOne() throws Exception {
+    void writesTheModeTheCallersUmaskGivesOnANewFileAndOnAReplacedOne() throws Exception {
         Path file = tmp.resolve("incidents/a.yaml");
 
-        AtomicFiles.write(file, "one\n".getBytes(StandardCharsets.UTF_8), AtomicFiles.permissions(0));
+        AtomicFiles.write(file, "one\n".getBytes(StandardCharsets.UTF_8), false, 0);
         assertThat(mode(file)).isEqualTo("rw-rw-rw-"); // wider than any usual umask of this JVM: set, not masked
         assertThat(file).hasContent("one");
 
-        AtomicFiles.write(file, "two\n".getBytes(StandardCharsets.UTF_8), AtomicFiles.permissions(0077));
+        AtomicFiles.write(file, "two\n".getBytes(StandardCharsets.UTF_8), false, 0077);
         assertThat(mode(file)).isEqualTo("rw-------");
         assertThat(file).hasContent("two");
+
+        AtomicFiles.write(file, "three\n".getBytes(StandardCharsets.UTF_8), false, 0002);
+        assertThat(mode(file)).isEqualTo("rw-rw-r--");
         try (var left = Files.list(file.getParent())) {
             assertThat(left).containsExactly(file);
         }
