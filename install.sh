@@ -19,12 +19,16 @@ set -eu
 # Kept in one place: the training runs must use the same ones as the launcher.
 JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
 # ir's background process (see 'ir daemon --help'): long-lived, so the optimising compiler pays (and it has
-# intrinsics, e.g. for SHA-1, that the quick one lacks). G1 because in bench/run.sh it kept ir list and ir log at
-# 10,000 incidents 4-5% faster than -XX:+UseSerialGC (whose young collections ran during the commands), at the cost
-# of memory: ~400 MiB resident under the bench's load against ~200 MiB with SerialGC. A small initial heap (the
-# default is 1/64 of the machine's memory), a cap, and the full collection the process makes when it has been idle
-# for 5 s (after which G1 gives memory back) bound it.
-DAEMON_FLAGS="-XX:+UseG1GC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xshare:auto"
+# intrinsics, e.g. for SHA-1, that the quick one lacks). One per user, so what it holds counts: the serial collector
+# has the least overhead of its own; a small young generation (NewRatio=3) and heap that shrinks to 20% free at each
+# full collection (which the process makes when it has been idle for 2 s) keep it near its live data (the summaries
+# of the workspaces it serves: ~40 MiB for 11,000 incidents). The cap is only for a heavy command (ir stats over
+# 10,000 incidents needs ~300 MiB while it runs), so that it runs here as it would in-process. Measured after a burst
+# of 300 bench-like commands: ~140 MiB resident 5 s after the last, ~160 MiB at once (G1 with -Xmx512m, as before:
+# ~200 and ~300 MiB, and ~400 MiB at its peak).
+# Native memory goes back too: two malloc arenas (MALLOC_ARENA_MAX, in the launcher) and, where this Java has it
+# (17.0.9 and later), a trim of the C heap every second.
+DAEMON_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -XX:NewRatio=3 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -Xshare:auto"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -100,6 +104,9 @@ if [ "$major" -lt 17 ]; then
     die "ir needs Java 17 or newer, and '$java' is Java $spec: install a JDK 17+ and set JAVA_HOME to it (or IR_JAVA to its bin/java)"
 fi
 [ -n "$java_home" ] && [ -x "$java_home/bin/java" ] || die "cannot find the home of '$java' (java.home='$java_home')"
+if "$java_home/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
+    DAEMON_FLAGS="$DAEMON_FLAGS -XX:TrimNativeHeapInterval=1000"
+fi
 
 # --- The jar ----------------------------------------------------------------------------------------------------
 src=$(cd "$(dirname "$0")" && pwd)
@@ -152,13 +159,14 @@ cat >"$launcher.tmp" <<EOF || die "cannot write $launcher"
 #!/bin/sh
 $MARKER.
 #
-# Non-interactive everyday commands (log, show, list, severity, ...) go to ir's background process through a small
-# client JVM (ir-client.jar), which costs about a hello-world JVM; when no process serves this jar yet, the command
-# runs in-process and one is started for the next commands. Everything else (and everything when IR_DAEMON=0, or
-# when a command reads standard input) runs in-process: the installed jar with flags that make a one-shot command
-# start fast, and the class data sharing archives install.sh built for this jar and this Java while they are still
-# valid (newer than their jar, same Java build; otherwise without them: run install.sh again). IR_JAVA chooses
-# another java (then in-process and without the archives). See 'ir daemon --help'.
+# Commands go first to a small client JVM (ir-client.jar, about a hello-world JVM), which hands the everyday ones
+# (log, show, list, open with its arguments, ...) to ir's background process, one per user; when no process serves
+# this jar yet, or it does not answer within 1.5 s, the command runs in-process (and one is started for the next
+# commands). The client declines what needs this process (a prompt, an editor, standard input, a remote): that, and
+# everything when IR_DAEMON=0, runs in-process: the installed jar with flags that make a one-shot command start fast,
+# and the class data sharing archives install.sh built for this jar and this Java while they are still valid (newer
+# than their jar, same Java build; otherwise without them: run install.sh again). IR_JAVA chooses another java (then
+# in-process and without the archives). See 'ir daemon --help'.
 lib=$(quote "$lib")
 java_home=$(quote "$java_home")
 flags='$JVM_FLAGS'
@@ -183,32 +191,25 @@ if [ "\$lib/ir.jsa" -nt "\$lib/ir.jar" ] && [ -r "\$lib/ir.jsa.id" ] && [ -r "\$
 fi
 case \${IR_DAEMON:-1} in 0|no|off|false) daemon=no ;; *) daemon=yes ;; esac
 if [ "\$daemon" = yes ] && [ "\$archives" = yes ] && [ -r "\$lib/ir-client.jar" ]; then
-    # The command's name: the first word that is neither an option nor the value of -C or --as.
-    name='' skip=no stdin=no
-    for arg in "\$@"; do
-        if [ "\$skip" = yes ]; then skip=no; continue; fi
-        case \$arg in
-            -) stdin=yes ;;
-            -C|--as) [ -z "\$name" ] && skip=yes ;;
-            -*) ;;
-            *) [ -z "\$name" ] && name=\$arg ;;
-        esac
-    done
-    case \$stdin:\$name in
-        no:log|no:show|no:list|no:use|no:severity|no:role|no:status|no:resolve|no:reopen|no:mark|no:set|no:add|no:action|no:actions|no:history|no:stats|no:postmortem)
-            client_archive=
-            # shellcheck disable=SC3013
-            [ "\$lib/client.jsa" -nt "\$lib/ir-client.jar" ] && client_archive=-XX:SharedArchiveFile=\$lib/client.jsa
-            "\$java" \$flags \$client_archive -cp "\$lib/ir-client.jar" ir.daemon.Client "\$lib/ir.jar" "\$@"
-            code=\$?
-            case \$code in
-                111) # none serves this jar: start one for the next commands (it exits when another won the race)
-                    if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
-                    (cd / && exec \$detach "\$java" \$daemon_flags -XX:SharedArchiveFile="\$lib/ir.jsa" \\
-                        -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" </dev/null >/dev/null 2>&1 &) ;;
-                112) ;; # declined (the command did not run): run it here
-                *) exit \$code ;;
-            esac ;;
+    # The client and the process it may start must find the same socket: the process runs from /.
+    case \${IR_DAEMON_DIR:-} in ''|/*) ;; *) IR_DAEMON_DIR=\$PWD/\$IR_DAEMON_DIR; export IR_DAEMON_DIR ;; esac
+    client_archive=
+    # shellcheck disable=SC3013
+    [ "\$lib/client.jsa" -nt "\$lib/ir-client.jar" ] && client_archive=-XX:SharedArchiveFile=\$lib/client.jsa
+    # The client decides which commands the process may run (ir.daemon.Protocol), and declines the others.
+    "\$java" \$flags \$client_archive -cp "\$lib/ir-client.jar" ir.daemon.Client "\$lib/ir.jar" "\$@"
+    code=\$?
+    case \$code in
+        111) # none serves this jar: start one for the next commands (it exits when another won the race). It
+             # serves every caller, whose time zone and locale come with each request: its own are the system's
+             # zone (no TZ) and a locale that can name any file (UTF-8).
+            if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
+            (cd / && unset TZ && LC_ALL=C.UTF-8 MALLOC_ARENA_MAX=2 && export LC_ALL MALLOC_ARENA_MAX \\
+                && exec \$detach "\$java" \$daemon_flags \\
+                -XX:SharedArchiveFile="\$lib/ir.jsa" -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" \\
+                </dev/null >/dev/null 2>&1 &) ;;
+        112) ;; # declined, or the process did not answer in time (the command did not run): run it here
+        *) exit \$code ;;
     esac
 fi
 if [ "\$archives" = yes ]; then
@@ -273,7 +274,7 @@ else
     fi
 fi
 
-version=$("$launcher" --version 2>/dev/null) || die "the installed launcher does not run: try '$launcher --version'"
+version=$(IR_DAEMON=0 "$launcher" --version 2>/dev/null) || die "the installed launcher does not run: try '$launcher --version'"
 say "Installed $version: $launcher (Java $spec from $java_home)."
 case ":${PATH:-}:" in
     *":$bin:"*) ;;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TimeZone;
 
 /**
  * {@code ir.Daemon JAR}: ir's background process for the installed {@code JAR}, started by the launcher when a
@@ -37,8 +38,10 @@ public final class Daemon {
         }
         // One backend per workspace for the life of the process, lent to each command.
         Backends backends = Backends.kept();
-        Server server = Server.lock(Protocol.directory(env), Protocol.key(Path.of(args[0]), env), idle,
-                (a, cwd, e, out, err) -> run(Clock.systemDefaultZone(), backends, a, cwd, e, out, err));
+        // The launcher starts this process without TZ, so its own zone is the system's: a request that names none.
+        Clock system = Clock.systemDefaultZone();
+        Server server = Server.lock(Protocol.directory(env), Protocol.key(Path.of(args[0])), idle,
+                (call, out, err) -> run(system, backends, call, out, err));
         if (server == null) {
             return; // another process serves this jar already
         }
@@ -73,14 +76,19 @@ public final class Daemon {
         return v != null && v.trim().matches("[0-9]{1,7}") ? Long.parseLong(v.trim()) : DEFAULT_WARMUP_MILLIS;
     }
 
-    /** One command, as {@link Main} would run it, with the caller's directory, environment and output. */
-    public static int run(Clock clock, Backends backends, String[] args, Path cwd, Map<String, String> env,
-                          OutputStream out, OutputStream err) {
+    /**
+     * One command, as {@link Main} would run it in the caller's process: with its directory, environment, file mode
+     * creation mask and time zone ({@code clock}'s instants in the caller's zone; {@code clock}'s own zone when the
+     * caller named none), and its output.
+     */
+    public static int run(Clock clock, Backends backends, Server.Call call, OutputStream out, OutputStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8));
+        // As the JVM reads TZ: an unknown zone is GMT, as for a one-shot ir.
+        Clock zoned = call.zone().isEmpty() ? clock : clock.withZone(TimeZone.getTimeZone(call.zone()).toZoneId());
         try {
-            return Cli.run(new Env(o, e, InputStream.nullInputStream(), clock, cwd, env, false)
-                    .withBackends(backends), args);
+            return Cli.run(new Env(o, e, InputStream.nullInputStream(), zoned, call.cwd(), call.env(), false,
+                    call.umask(), backends), call.args());
         } finally {
             o.flush();
             e.flush();

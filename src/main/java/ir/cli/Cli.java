@@ -26,6 +26,36 @@ public final class Cli {
             "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon");
 
     /**
+     * The subcommands that run only in the caller's own process, never in ir's background process: {@code init} (set
+     * up once, may ask), {@code edit} (an editor on the terminal), {@code shell} (a session on the terminal or standard
+     * input), {@code sync} (a remote, which may ask for credentials), {@code merge-file} (run by git, with git's
+     * environment) and {@code daemon} (it must work when the background process does not).
+     */
+    static final java.util.Set<String> IN_PROCESS_ONLY = java.util.Set.of("init", "edit", "shell", "sync",
+            "merge-file", "daemon");
+
+    /**
+     * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
+     * background process only when they would not prompt (see {@link ir.daemon.Protocol#runsInBackground}).
+     */
+    static final java.util.Set<String> PROMPTING = java.util.Set.of("open");
+
+    /**
+     * The subcommands ir's background process may run: all but {@link #IN_PROCESS_ONLY}. The launcher's client keeps
+     * its own copy ({@link ir.daemon.Protocol#BACKGROUND}), since it must not load the CLI; a test holds them equal.
+     */
+    public static java.util.Set<String> backgroundCommands() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(COMMANDS);
+        names.removeAll(IN_PROCESS_ONLY);
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /** Of {@link #backgroundCommands()}, those that prompt on a terminal when an argument is left out. */
+    public static java.util.Set<String> promptingCommands() {
+        return PROMPTING;
+    }
+
+    /**
      * A new instance of the named subcommand, or null when there is none by that name. A switch, not a map of
      * constructors: a one-shot run creates (and loads the class of) only the command it runs.
      */

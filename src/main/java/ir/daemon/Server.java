@@ -26,8 +26,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,13 +46,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * launcher's {@link Client} hands it, one at a time, exactly as a one-shot {@code ir} would (same code, the caller's
  * working directory and environment). It is an optimisation only: nothing depends on it running, it serves only its
  * own user (a private directory, and the peer's user checked on every connection), and it never runs a command it has
- * not fully received.
+ * not fully received, nor one whose client did not confirm it still wants it ({@link Protocol#GO}).
+ *
+ * <p>Nothing a client does can hold it: a connection that does not send its request and {@code GO} within
+ * {@link Protocol#REQUEST_MILLIS} is closed, {@link #stop} closes those at once, and an error taking connections is
+ * waited out rather than retried in a loop.
  */
 public final class Server implements AutoCloseable {
-    /** Runs one command: ir's {@code args} in {@code cwd} with {@code env}; returns the exit code. */
+    /** Runs one command as {@code call} says; returns the exit code. */
     public interface Runner {
-        int run(String[] args, Path cwd, Map<String, String> env, OutputStream out, OutputStream err);
+        int run(Call call, OutputStream out, OutputStream err);
     }
+
+    /**
+     * One command as the client asked for it: ir's {@code args}, in {@code cwd}, with the caller's environment, file
+     * mode creation mask (-1: not known) and time zone (a {@link java.util.TimeZone} ID; {@code ""}: the system's).
+     */
+    public record Call(String[] args, Path cwd, Map<String, String> env, int umask, String zone) {
+    }
+
+    /** After {@code stop}, how long commands already handed over may still run, and their replies take. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(60);
+    static final Duration REPLY_GRACE = Duration.ofSeconds(10);
+    private static final Duration TRIM_AFTER = Duration.ofSeconds(2);
+    private static final long MAX_BACKOFF_MILLIS = 1000;
 
     private final String key;
     private final Path socket;
@@ -51,19 +79,25 @@ public final class Server implements AutoCloseable {
     private final UserPrincipal user;
     private final Duration idle;
     private final Runner runner;
-    private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newSingleThreadExecutor(
-            task -> {
-                Thread t = new Thread(task, "ir-command");
-                t.setDaemon(true);
-                return t;
-            });
-    private final AtomicInteger busy = new AtomicInteger();
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(task -> daemonThread(task,
+            "ir-command"));
+    /** Closes connections that did not send their request and {@link Protocol#GO} in time. */
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, task -> daemonThread(task,
+            "ir-deadlines"));
+    /** Connections whose command was not handed over yet: {@link #stop} closes them. */
+    private final Set<SocketChannel> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    /** Connections whose command was handed over and whose reply is not written yet. */
+    private final AtomicInteger taken = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile long runningSince;
     private final Instant started = Instant.now();
     private volatile long lastActive = System.nanoTime();
     private long lastTrimmed;
-    private static final Duration TRIM_AFTER = Duration.ofSeconds(5);
     private volatile boolean stopping;
     private final AtomicInteger served = new AtomicInteger();
+    private long requestMillis = Protocol.REQUEST_MILLIS;
+    private long heartbeatMillis = Protocol.HEARTBEAT_MILLIS;
 
     private Server(String key, Path socket, FileChannel lockChannel, FileLock lock, UserPrincipal user, Duration idle,
                    Runner runner) {
@@ -74,6 +108,13 @@ public final class Server implements AutoCloseable {
         this.user = user;
         this.idle = idle;
         this.runner = runner;
+        deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    private static Thread daemonThread(Runnable task, String name) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /**
@@ -118,6 +159,13 @@ public final class Server implements AutoCloseable {
         return server;
     }
 
+    /** The time limits of {@link Protocol} (for tests): for a whole request and {@code GO}, and between heartbeats. */
+    Server limits(long requestMillis, long heartbeatMillis) {
+        this.requestMillis = requestMillis;
+        this.heartbeatMillis = heartbeatMillis;
+        return this;
+    }
+
     /**
      * Records why this process cannot serve (see {@link Protocol#marker}), so clients stop starting processes for a
      * while, and releases the lock.
@@ -131,7 +179,10 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Opens the socket (replacing one left by a process that died: the lock says none serves it). */
+    /**
+     * Opens the socket (replacing one left by a process that died: the lock says none serves it), and writes the
+     * process's id beside it for {@code ir daemon stop}.
+     */
     public Server listen() throws IOException {
         Files.deleteIfExists(socket);
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -143,6 +194,8 @@ public final class Server implements AutoCloseable {
         }
         server = s;
         lastActive = System.nanoTime();
+        Files.writeString(Protocol.marker(socket, "pid"), ProcessHandle.current().pid() + "\n");
+        Files.deleteIfExists(Protocol.marker(socket, "unresponsive"));
         Files.deleteIfExists(Protocol.marker(socket, "starting"));
         return this;
     }
@@ -151,27 +204,19 @@ public final class Server implements AutoCloseable {
         return socket;
     }
 
-    /** Serves until stopped, or idle for the idle time with no command running; then returns. */
+    /**
+     * Serves until stopped, or idle for the idle time with no command running; then returns once the commands
+     * handed over have run and replied (within {@link #STOP_GRACE} and {@link #REPLY_GRACE}).
+     */
     public void serve() {
-        Thread watchdog = new Thread(this::watch, "ir-idle");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        while (!stopping) {
-            SocketChannel channel;
-            try {
-                channel = server.accept();
-            } catch (ClosedChannelException e) {
-                break;
-            } catch (IOException e) {
-                continue;
+        daemonThread(this::watch, "ir-idle").start();
+        acceptLoop(server::accept);
+        long end = System.nanoTime() + STOP_GRACE.toNanos();
+        long replies = Long.MAX_VALUE;
+        while (taken.get() > 0 && System.nanoTime() < Math.min(end, replies)) {
+            if (running.get() == 0 && replies == Long.MAX_VALUE) {
+                replies = System.nanoTime() + REPLY_GRACE.toNanos(); // to a client that may not be reading
             }
-            busy.incrementAndGet();
-            Thread t = new Thread(() -> handle(channel), "ir-request");
-            t.setDaemon(true);
-            t.start();
-        }
-        // Commands already taken finish (and reply) before the process exits.
-        while (busy.get() > 0) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -181,18 +226,64 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** How {@link #acceptLoop} gets the next connection. */
+    interface Acceptor {
+        SocketChannel accept() throws IOException;
+    }
+
+    /**
+     * Takes connections until stopped, each on a thread of its own. An error other than the socket's closing (too
+     * many open files, say) is waited out, a little longer each time up to a second: never a loop that spins.
+     */
+    void acceptLoop(Acceptor acceptor) {
+        long backOff = 0;
+        while (!stopping) {
+            SocketChannel channel;
+            try {
+                channel = acceptor.accept();
+                backOff = 0;
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                backOff = Math.min(MAX_BACKOFF_MILLIS, Math.max(10, backOff * 2));
+                try {
+                    Thread.sleep(backOff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                continue;
+            }
+            connections.incrementAndGet();
+            try {
+                daemonThread(() -> handle(channel), "ir-request").start();
+            } catch (Error e) { // no thread for it (OutOfMemoryError: unable to create native thread)
+                connections.decrementAndGet();
+                close(channel);
+                throw e;
+            }
+        }
+    }
+
     private void watch() {
         long step = Math.max(10, Math.min(1000, Math.min(idle.toMillis(), TRIM_AFTER.toMillis()) / 4));
+        Path unresponsive = Protocol.marker(socket, "unresponsive");
         while (!stopping) {
             try {
                 Thread.sleep(step);
             } catch (InterruptedException e) {
                 return;
             }
+            try {
+                // A client gave up on this process while it was stopped or busy; it answers again: say so.
+                Files.deleteIfExists(unresponsive);
+            } catch (IOException ignored) {
+                // clients then run in-process a little longer
+            }
             long quiet = System.nanoTime() - lastActive;
-            if (busy.get() == 0 && quiet > idle.toNanos()) {
+            if (connections.get() == 0 && quiet > idle.toNanos()) {
                 stop();
-            } else if (busy.get() == 0 && quiet > TRIM_AFTER.toNanos() && lastActive != lastTrimmed) {
+            } else if (connections.get() == 0 && quiet > TRIM_AFTER.toNanos() && lastActive != lastTrimmed) {
                 // A process that mostly waits should not keep the heap its busiest command grew: a full collection
                 // lets the JVM give memory back (-XX:MaxHeapFreeRatio, see install.sh).
                 lastTrimmed = lastActive;
@@ -201,7 +292,10 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Stops taking commands: the socket goes at once, so new clients run in-process or start another process. */
+    /**
+     * Stops taking commands: the socket goes at once, so new clients run in-process or start another process, and
+     * connections whose command was not handed over yet are closed (their clients run it themselves).
+     */
     public void stop() {
         stopping = true;
         try {
@@ -216,12 +310,24 @@ public final class Server implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
+        for (SocketChannel c : waiting) {
+            drop(c);
+        }
     }
 
     @Override
     public void close() throws IOException {
         stop();
+        deadlines.shutdownNow();
         Files.deleteIfExists(Protocol.marker(socket, "starting"));
+        Path pid = Protocol.marker(socket, "pid");
+        try {
+            if (Files.readString(pid).strip().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.deleteIfExists(pid);
+            }
+        } catch (IOException ignored) {
+            // none written, or another process's
+        }
         try {
             lock.release();
         } finally {
@@ -229,8 +335,29 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Closes {@code c} unless its command was handed over meanwhile: exactly one of the two wins. */
+    private void drop(SocketChannel c) {
+        if (waiting.remove(c)) {
+            close(c);
+        }
+    }
+
+    private static void close(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+    }
+
     private void handle(SocketChannel channel) {
+        waiting.add(channel);
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> drop(channel), requestMillis, TimeUnit.MILLISECONDS);
+        boolean handedOver = false;
         try (channel) {
+            if (stopping) {
+                return; // stop() may have missed it
+            }
             UserPrincipal peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
             if (!peer.equals(user)) {
                 return;
@@ -252,8 +379,15 @@ public final class Server implements AutoCloseable {
                 reply.flush();
                 return;
             }
-            reply.writeByte(Protocol.ACCEPTED);
+            reply.writeByte(Protocol.READY);
             reply.flush();
+            // Only a client that is still there, and still wants it, says GO: one that gave up runs it itself.
+            if (Protocol.readType(raw) != Protocol.GO || !waiting.remove(channel)) {
+                return;
+            }
+            deadline.cancel(false);
+            handedOver = true;
+            taken.incrementAndGet();
             Frames frames = new Frames();
             int code;
             switch (r.op) {
@@ -267,7 +401,7 @@ public final class Server implements AutoCloseable {
                     code = 0;
                     stop();
                 }
-                case Protocol.RUN -> code = run(r, frames);
+                case Protocol.RUN -> code = run(r.call(), frames, reply);
                 default -> {
                     frames.err.write(("ir: unknown request '" + r.op + "'\n").getBytes(StandardCharsets.UTF_8));
                     code = 2;
@@ -278,38 +412,59 @@ public final class Server implements AutoCloseable {
             reply.writeInt(code);
             reply.flush();
         } catch (IOException | UncheckedIOException e) {
-            // the client went away: a command it sent has still run to the end (and committed)
+            // the client went away, or was too slow: a command it handed over has still run to the end (and committed)
         } finally {
+            deadline.cancel(false);
+            waiting.remove(channel);
+            if (handedOver) {
+                taken.decrementAndGet();
+            }
             lastActive = System.nanoTime();
-            busy.decrementAndGet();
+            connections.decrementAndGet();
         }
     }
 
     /**
      * Runs the command on the one thread that runs all of them, in the order they came: one at a time, as the
      * workspace lock would have them anyway, and what the libraries keep per thread (buffers, encoders) stays warm.
+     * Meanwhile tells the client it is {@linkplain Protocol#ALIVE alive}, so that it waits for a long command (or a
+     * queue of them) and gives up only on a process that stopped.
      */
-    private int run(Request r, Frames frames) {
-        java.util.concurrent.Future<Integer> f = commands.submit(() -> {
+    private int run(Call call, Frames frames, DataOutputStream reply) {
+        running.incrementAndGet();
+        Future<Integer> f = commands.submit(() -> {
+            runningSince = System.nanoTime();
             try {
-                return runner.run(r.args, r.cwd, r.env, frames.out, frames.err);
+                return runner.run(call, frames.out, frames.err);
             } catch (Throwable t) { // what a one-shot ir would die of: report it, and let a fresh process take over
                 stop();
                 frames.err.write(("ir: internal error: " + t + " (run again with --verbose for details, and report "
                         + "it)\n").getBytes(StandardCharsets.UTF_8));
                 return 1;
             } finally {
+                runningSince = 0;
                 served.incrementAndGet();
+                running.decrementAndGet();
             }
         });
         boolean interrupted = false;
+        boolean listening = true;
         try {
             while (true) {
                 try {
-                    return f.get(); // the command runs to its end whatever happens to this connection
+                    return f.get(heartbeatMillis, TimeUnit.MILLISECONDS); // it runs to its end whatever the client does
+                } catch (TimeoutException e) {
+                    if (listening) {
+                        try {
+                            reply.writeByte(Protocol.ALIVE);
+                            reply.flush();
+                        } catch (IOException gone) {
+                            listening = false;
+                        }
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException(e.getCause()); // not thrown: the task catches everything
                 }
             }
@@ -321,13 +476,15 @@ public final class Server implements AutoCloseable {
     }
 
     private String status() {
+        long since = runningSince;
         return "ir's background process is running: pid " + ProcessHandle.current().pid() + ", since " + started
-                + ", commands served: " + served.get() + ", socket " + socket + ", exits after " + idle.toSeconds()
-                + " s idle\n";
+                + ", commands served: " + served.get() + (since == 0 ? "" : ", running one for "
+                + Duration.ofNanos(System.nanoTime() - since).toSeconds() + " s") + ", socket " + socket
+                + ", exits after " + idle.toSeconds() + " s idle\n";
     }
 
     /** A request as the client sent it (see {@link Client}): null when malformed. */
-    private record Request(String key, String op, Path cwd, Map<String, String> env, String[] args) {
+    private record Request(String key, String op, Call call) {
         static Request parse(byte[] bytes) {
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
@@ -340,6 +497,11 @@ public final class Server implements AutoCloseable {
                 if (!cwd.isAbsolute()) {
                     return null;
                 }
+                int umask = in.readInt();
+                if (umask < -1 || umask > 0777) {
+                    return null;
+                }
+                String zone = Protocol.readString(in);
                 int n = Protocol.readCount(in);
                 Map<String, String> env = new HashMap<>();
                 for (int i = 0; i < n; i++) {
@@ -349,7 +511,10 @@ public final class Server implements AutoCloseable {
                 for (int i = 0; i < args.length; i++) {
                     args[i] = Protocol.readString(in);
                 }
-                return new Request(key, op, cwd, java.util.Collections.unmodifiableMap(env), args);
+                if (in.available() > 0) {
+                    return null;
+                }
+                return new Request(key, op, new Call(args, cwd, Collections.unmodifiableMap(env), umask, zone));
             } catch (IOException | RuntimeException e) {
                 return null;
             }

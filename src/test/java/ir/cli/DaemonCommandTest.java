@@ -39,8 +39,8 @@ class DaemonCommandTest {
         Map<String, String> env = Map.of("IR_AUTHOR", IrTester.ALICE, "IR_DAEMON_DIR", tmp.resolve("d").toString(),
                 "HOME", IrTester.EMPTY_HOME.toString(), "GIT_CONFIG_NOSYSTEM", "1");
         Path jar = Path.of(DaemonCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (Server server = Server.lock(tmp.resolve("d"), Protocol.key(jar, env), Duration.ofMinutes(1),
-                (a, c, e, o, er) -> 0).listen()) {
+        try (Server server = Server.lock(tmp.resolve("d"), Protocol.key(jar), Duration.ofMinutes(1),
+                (call, o, er) -> 0).listen()) {
             Thread serving = new Thread(server::serve);
             serving.start();
 

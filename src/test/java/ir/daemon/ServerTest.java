@@ -67,8 +67,12 @@ class ServerTest {
     }
 
     private void start(Duration idle) throws Exception {
-        server = Server.lock(sockets, Protocol.key(jar, env), idle,
-                (args, cwd, e, out, err) -> Daemon.run(ir.clock(), Backends.kept(), args, cwd, e, out, err)).listen();
+        Backends backends = Backends.kept();
+        start(idle, (call, out, err) -> Daemon.run(ir.clock(), backends, call, out, err));
+    }
+
+    private void start(Duration idle, Server.Runner runner) throws Exception {
+        server = Server.lock(sockets, Protocol.key(jar), idle, runner).listen();
         serving = new Thread(server::serve);
         serving.start();
     }
@@ -133,6 +137,66 @@ class ServerTest {
         assertThat(ir.commits().get(0).getAuthorIdent().getName()).isEqualTo("Bob Oncall");
     }
 
+    private Run client(Client.Caller caller, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Client.run(jar, args, caller, out, err);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theCommandRunsInTheCallersTimeZone() throws Exception {
+        start(Duration.ofMinutes(1));
+        String id = onlyIncident();
+
+        // 10:00Z is 19:00 in Tokyo: "--at 18:30" there is 09:30Z
+        Run log = client(new Client.Caller(ir.dir(), env, -1, "Asia/Tokyo", false), "log", "--at", "18:30",
+                "paged the database team");
+        Run show = client(new Client.Caller(ir.dir(), env, -1, "Asia/Tokyo", false), "show", "--local");
+        Run utc = client(new Client.Caller(ir.dir(), env, -1, "", false), "show", "--local");
+
+        assertThat(log.exit()).as("%s", log).isZero();
+        assertThat(timeline(id).stream().filter(e -> e.get("text").asText().equals("paged the database team"))
+                .map(e -> e.get("at").asText())).containsExactly("2026-11-28T09:30:00Z");
+        assertThat(show.out()).contains("Timeline (Asia/Tokyo)").contains("18:30");
+        assertThat(utc.out()).as("no zone named: the process's own").contains("Timeline (Z)");
+    }
+
+    @Test
+    void filesTheCommandWritesGetTheCallersUmaskNotTheProcesss() throws Exception {
+        start(Duration.ofMinutes(1));
+        String id = onlyIncident();
+        Path file = ir.incidentFile(id);
+
+        assertThat(client(new Client.Caller(ir.dir(), env, 0002, "", false), "log", "group may write").exit())
+                .isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-r--");
+
+        assertThat(client(new Client.Caller(ir.dir(), env, 0077, "", false), "log", "only I may read").exit())
+                .isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void oneProcessServesCallersWithAnyHomeLocaleOrTimeZone() throws Exception {
+        start(Duration.ofMinutes(1));
+        Map<String, String> other = new HashMap<>(env);
+        other.put("HOME", tmp.resolve("elsewhere").toString());
+        other.put("TZ", "America/New_York");
+        other.put("LANG", "de_DE.UTF-8");
+        other.put("LC_ALL", "de_DE.UTF-8");
+        other.put("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+
+        assertThat(client(env, "log", "from one shell").exit()).isZero();
+        assertThat(client(other, "log", "from another").exit()).isZero();
+
+        assertThat(Client.control(jar, "status", other).text()).contains("commands served: 2");
+        assertThat(Client.control(jar, "status", env).text()).contains("commands served: 2");
+        try (var files = Files.list(sockets)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".sock")).count()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aRefusalKeepsItsExitCodeAndOneLineMessageAndChangesNothing() throws Exception {
         start(Duration.ofMinutes(1));
@@ -147,7 +211,7 @@ class ServerTest {
         assertThat(r.out()).isEmpty();
         assertThat(ir.snapshot()).isEqualTo(before);
         assertThat(ir.commits()).hasSize(commits);
-        assertThat(client("frobnicate").exit()).isEqualTo(2);
+        assertThat(client("frobnicate").exit()).as("not a command the process runs").isEqualTo(Client.DECLINED);
     }
 
     @Test
@@ -183,18 +247,18 @@ class ServerTest {
         // A socket file left by a process that died: the connection is refused, the command did not run.
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
-        Files.createFile(Protocol.socket(sockets, Protocol.key(jar, env)));
+        Files.createFile(Protocol.socket(sockets, Protocol.key(jar)));
         assertThat(client("log", "nobody listens").exit()).isEqualTo(Client.NO_PROCESS);
         assertThat(ir.commits()).hasSize(commits);
     }
 
     @Test
     void whileAProcessWarmsUpOrAfterOneFailedToStartNoOtherIsStarted() throws Exception {
-        Server warming = Server.lock(sockets, Protocol.key(jar, env), Duration.ofMinutes(1), (a, c, e, o, er) -> 0);
+        Server warming = Server.lock(sockets, Protocol.key(jar), Duration.ofMinutes(1), (call, o, er) -> 0);
         try {
             assertThat(client("log", "x").exit()).as("warming up").isEqualTo(Client.DECLINED);
             warming.failed(new java.io.IOException("cannot bind"));
-            assertThat(Protocol.marker(Protocol.socket(sockets, Protocol.key(jar, env)), "failed"))
+            assertThat(Protocol.marker(Protocol.socket(sockets, Protocol.key(jar)), "failed"))
                     .content().contains("cannot bind");
             assertThat(client("log", "x").exit()).as("failed to start").isEqualTo(Client.DECLINED);
         } finally {
@@ -220,25 +284,31 @@ class ServerTest {
     void aSocketDirectoryOthersCanEnterIsRefusedByBothSides() throws Exception {
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.createFile(Protocol.socket(sockets, Protocol.key(jar, env)));
+        Files.createFile(Protocol.socket(sockets, Protocol.key(jar)));
 
         assertThat(client("log", "x").exit()).isEqualTo(Client.DECLINED);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Server.lock(sockets, "k", Duration.ofMinutes(1),
-                (a, c, e, o, er) -> 0)).hasMessageContaining("not a directory of");
+                (call, o, er) -> 0)).hasMessageContaining("not a directory of");
     }
 
-    /** A stand-in for a process that reads the request, writes {@code reply}, and dies. */
+    /**
+     * A stand-in for a process that reads the request, writes {@code reply} (after which, if it began with READY,
+     * it reads the client's GO), and dies.
+     */
     private Thread dyingProcess(byte[] reply) throws Exception {
         Files.createDirectories(sockets);
         Files.setPosixFilePermissions(sockets, PosixFilePermissions.fromString("rwx------"));
         java.nio.channels.ServerSocketChannel fake = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX);
-        fake.bind(UnixDomainSocketAddress.of(Protocol.socket(sockets, Protocol.key(jar, env))));
+        fake.bind(UnixDomainSocketAddress.of(Protocol.socket(sockets, Protocol.key(jar))));
         Thread t = new Thread(() -> {
             try (fake; SocketChannel c = fake.accept()) {
                 DataInputStream in = new DataInputStream(Channels.newInputStream(c));
                 in.readNBytes(in.readInt());
                 Channels.newOutputStream(c).write(reply);
+                if (reply.length > 0 && reply[0] == Protocol.READY) {
+                    assertThat(in.readByte()).isEqualTo(Protocol.GO);
+                }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -257,7 +327,7 @@ class ServerTest {
 
     @Test
     void aProcessThatDiesAfterTakingTheCommandIsReportedAndNotRunAgain() throws Exception {
-        Thread process = dyingProcess(new byte[] {Protocol.ACCEPTED, Protocol.OUT, 0, 0, 0, 2, 'o', 'k'});
+        Thread process = dyingProcess(new byte[] {Protocol.READY, Protocol.OUT, 0, 0, 0, 2, 'o', 'k'});
 
         Run r = client("log", "x");
         process.join(10_000);
@@ -277,7 +347,7 @@ class ServerTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream o = new DataOutputStream(bytes);
             o.writeInt(12);
-            o.writeInt(0x12345678); // not the magic number
+            o.writeInt(Protocol.MAGIC - 1); // the previous version's magic number
             o.writeLong(0);
             Channels.newOutputStream(c).write(bytes.toByteArray());
             DataInputStream in = new DataInputStream(Channels.newInputStream(c));
@@ -289,17 +359,17 @@ class ServerTest {
     @Test
     void oneProcessPerKeyAndStopEndsItAndRemovesTheSocket() throws Exception {
         start(Duration.ofMinutes(1));
-        assertThat(Server.lock(sockets, Protocol.key(jar, env), Duration.ofMinutes(1), (a, c, e, o, er) -> 0))
+        assertThat(Server.lock(sockets, Protocol.key(jar), Duration.ofMinutes(1), (call, o, er) -> 0))
                 .as("a second process for the same key").isNull();
-        assertThat(Client.control(jar, "status", env)).contains("is running").contains("pid "
+        assertThat(Client.control(jar, "status", env).text()).contains("is running").contains("pid "
                 + ProcessHandle.current().pid());
 
-        assertThat(Client.control(jar, "stop", env)).startsWith("stopped");
+        assertThat(Client.control(jar, "stop", env).text()).startsWith("stopped");
 
         serving.join(10_000);
         assertThat(serving.isAlive()).isFalse();
         assertThat(server.socket()).doesNotExist();
-        assertThat(Client.control(jar, "status", env)).isNull();
+        assertThat(Client.control(jar, "status", env).state()).isEqualTo(Client.State.NOT_RUNNING);
         assertThat(client("log", "x").exit()).isEqualTo(Client.NO_PROCESS);
     }
 
