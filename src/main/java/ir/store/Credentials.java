@@ -14,9 +14,10 @@ final class Credentials {
     private Credentials() {
     }
 
-    static CredentialsProvider forRemote() {
-        String user = System.getenv("IR_GIT_USERNAME");
-        String password = System.getenv("IR_GIT_PASSWORD");
+    /** @param environment the command's environment (the caller's, in the background process) */
+    static CredentialsProvider forRemote(java.util.Map<String, String> environment) {
+        String user = environment.get("IR_GIT_USERNAME");
+        String password = environment.get("IR_GIT_PASSWORD");
         NetRCCredentialsProvider netrc = new NetRCCredentialsProvider();
         if (user != null && !user.isBlank() && password != null) {
             return new ChainingCredentialsProvider(new UsernamePasswordCredentialsProvider(user, password), netrc);

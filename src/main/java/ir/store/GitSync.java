@@ -84,7 +84,8 @@ final class GitSync {
         Identity who = backend.identity(session);
         this.author = who.authorAt(session.clock());
         this.committer = who.committerAt(session.clock());
-        this.remoteSide = new SyncRemote(repo, UserGitConfig.load(session.environment()), session.warn());
+        this.remoteSide = new SyncRemote(repo, UserGitConfig.load(session.environment()), session.environment(),
+                session.warn());
         this.warn = session.warn();
         this.hook = hook;
     }

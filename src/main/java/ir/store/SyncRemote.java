@@ -60,10 +60,12 @@ import java.util.function.Consumer;
 final class SyncRemote {
     private final Repository repo;
     private final UserGitConfig user;
+    private final Map<String, String> environment;
     private final Consumer<String> warn;
 
-    SyncRemote(Repository repo, UserGitConfig user, Consumer<String> warn) {
+    SyncRemote(Repository repo, UserGitConfig user, Map<String, String> environment, Consumer<String> warn) {
         this.repo = repo;
+        this.environment = environment;
         this.user = user;
         this.warn = warn;
     }
@@ -74,7 +76,7 @@ final class SyncRemote {
         // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
         try (Repository transport = user.transportView(repo)) {
             FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
-                    .setCredentialsProvider(Credentials.forRemote()).call();
+                    .setCredentialsProvider(Credentials.forRemote(environment)).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
         } catch (org.eclipse.jgit.api.errors.TransportException e) {
@@ -93,7 +95,7 @@ final class SyncRemote {
     boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
         try (Repository transport = user.transportView(repo)) {
-            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote())
+            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote(environment))
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
             throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
