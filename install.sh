@@ -17,7 +17,10 @@ set -eu
 # (G1) is kept: only with it does the JVM use the heap objects a class data sharing archive holds (the module graph,
 # interned strings), which a hello-world measures at ~7 ms faster start than -XX:+UseSerialGC on this JDK.
 # Kept in one place: the training runs must use the same ones as the launcher.
-JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
+# Text is UTF-8 whatever the locale: file.encoding for the JVM's default charset, sun.std*.encoding for System.out
+# and System.err (ir itself writes its streams as UTF-8 explicitly). Arguments, the environment and file names are
+# decoded with the locale's character set, which no flag changes: the launcher runs Java under a UTF-8 locale.
+JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8"
 # ir's background process (see 'ir daemon --help'): long-lived, so the optimising compiler pays (and it has
 # intrinsics, e.g. for SHA-1, that the quick one lacks). One per user, so what it holds counts: the serial collector
 # has the least overhead of its own; a small young generation (NewRatio=3) and heap that shrinks to 20% free at each
@@ -28,7 +31,7 @@ JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
 # ~200 and ~300 MiB, and ~400 MiB at its peak).
 # Native memory goes back too: two malloc arenas (MALLOC_ARENA_MAX, in the launcher) and, where this Java has it
 # (17.0.9 and later), a trim of the C heap every second.
-DAEMON_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -XX:NewRatio=3 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -Xshare:auto"
+DAEMON_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx512m -XX:NewRatio=3 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:-ShrinkHeapInSteps -Xshare:auto -Dfile.encoding=UTF-8"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -104,6 +107,18 @@ if [ "$major" -lt 17 ]; then
     die "ir needs Java 17 or newer, and '$java' is Java $spec: install a JDK 17+ and set JAVA_HOME to it (or IR_JAVA to its bin/java)"
 fi
 [ -n "$java_home" ] && [ -x "$java_home/bin/java" ] || die "cannot find the home of '$java' (java.home='$java_home')"
+# A UTF-8 locale this machine has, for the launcher to run Java under when the caller's is not UTF-8 (LC_ALL=C,
+# POSIX, none at all): Java decodes arguments, the environment and file names with the locale's character set, and
+# under C it turns every non-ASCII character into U+FFFD. Chosen here, by asking this Java, so that the launcher
+# itself forks nothing to find one.
+utf8_locale=
+for candidate in C.UTF-8 C.utf8 en_US.UTF-8 en_US.utf8 UTF-8; do
+    case $(LC_ALL=$candidate "$java_home/bin/java" -XshowSettings:properties -version 2>&1 </dev/null) in
+        *"sun.jnu.encoding = UTF-8"*) utf8_locale=$candidate; break ;;
+    esac
+done
+[ -n "$utf8_locale" ] || say "install.sh: warning: this machine has no UTF-8 locale (such as C.UTF-8) that Java accepts: \
+ir refuses non-ASCII arguments unless the caller's locale is UTF-8 (install one, e.g. Debian's locales package)"
 if "$java_home/bin/java" -XX:TrimNativeHeapInterval=1000 -version >/dev/null 2>&1; then
     DAEMON_FLAGS="$DAEMON_FLAGS -XX:TrimNativeHeapInterval=1000"
 fi
@@ -171,7 +186,22 @@ lib=$(quote "$lib")
 java_home=$(quote "$java_home")
 flags='$JVM_FLAGS'
 daemon_flags='$DAEMON_FLAGS'
+utf8=$(quote "$utf8_locale")
 java="\$java_home/bin/java"
+# Java decodes arguments, the environment and file names with the locale's character set: under a locale that is not
+# UTF-8 (C, POSIX, none) it would turn every non-ASCII character into U+FFFD. Such a caller's commands run under
+# \$utf8 (a UTF-8 locale install.sh found here) for the character set only (LC_CTYPE), or for everything when LC_ALL
+# overrides it. Matched in sh: finding the locale's real character set would cost a fork on every command.
+if [ -n "\$utf8" ]; then
+    case \${LC_ALL:-} in
+        *[Uu][Tt][Ff]-8*|*[Uu][Tt][Ff]8*) ;;
+        ?*) LC_ALL=\$utf8; export LC_ALL ;;
+        *) case \${LC_CTYPE:-\${LANG:-}} in
+               *[Uu][Tt][Ff]-8*|*[Uu][Tt][Ff]8*) ;;
+               *) LC_CTYPE=\$utf8; export LC_CTYPE ;;
+           esac ;;
+    esac
+fi
 if [ -n "\${IR_JAVA:-}" ]; then
     exec "\$IR_JAVA" \$flags -jar "\$lib/ir.jar" "\$@"
 fi
@@ -204,7 +234,7 @@ if [ "\$daemon" = yes ] && [ "\$archives" = yes ] && [ -r "\$lib/ir-client.jar" 
              # serves every caller, whose time zone and locale come with each request: its own are the system's
              # zone (no TZ) and a locale that can name any file (UTF-8).
             if command -v setsid >/dev/null 2>&1; then detach='setsid'; else detach='nohup'; fi
-            (cd / && unset TZ && LC_ALL=C.UTF-8 MALLOC_ARENA_MAX=2 && export LC_ALL MALLOC_ARENA_MAX \\
+            (cd / && unset TZ && LC_ALL=\${utf8:-C.UTF-8} MALLOC_ARENA_MAX=2 && export LC_ALL MALLOC_ARENA_MAX \\
                 && exec \$detach "\$java" \$daemon_flags \\
                 -XX:SharedArchiveFile="\$lib/ir.jsa" -cp "\$lib/ir.jar" ir.Daemon "\$lib/ir.jar" \\
                 </dev/null >/dev/null 2>&1 &) ;;

@@ -2,6 +2,7 @@ package ir;
 
 import ir.cli.Cli;
 import ir.env.Env;
+import ir.model.ExitCode;
 
 /** The {@code ir} command. */
 public final class Main {
@@ -9,6 +10,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(Cli.run(Env.system(), args));
+        Env env = Env.system();
+        String lost = Env.lostInDecoding(args, env.cwd());
+        if (lost != null) {
+            env.err().println("ir: " + lost);
+            System.exit(ExitCode.USAGE.code());
+        }
+        System.exit(Cli.run(env, args));
     }
 }

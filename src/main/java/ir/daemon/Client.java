@@ -64,12 +64,29 @@ public final class Client {
             System.exit(DECLINED);
         }
         String[] ir = Arrays.copyOfRange(args, 1, args.length);
-        if (!Protocol.runsInBackground(ir, System.console() != null)) {
+        if (!Protocol.runsInBackground(ir, System.console() != null) || lostInDecoding(args)) {
             System.exit(DECLINED);
         }
         int code = run(Path.of(args[0]), ir, Caller.self(), new FileOutputStream(FileDescriptor.out),
                 new FileOutputStream(FileDescriptor.err));
         System.exit(code);
+    }
+
+    /**
+     * Whether this JVM's locale is not UTF-8 and lost characters of the arguments or working directory (U+FFFD):
+     * then the command runs in-process, which refuses it with a message (see ir.env.Env#lostInDecoding).
+     */
+    static boolean lostInDecoding(String[] args) {
+        String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                return true;
+            }
+        }
+        return System.getProperty("user.dir", "").indexOf('\uFFFD') >= 0;
     }
 
     /** {@link #run(Path, String[], Caller, OutputStream, OutputStream)} with no umask, zone or terminal. */

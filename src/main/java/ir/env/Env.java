@@ -39,6 +39,32 @@ public record Env(PrintWriter out, PrintWriter err, InputStream in, Clock clock,
                 Path.of("").toAbsolutePath(), System.getenv(), System.console() != null);
     }
 
+    /**
+     * What this process lost decoding its arguments and working directory, as a one-line message, or null: Java
+     * decodes them with the locale's character set ({@code sun.jnu.encoding}), and one that is not UTF-8 (the C or
+     * POSIX locale, or none) turns every non-ASCII character into U+FFFD, which ir would then commit. The launcher
+     * runs Java under a UTF-8 locale; this catches a JVM started some other way.
+     */
+    public static String lostInDecoding(String[] args, Path cwd) {
+        String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8")) {
+            return null;
+        }
+        String what = null;
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                what = "non-ASCII characters of the arguments";
+                break;
+            }
+        }
+        if (what == null && cwd.toString().indexOf('\uFFFD') >= 0) {
+            what = "non-ASCII name of the working directory";
+        }
+        return what == null ? null : "this locale's character set (" + charset + ") cannot carry the " + what
+                + ": run ir under a UTF-8 locale (for example LC_ALL=C.UTF-8, as ir's launcher does when this machine "
+                + "has one); nothing was changed";
+    }
+
     public String getenv(String name) {
         String v = environment.get(name);
         return v == null || v.isBlank() ? null : v;

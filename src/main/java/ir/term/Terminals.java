@@ -29,8 +29,9 @@ final class Terminals {
             if (interactive && env.in() == System.in) {
                 // Ctrl-C while a command commits is ignored (the reader turns it into "cancel the line" while
                 // reading), so an accepted entry is never cut off half-way.
-                return TerminalBuilder.builder().name("ir").system(true).nativeSignals(true)
-                        .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
+                // UTF-8 whatever the locale says, as everything else ir reads and writes.
+                return TerminalBuilder.builder().name("ir").system(true).encoding(StandardCharsets.UTF_8)
+                        .nativeSignals(true).signalHandler(Terminal.SignalHandler.SIG_IGN).build();
             }
             DumbTerminal t = new DumbTerminal("ir", Terminal.TYPE_DUMB, new BlockingInput(env.in()),
                     new WriterOutputStream(env.out(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
