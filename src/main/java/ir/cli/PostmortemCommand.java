@@ -11,14 +11,12 @@ import ir.render.PostmortemDocument;
 import ir.render.Templates;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
+import ir.store.WorkspaceFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -288,15 +286,9 @@ public final class PostmortemCommand extends IrCommand {
         return rel.toString().replace('\\', '/');
     }
 
+    /** The post-mortem's bytes, never read through a link (see {@link WorkspaceFiles}); null when there is none. */
     private byte[] read(Path rel) {
-        Path abs = store().workspace().root().resolve(rel);
-        try {
-            return Files.readAllBytes(abs);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read " + rel + ": " + e.getMessage(), e);
-        }
+        return WorkspaceFiles.read(store().workspace().root(), shown(rel));
     }
 
     static String sha256(byte[] bytes) {

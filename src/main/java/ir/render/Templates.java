@@ -6,6 +6,7 @@ import com.github.mustachejava.MustacheException;
 import com.github.mustachejava.reflect.MapObjectHandler;
 import ir.model.ExitCode;
 import ir.model.IrException;
+import ir.store.WorkspaceFiles;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -66,13 +67,13 @@ public final class Templates {
             return s;
         }
         Path file = cwd.resolve(t).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw IrException.usage("template file " + t + " does not exist: give a template name ("
                     + String.join(", ", BuiltinTemplates.NAMES) + ") or a path to a file in the workspace");
         }
         String text = readInside(file, t);
         // Named relative to the workspace, so the name recorded with a render finds the file again from anywhere.
-        String name = workspace.relativize(file).toString().replace('\\', '/');
+        String name = inWorkspace(file);
         return new Source(name, name, text);
     }
 
@@ -93,37 +94,58 @@ public final class Templates {
                 new String(builtin, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The text of a template file, read as every workspace file is (see {@link WorkspaceFiles}): never through a
+     * symbolic link, only a regular file inside the workspace.
+     */
     private String readInside(Path file, String shown) {
-        try {
-            Path real = file.toRealPath();
-            Path root = workspace.toRealPath();
-            if (!real.startsWith(root)) {
-                throw IrException.usage("template " + shown + " is outside the workspace (" + real + "): templates "
-                        + "are read only from the workspace, so a cloned repository cannot make ir read other files");
+        String rel = inWorkspace(file);
+        if (rel == null) {
+            throw IrException.usage("template " + shown + " is outside the workspace (" + file + "): templates "
+                    + "are read only from the workspace, so a cloned repository cannot make ir read other files");
+        }
+        for (String part : rel.split("/")) {
+            // A file in .git would copy the clone's config (remote URLs with tokens) into a committed document.
+            if (part.equalsIgnoreCase(".git")) {
+                throw IrException.usage("template " + shown + " leads into the git directory (" + rel + "): "
+                        + "templates are read only from the workspace's own files");
             }
-            for (Path part : root.relativize(real)) {
-                // A link into .git would copy the clone's config (remote URLs with tokens) into a committed document.
-                if (part.toString().equalsIgnoreCase(".git")) {
-                    throw IrException.usage("template " + shown + " leads into the git directory (" + real + "): "
-                            + "templates are read only from the workspace's own files");
+        }
+        if (!file.getFileName().toString().endsWith(MUSTACHE)) {
+            // The template a render used is recorded in the incident file, which a clone may have written: a
+            // name like '.env' would copy an ignored local file into a committed (and pushed) document.
+            throw IrException.usage("template " + shown + " is not a " + MUSTACHE + " file: give a template name "
+                    + "or the path of a " + MUSTACHE + " file in the workspace");
+        }
+        byte[] bytes = WorkspaceFiles.read(workspace, rel, MAX_TEMPLATE_BYTES, size -> IrException.usage("template "
+                + shown + " is over " + (MAX_TEMPLATE_BYTES / 1024) + " KiB: that is not a template"));
+        if (bytes == null) {
+            throw IrException.usage("template " + shown + " does not exist: give a template name or the path of a "
+                    + MUSTACHE + " file in the workspace");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code file} relative to the workspace root (with {@code /}), or null when it is outside. The path is taken as
+     * written below the root (the check of each of its components is {@link WorkspaceFiles}'s); the root may be spelled
+     * differently (reached through a link such as {@code /tmp} on macOS).
+     */
+    private String inWorkspace(Path file) {
+        Path f = file.toAbsolutePath().normalize();
+        if (f.startsWith(workspace)) {
+            return f.equals(workspace) ? null : workspace.relativize(f).toString().replace('\\', '/');
+        }
+        try {
+            for (Path a = f.getParent(); a != null; a = a.getParent()) {
+                if (Files.exists(a) && Files.isSameFile(a, workspace)) {
+                    return a.relativize(f).toString().replace('\\', '/');
                 }
             }
-            if (!file.getFileName().toString().endsWith(MUSTACHE) || !real.getFileName().toString()
-                    .endsWith(MUSTACHE)) {
-                // The template a render used is recorded in the incident file, which a clone may have written: a
-                // name like '.env' would copy an ignored local file into a committed (and pushed) document.
-                throw IrException.usage("template " + shown + " is not a " + MUSTACHE + " file" + (file.getFileName()
-                        .equals(real.getFileName()) ? "" : " (it leads to " + real.getFileName() + ")")
-                        + ": give a template name or the path of a " + MUSTACHE + " file in the workspace");
-            }
-            if (Files.size(real) > MAX_TEMPLATE_BYTES) {
-                throw IrException.usage("template " + shown + " is over " + (MAX_TEMPLATE_BYTES / 1024)
-                        + " KiB: that is not a template");
-            }
-            return Files.readString(real, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read template " + shown + ": " + e.getMessage(), e);
+            // unreadable on the way: not known to be in the workspace
         }
+        return null;
     }
 
     /** Renders {@code source} with {@code data}; syntax errors and unknown partials name the template and line. */

@@ -1,8 +1,8 @@
 package ir.store;
 
 import ir.model.IrConfig;
+import ir.model.IrException;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -61,8 +61,10 @@ final class Backend implements AutoCloseable {
 
     /** {@code ir.yaml}, parsed again only when its bytes changed. */
     synchronized IrConfig config() {
-        Path file = ws.root().resolve(Workspace.CONFIG);
-        byte[] bytes = IncidentFiles.readBounded(file, Workspace.CONFIG);
+        byte[] bytes = IncidentFiles.readBounded(ws.root(), Workspace.CONFIG);
+        if (bytes == null) {
+            throw IrException.notFound("no such file: " + Workspace.CONFIG);
+        }
         if (config == null || !java.util.Arrays.equals(bytes, configBytes)) {
             config = ConfigCodec.parse(bytes, Workspace.CONFIG);
             configBytes = bytes;

@@ -43,6 +43,8 @@ final class Checkout {
                 byte[] bytes = content == null ? null : content.get(c.path());
                 ObjectId target = bytes == null ? c.want() : blobId(bytes);
                 if (!java.util.Objects.equals(onDisk, target)) {
+                    // never through a linked directory: a link in the file's own place is replaced by the rename
+                    WorkspaceFiles.checkDirectories(workTree, c.path());
                     if (!java.util.Objects.equals(onDisk, c.before())) {
                         skipped.add(c.path());
                     } else if (target == null) {

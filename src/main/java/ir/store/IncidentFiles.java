@@ -7,9 +7,9 @@ import ir.model.IncidentSummary;
 import ir.model.IrException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,10 +81,10 @@ final class IncidentFiles {
     Incident load(String id) {
         String valid = IncidentIds.validate(id);
         Path file = ws.incidentFile(valid);
-        if (!Files.isRegularFile(file)) {
+        byte[] bytes = readBounded(ws.root(), ws.display(file));
+        if (bytes == null) {
             throw IrException.notFound("no incident '" + id + "': run 'ir list' to see them");
         }
-        byte[] bytes = readBounded(file, ws.display(file));
         synchronized (parsed) {
             Parsed known = parsed.get(file);
             if (known != null && Arrays.equals(bytes, known.bytes())) {
@@ -133,14 +133,14 @@ final class IncidentFiles {
         if (query == null) {
             String cur = current.orElseThrow(() -> IrException.notFound(
                     "no current incident in this clone: pass -i ID, or run 'ir use ID' ('ir list' shows them)"));
-            if (!Files.isRegularFile(ws.incidentFile(cur))) {
+            if (!present(ws.incidentFile(cur))) {
                 throw IrException.notFound("the current incident '" + cur + "' no longer exists: pass -i ID, or "
                         + "run 'ir use ID'");
             }
             return cur;
         }
         String q = query.trim().toLowerCase(Locale.ROOT);
-        if (IncidentIds.isValid(q) && Files.isRegularFile(ws.incidentFile(q))) {
+        if (IncidentIds.isValid(q) && present(ws.incidentFile(q))) {
             return q; // a full ID wins over prefixes anyway: no need to list every incident
         }
         List<String> all = ids();
@@ -183,22 +183,18 @@ final class IncidentFiles {
         }
     }
 
-    /** The file's bytes, refused when over the size limit; {@code name} is how messages name it. */
-    static byte[] readBounded(Path file, String name) {
-        try {
-            long size = Files.size(file);
-            if (size > YamlCodec.MAX_DOCUMENT_BYTES) {
-                throw new IrException(ExitCode.FAILURE, name + " is " + (size / (1024 * 1024))
-                        + " MiB, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one "
-                        + "file: ir never writes one this large; remove it or restore it with git");
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                return in.readNBytes(YamlCodec.MAX_DOCUMENT_BYTES + 1);
-            }
-        } catch (NoSuchFileException e) {
-            throw IrException.notFound("no such file: " + file);
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
-        }
+    /** Whether something is at {@code file}, a link included: {@link #load} then reads it or refuses it by name. */
+    private static boolean present(Path file) {
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The bytes of the workspace file {@code rel} (see {@link WorkspaceFiles}: never through a link), refused when
+     * over the size limit; null when there is no such file.
+     */
+    static byte[] readBounded(Path root, String rel) {
+        return WorkspaceFiles.read(root, rel, YamlCodec.MAX_DOCUMENT_BYTES, size -> new IrException(ExitCode.FAILURE,
+                rel + " is " + (size / (1024 * 1024)) + " MiB, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024))
+                        + " MiB limit for one file: ir never writes one this large; remove it or restore it with git"));
     }
 }

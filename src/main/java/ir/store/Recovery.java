@@ -193,36 +193,31 @@ final class Recovery {
         ObjectId head = git.head();
         Map<String, Map<String, byte[]>> byIncident = new LinkedHashMap<>();
         Map<String, String> authors = new LinkedHashMap<>();
-        try {
-            for (String path : paths) {
-                Path file = backend.workspace().workTree().resolve(path);
-                if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                byte[] content = Files.readAllBytes(file);
-                ObjectId committed = git.blobAt(head, path);
-                if (GitRepo.blobId(content).equals(committed)) {
-                    continue;
-                }
-                String id = incidentIdOf(path);
-                if (path.endsWith(".yaml") && id != null) {
-                    try {
-                        Incident now = IncidentCodec.parse(content, path);
-                        String author = newestNewAuthor(now, committed);
-                        if (author != null) {
-                            authors.put(id, author);
-                        }
-                    } catch (IrException bad) {
-                        session.warn().accept(path + " was left uncommitted and is not a valid incident ("
-                                + bad.getMessage() + "): fix it, or restore it with 'git checkout -- " + path + "'");
-                        continue;
-                    }
-                }
-                byIncident.computeIfAbsent(id == null ? "" : id, k -> new LinkedHashMap<>()).put(path, content);
+        for (String path : paths) {
+            // never through a link: a clone's link would otherwise be committed as the file's content
+            byte[] content = WorkspaceFiles.read(backend.workspace().workTree(), path);
+            if (content == null) {
+                continue;
             }
-        } catch (IOException ex) {
-            throw new IrException(ExitCode.FAILURE, "cannot check for changes left by an interrupted command: "
-                    + ex.getMessage(), ex);
+            ObjectId committed = git.blobAt(head, path);
+            if (GitRepo.blobId(content).equals(committed)) {
+                continue;
+            }
+            String id = incidentIdOf(path);
+            if (path.endsWith(".yaml") && id != null) {
+                try {
+                    Incident now = IncidentCodec.parse(content, path);
+                    String author = newestNewAuthor(now, committed);
+                    if (author != null) {
+                        authors.put(id, author);
+                    }
+                } catch (IrException bad) {
+                    session.warn().accept(path + " was left uncommitted and is not a valid incident ("
+                            + bad.getMessage() + "): fix it, or restore it with 'git checkout -- " + path + "'");
+                    continue;
+                }
+            }
+            byIncident.computeIfAbsent(id == null ? "" : id, k -> new LinkedHashMap<>()).put(path, content);
         }
         for (Map.Entry<String, Map<String, byte[]>> group : byIncident.entrySet()) {
             String id = group.getKey().isEmpty() ? null : group.getKey();

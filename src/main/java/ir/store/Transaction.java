@@ -7,7 +7,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -233,19 +232,11 @@ final class Transaction {
     }
 
     /**
-     * A cloned repository may hold {@code incidents} as a symbolic link: writing through it would put files outside
-     * the workspace and commit a path git keeps as a link. (A link in the file's own place is replaced by the atomic
-     * rename, never written through.)
+     * A cloned repository may hold {@code incidents} (or the file itself) as a symbolic link: writing through it would
+     * put files outside the workspace and commit a path git keeps as a link. See {@link WorkspaceFiles}.
      */
     private static void refuseLinks(Workspace ws, Path abs, Path rel) {
-        for (Path p = abs.getParent(); p != null && p.startsWith(ws.root()) && !p.equals(ws.root());
-                p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
-                throw new IrException(ExitCode.FAILURE, "refusing to write " + rel.toString().replace('\\', '/')
-                        + ": " + ws.root().relativize(p).toString().replace('\\', '/') + " is a symbolic link, and ir "
-                        + "writes only inside the workspace; replace the link with a directory or file and retry");
-            }
-        }
+        WorkspaceFiles.checkWrite(ws.root(), ws.root().relativize(abs).toString().replace('\\', '/'));
     }
 
     /** {@link Faults#at} where a failure means the command failed, before anything visible changed. */

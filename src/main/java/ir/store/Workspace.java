@@ -38,6 +38,7 @@ public record Workspace(Path root, Path workTree, Path gitDir) {
         }
         for (Path p = start; p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve(CONFIG))) {
+                WorkspaceFiles.isFile(p, CONFIG); // refuses a link (see WorkspaceFiles), for every command alike
                 return at(p);
             }
         }

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
 public final class WorkspaceSetup {
     /** The {@code .gitattributes} line for incident files: ir's merge driver, and always LF. */
     static final String ATTRIBUTES = "incidents/*.yaml merge=ir text eol=lf";
+    static final String GITATTRIBUTES = ".gitattributes";
+    /** Git itself ignores a {@code .gitattributes} over 100 MiB; one of ir's is a few lines. */
+    private static final int MAX_ATTRIBUTES_BYTES = 100 * 1024 * 1024;
 
     private WorkspaceSetup() {
     }
@@ -38,15 +41,15 @@ public final class WorkspaceSetup {
      */
     public static InitResult init(Path dir, Map<String, byte[]> templates, Session session) {
         Path root = dir.toAbsolutePath().normalize();
-        if (Files.isRegularFile(root.resolve(Workspace.CONFIG))) {
+        if (WorkspaceFiles.isFile(root, Workspace.CONFIG)) {
             return new InitResult(root, false, false);
         }
         Map<Path, byte[]> files = new LinkedHashMap<>();
         files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
         files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
         templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
-        Path attributes = Path.of(".gitattributes");
-        byte[] attrs = gitattributes(root.resolve(attributes));
+        Path attributes = Path.of(GITATTRIBUTES);
+        byte[] attrs = gitattributes(root);
         if (attrs != null) {
             files.put(attributes, attrs);
         }
@@ -73,18 +76,21 @@ public final class WorkspaceSetup {
         return new InitResult(root, true, gitInit);
     }
 
-    /** The new content of {@code .gitattributes} with ir's line; null when it has it already. */
-    static byte[] gitattributes(Path existing) {
-        try {
-            String current = Files.isRegularFile(existing) ? Files.readString(existing, StandardCharsets.UTF_8) : "";
-            if (current.lines().anyMatch(l -> l.trim().equals(ATTRIBUTES))) {
-                return null;
-            }
-            String sep = current.isEmpty() || current.endsWith("\n") ? "" : "\n";
-            return (current + sep + ATTRIBUTES + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot read " + existing + ": " + e.getMessage(), e);
+    /**
+     * The new content of the {@code .gitattributes} in {@code root} with ir's line; null when it has it already. Like
+     * git, ir never reads it through a symbolic link (see {@link WorkspaceFiles}): a clone's link to a private file
+     * would otherwise be committed and pushed as {@code .gitattributes}.
+     */
+    static byte[] gitattributes(Path root) {
+        byte[] bytes = WorkspaceFiles.read(root, GITATTRIBUTES, MAX_ATTRIBUTES_BYTES, size -> new IrException(
+                ExitCode.FAILURE, GITATTRIBUTES + " is over " + (MAX_ATTRIBUTES_BYTES / 1024 / 1024) + " MiB: shorten "
+                + "it, then run the command again"));
+        String current = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+        if (current.lines().anyMatch(l -> l.trim().equals(ATTRIBUTES))) {
+            return null;
         }
+        String sep = current.isEmpty() || current.endsWith("\n") ? "" : "\n";
+        return (current + sep + ATTRIBUTES + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -170,20 +176,16 @@ public final class WorkspaceSetup {
      */
     static Attributes commitAttributes(Backend backend, Session session, String mergeDriver) {
         Workspace ws = backend.workspace();
-        Path file = ws.root().resolve(".gitattributes");
+        Path file = ws.root().resolve(GITATTRIBUTES);
         Map<String, byte[]> before = new LinkedHashMap<>();
         ObjectId commit = Transaction.runForCommit(backend, session, true, () -> {
             registerMergeDriver(backend.git().repository().getConfig(), mergeDriver, session.warn());
-            byte[] attrs = gitattributes(file);
+            byte[] attrs = gitattributes(ws.root());
             if (attrs == null) {
                 return null;
             }
-            try {
-                before.put(ws.gitPath(file), Files.isRegularFile(file) ? Files.readAllBytes(file) : null);
-            } catch (IOException e) {
-                throw new IrException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
-            }
-            return new Transaction.Plan<>(Map.of(Path.of(".gitattributes"), attrs),
+            before.put(ws.gitPath(file), WorkspaceFiles.read(ws.root(), GITATTRIBUTES));
+            return new Transaction.Plan<>(Map.of(Path.of(GITATTRIBUTES), attrs),
                     "ir: merge incident files with ir's merge driver", "sync", null, Boolean.TRUE);
         });
         return commit == null ? null : new Attributes(backend, session, commit, before);
