@@ -24,7 +24,7 @@ import java.util.Map;
 /** The readable live state of an incident ({@code ir show}) and its computed values for JSON. */
 final class IncidentView {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT);
 
     private IncidentView() {
     }

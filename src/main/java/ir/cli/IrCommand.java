@@ -114,12 +114,19 @@ public abstract class IrCommand implements Callable<Integer> {
         return value;
     }
 
+    /** The longest wait {@code IR_LOCK_TIMEOUT} may ask for: a day; longer is a typo, not a wish. */
+    static final long MAX_LOCK_TIMEOUT = 86_400;
+
     protected Duration lockTimeout() {
         String v = env().getenv("IR_LOCK_TIMEOUT");
-        try {
-            return Duration.ofSeconds(v == null ? DEFAULT_LOCK_TIMEOUT : Long.parseLong(v.trim()));
-        } catch (NumberFormatException e) {
-            throw ir.model.IrException.usage("IR_LOCK_TIMEOUT must be a whole number of seconds, not '" + v + "'");
+        if (v == null) {
+            return Duration.ofSeconds(DEFAULT_LOCK_TIMEOUT);
         }
+        String t = v.trim();
+        if (!t.matches("[0-9]{1,12}") || Long.parseLong(t) > MAX_LOCK_TIMEOUT) {
+            throw IrException.usage("IR_LOCK_TIMEOUT must be a whole number of seconds from 0 to " + MAX_LOCK_TIMEOUT
+                    + ", not '" + Text.forTerminal(v) + "'");
+        }
+        return Duration.ofSeconds(Long.parseLong(t));
     }
 }

@@ -31,6 +31,7 @@ final class ConfigCodec {
 
     static IrConfig parse(byte[] bytes, String name) {
         ObjectNode n = YamlCodec.get().readObject(bytes, name);
+        checkTypes(n, bytes, name);
         IrConfig defaults = null;
         List<IrConfig.Severity> severities = new ArrayList<>();
         for (JsonNode s : n.path("severities")) {
@@ -64,7 +65,8 @@ final class ConfigCodec {
         if (severities.isEmpty() || roles.isEmpty() || statuses.isEmpty() || !n.has("postmortem")) {
             defaults = parse(defaultBytes(), "built-in ir.yaml");
         }
-        String def = n.path("default_severity").asText(null);
+        JsonNode defNode = n.path("default_severity");
+        String def = defNode.isValueNode() && !defNode.isNull() ? defNode.asText() : null;
         IrConfig c = new IrConfig(def,
                 severities.isEmpty() ? defaults.severities() : severities,
                 roles.isEmpty() ? defaults.roles() : roles,
@@ -77,5 +79,63 @@ final class ConfigCodec {
                     + c.severityNames());
         }
         return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor());
+    }
+
+    /**
+     * Refuses a value of the wrong kind, by key and line: silently ignoring {@code severities: hello} would give a
+     * workspace the built-in severities without a word.
+     */
+    private static void checkTypes(ObjectNode n, byte[] bytes, String name) {
+        listOfNames(n, bytes, name, "severities", "a list of severities (names, or mappings with a 'name')");
+        listOfNames(n, bytes, name, "roles", "a list of roles (names, or mappings with a 'name')");
+        listOfNames(n, bytes, name, "statuses", "a list of statuses (names)");
+        JsonNode def = n.get("default_severity");
+        if (def != null && !def.isNull() && !def.isValueNode()) {
+            throw wrongType(bytes, name, "a severity name such as SEV-3", def, "default_severity");
+        }
+        JsonNode pm = n.get("postmortem");
+        if (pm != null && !pm.isNull()) {
+            if (!pm.isObject()) {
+                throw wrongType(bytes, name, "a mapping (such as 'required_for: [SEV-1, SEV-2]')", pm, "postmortem");
+            }
+            JsonNode req = pm.get("required_for");
+            if (req != null && !req.isNull() && (!req.isArray() || !allScalars(req))) {
+                throw wrongType(bytes, name, "a list of severity names", req, "postmortem", "required_for");
+            }
+        }
+    }
+
+    private static void listOfNames(ObjectNode n, byte[] bytes, String name, String key, String expected) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return;
+        }
+        if (!v.isArray()) {
+            throw wrongType(bytes, name, expected, v, key);
+        }
+        for (JsonNode item : v) {
+            boolean ok = item.isObject() ? item.path("name").isValueNode() : item.isValueNode() && !item.isNull();
+            if (!ok) {
+                throw wrongType(bytes, name, expected, item, key);
+            }
+        }
+    }
+
+    private static boolean allScalars(JsonNode list) {
+        for (JsonNode x : list) {
+            if (!x.isValueNode() || x.isNull()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IrException wrongType(byte[] bytes, String name, String expected, JsonNode found, String... key) {
+        int line = YamlCodec.get().lineOf(bytes, key);
+        String what = found.isArray() ? "a list" : found.isObject() ? "a mapping" : found.isNull() ? "an empty value"
+                : found.isNumber() ? "a number" : found.isBoolean() ? "true/false" : "a string";
+        return new IrException(ExitCode.FAILURE, name + ": '" + String.join(".", key) + "'"
+                + (line > 0 ? " at line " + line : "") + " must be " + expected + ", not " + what
+                + " (fix it, or restore it with git)");
     }
 }

@@ -58,6 +58,7 @@ final class IncidentCodec {
 
     static Incident fromTree(ObjectNode n, String name) {
         try {
+            int schema = schema(n, name);
             String id = text(n, "id");
             if (id == null || id.isBlank()) {
                 throw bad(name, "has no 'id'");
@@ -101,8 +102,7 @@ final class IncidentCodec {
             if (title == null || title.isBlank()) {
                 throw bad(name, "has no 'title'");
             }
-            JsonNode schema = n.get("schema");
-            return new Incident(schema == null ? Incident.SCHEMA : schema.asInt(Incident.SCHEMA), id, title,
+            return new Incident(schema, id, title,
                     text(n, "severity"), text(n, "status"), n.path("drill").asBoolean(false), times, roles, texts,
                     lists, actions, timeline, extra);
         } catch (IrException e) {
@@ -110,6 +110,31 @@ final class IncidentCodec {
         } catch (RuntimeException e) {
             throw bad(name, "does not look like an incident: " + e.getMessage());
         }
+    }
+
+    /**
+     * The file's schema: a file of a newer schema is refused, never read as this one (and so never rewritten, which
+     * would drop or mangle what the newer ir meant).
+     */
+    private static int schema(ObjectNode n, String name) {
+        JsonNode v = n.get("schema");
+        if (v == null || v.isNull()) {
+            return Incident.SCHEMA;
+        }
+        boolean number = v.isIntegralNumber() ? v.canConvertToInt() : v.isTextual() && v.asText().matches("[0-9]{1,9}");
+        int schema = number ? v.asInt() : 0;
+        if (schema < 1) {
+            throw bad(name, "has an invalid 'schema' (" + shorten(v.asText()) + "): it must be " + Incident.SCHEMA);
+        }
+        if (schema > Incident.SCHEMA) {
+            throw new IrException(ExitCode.FAILURE, name + " is written in schema " + schema + ", newer than "
+                    + "this ir knows (" + Incident.SCHEMA + "): upgrade ir to read or change it; it was left as it is");
+        }
+        return schema;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     private static IrException bad(String name, String what) {
@@ -320,10 +345,16 @@ final class IncidentCodec {
         if (s == null || s.isBlank()) {
             return null;
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(s.trim()).toInstant();
+            at = OffsetDateTime.parse(s.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw bad(name, "has an invalid time in '" + key + "': " + s + " (use RFC 3339 such as 2015-10-21T14:54:00Z)");
+            throw bad(name, "has an invalid time in '" + key + "': " + shorten(s)
+                    + " (use RFC 3339 such as 2015-10-21T14:54:00Z)");
         }
+        if (!Times.inRange(at)) {
+            throw bad(name, "has a time outside the years 0001..9999 in '" + key + "': " + shorten(s));
+        }
+        return at;
     }
 }

@@ -83,6 +83,7 @@ final class Transaction {
                     throw new IllegalArgumentException("path outside the workspace: " + f.getKey());
                 }
                 refuseLinks(ws, abs, f.getKey());
+                refuseOversized(f.getKey(), f.getValue());
                 files.put(ws.gitPath(abs), f.getValue());
             }
             StringBuilder msg = new StringBuilder(plan.subject()).append("\n\n");
@@ -237,6 +238,20 @@ final class Transaction {
      */
     private static void refuseLinks(Workspace ws, Path abs, Path rel) {
         WorkspaceFiles.checkWrite(ws.root(), ws.root().relativize(abs).toString().replace('\\', '/'));
+    }
+
+    /**
+     * What ir writes it must be able to read back: a file over the read limit would make every later command on it
+     * fail. Checked on the serialized bytes, before anything is written or committed.
+     */
+    static void refuseOversized(Path rel, byte[] content) {
+        if (content != null && content.length > YamlCodec.MAX_DOCUMENT_BYTES) {
+            throw IrException.usage("this change would make " + rel.toString().replace('\\', '/') + " "
+                    + String.format(java.util.Locale.ROOT, "%.1f", content.length / (1024.0 * 1024.0))
+                    + " MiB, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one file: "
+                    + "link long output (a log or paste URL, or a file kept beside the incident) instead of pasting "
+                    + "it; nothing was changed");
+        }
     }
 
     /** {@link Faults#at} where a failure means the command failed, before anything visible changed. */

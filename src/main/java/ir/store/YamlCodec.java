@@ -16,13 +16,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import ir.model.ExitCode;
 import ir.model.IrException;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -33,6 +38,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that turns bytes into YAML/JSON trees and back. Input is bounded: size, nesting depth and string
@@ -65,7 +71,7 @@ final class YamlCodec {
                 .maxStringLength(MAX_DOCUMENT_BYTES)
                 .maxDocumentLength(MAX_DOCUMENT_BYTES)
                 .build();
-        YAMLFactory factory = YAMLFactory.builder()
+        YAMLFactory factory = new TagAwareFactory(YAMLFactory.builder()
                 .loaderOptions(loader)
                 .streamReadConstraints(limits)
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -74,8 +80,7 @@ final class YamlCodec {
                 .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                .stringQuotingChecker(new ExactStrings())
-                .build();
+                .stringQuotingChecker(new ExactStrings()));
         yaml = factory;
     }
 
@@ -127,6 +132,9 @@ final class YamlCodec {
             throw invalid(name, e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot read " + name + ": " + e.getMessage(), e);
+        } catch (TagFound e) {
+            throw new IrException(ExitCode.FAILURE, name + " uses the YAML tag '" + e.tag + "' at line " + e.line
+                    + ", which ir cannot keep when it rewrites the file: remove it (ir's files never need tags)");
         } catch (AliasFound e) {
             throw new IrException(ExitCode.FAILURE, name + " uses a YAML anchor or alias at line " + e.line
                     + ", which incident files never need: remove it (a cloned repository may be hostile)");
@@ -137,6 +145,40 @@ final class YamlCodec {
             // SnakeYAML reports its limits (code points, nesting, aliases) as unchecked exceptions.
             throw new IrException(ExitCode.FAILURE, name + " is not valid YAML: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The line of the key at {@code path} (top-level key first) in a document {@link #readObject} has accepted, or 0
+     * when it is not there. Only for error messages: it parses the document again.
+     */
+    int lineOf(byte[] bytes, String... path) {
+        try (JsonParser p = yaml.createParser(bytes)) {
+            int depth = 0;
+            int matched = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> {
+                        depth--;
+                        if (depth < matched) {
+                            return 0;
+                        }
+                    }
+                    case FIELD_NAME -> {
+                        if (depth == matched + 1 && p.currentName().equals(path[matched])) {
+                            matched++;
+                            if (matched == path.length) {
+                                return p.currentTokenLocation().getLineNr();
+                            }
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** The value at the parser's current token, as databind's {@code readTree} would build it. */
@@ -321,7 +363,55 @@ final class YamlCodec {
         }
     }
 
-    /** Refuses YAML aliases and anchors: a billion-laughs document fails on its first alias. */
+    /**
+     * A tag ({@code !foo}) has a meaning ir does not know, and the tree ir rewrites a file from has no place for it:
+     * rewriting would silently drop it. So a file with a tag is refused, except YAML's own tags for the kinds of value
+     * the tree keeps ({@code !!str}, {@code !!int}, ...), which the rewrite preserves by writing a value of that kind.
+     */
+    private static final Set<String> KEPT_TAGS = Set.of("str", "int", "float", "bool", "null", "map", "seq")
+            .stream().map(t -> "tag:yaml.org,2002:" + t).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    private static final class TagFound extends RuntimeException {
+        final int line;
+        final String tag;
+
+        TagFound(int line, String tag) {
+            super(null, null, false, false);
+            this.line = line;
+            this.tag = tag.length() > 40 ? tag.substring(0, 40) + "..." : tag;
+        }
+    }
+
+    /** A YAML factory whose parsers show the tag of the current key or value (Jackson shows values' only). */
+    private static final class TagAwareFactory extends YAMLFactory {
+        TagAwareFactory(YAMLFactoryBuilder b) {
+            super(b);
+        }
+
+        @Override
+        protected YAMLParser _createParser(byte[] data, int offset, int len, IOContext ctxt) throws IOException {
+            return new TagAwareParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec,
+                    _createReader(data, offset, len, null, ctxt));
+        }
+    }
+
+    private static final class TagAwareParser extends YAMLParser {
+        TagAwareParser(IOContext ctxt, int features, int yamlFeatures, LoaderOptions loader,
+                       com.fasterxml.jackson.core.ObjectCodec codec, java.io.Reader reader) {
+            super(ctxt, features, yamlFeatures, loader, codec, reader);
+        }
+
+        /** The explicit tag of the current token's node, or null. */
+        String tag() {
+            Event e = _lastEvent;
+            if (e instanceof ScalarEvent s) {
+                return s.getTag();
+            }
+            return e instanceof CollectionStartEvent c ? c.getTag() : null;
+        }
+    }
+
+    /** Refuses YAML aliases and anchors: a billion-laughs document fails on its first alias. Refuses tags too. */
     private static final class NoAliases extends JsonParserDelegate {
         NoAliases(JsonParser d) {
             super(d);
@@ -332,6 +422,12 @@ final class YamlCodec {
             JsonToken t = super.nextToken();
             if (delegate instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
                 throw new AliasFound(y.currentLocation().getLineNr());
+            }
+            if (delegate instanceof TagAwareParser y) {
+                String tag = y.tag();
+                if (tag != null && !KEPT_TAGS.contains(tag)) {
+                    throw new TagFound(y.currentLocation().getLineNr(), tag);
+                }
             }
             return t;
         }
