@@ -92,6 +92,31 @@ class InertOutputTest {
         }
     }
 
+    /** Commands run by ir's background process write to its client's streams: the same rule applies there. */
+    @org.junit.jupiter.api.Test
+    void theBackgroundProcessPrintsInertlyToo() throws Exception {
+        IrTester t = IrTester.workspace(tmp).at("2026-11-28T15:30:00Z");
+        String h = "\u001b]52;c;aXIgcm0gLXJmIC8K\u0007\u009b2J";
+        plant("incidents/" + ID + ".yaml", "schema: 1\nid: " + ID + "\ntitle: " + q("t " + h) + "\n"
+                + "opened_at: 2026-11-28T15:00:00Z\n", "plant", "Mal");
+        plant("incidents/" + BAD_TIME + ".yaml", "schema: 1\nid: " + BAD_TIME + "\ntitle: bad\nopened_at: "
+                + q("2026" + h) + "\n", "plant bad time", "Mal");
+        java.util.Map<String, String> env = java.util.Map.of("IR_AUTHOR", IrTester.ALICE, "HOME",
+                IrTester.EMPTY_HOME.toString(), "GIT_CONFIG_NOSYSTEM", "1");
+        ir.store.Backends backends = ir.store.Backends.kept();
+        for (String[] args : new String[][] {{"list"}, {"show", "-i", ID}, {"show", "-i", BAD_TIME}}) {
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            int code = ir.Daemon.run(t.clock(), backends, new ir.daemon.Server.Call(args, tmp, env, -1, ""), out,
+                    err);
+            IrTester.Result r = new IrTester.Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            String expected = args[args.length - 1].equals(BAD_TIME) ? "opened_at" : "t ^[]52";
+            assertThat(r.out() + r.err()).as(r.toString()).contains(expected);
+            assertInert(r);
+        }
+    }
+
     /** No byte below 0x20 but newline and tab, no DEL, no C1 control and no bidi override on either stream. */
     static void assertInert(IrTester.Result r) {
         for (String stream : new String[] {r.out(), r.err()}) {
