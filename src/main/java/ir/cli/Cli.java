@@ -108,6 +108,8 @@ public final class Cli {
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Help in plain text: both streams show escape sequences inertly (ir.env.Inert), picocli's styles included.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, root, env));
         cl.setParameterExceptionHandler((ex, args) -> {
             String hint = ex.getCommandLine() == null ? "ir --help"

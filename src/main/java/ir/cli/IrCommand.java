@@ -67,8 +67,9 @@ public abstract class IrCommand implements Callable<Integer> {
         env().err().println(message);
     }
 
+    /** A warning (stderr), on one line: a value it quotes cannot start a line that looks like ir's own. */
     protected void warn(String message) {
-        env().err().println("ir: warning: " + message);
+        env().err().println("ir: warning: " + Cli.oneLine(message));
     }
 
     protected boolean canPrompt() {

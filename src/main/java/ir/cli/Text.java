@@ -23,31 +23,11 @@ final class Text {
     }
 
     /**
-     * {@code s} safe to print on a terminal: control characters other than newline and tab are shown as {@code ^X}
-     * (as {@code cat -v} does). Incident files come from clones of other people's repositories, and an escape
-     * sequence in a timeline entry could otherwise retitle the terminal, rewrite lines or set the clipboard.
+     * {@code s} safe to print on a terminal (see {@link ir.env.Inert}, which every stream of {@link ir.env.Env}
+     * applies as well): for text that is measured or cut before it is printed, so it is measured as it is shown.
      */
     static String forTerminal(CharSequence s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n && !unsafe(s.charAt(i))) {
-            i++;
-        }
-        if (i == n) {
-            return s.toString();
-        }
-        StringBuilder b = new StringBuilder(n + 16).append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (!unsafe(c)) {
-                b.append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                b.append('^').append((char) (c ^ 0x40));
-            } else {
-                b.append('?');
-            }
-        }
-        return b.toString();
+        return ir.env.Inert.text(s);
     }
 
     /** Appends {@code s} to {@code sb} as {@link #forTerminal} would show it; a null adds nothing. */
@@ -57,15 +37,11 @@ final class Text {
         }
         int n = s.length();
         for (int i = 0; i < n; i++) {
-            if (unsafe(s.charAt(i))) {
+            if (ir.env.Inert.unsafe(s.charAt(i))) {
                 return sb.append(forTerminal(s));
             }
         }
         return sb.append(s);
-    }
-
-    private static boolean unsafe(char c) {
-        return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
     }
 
     static String pad(String s, int width) {

@@ -13,14 +13,23 @@ import ir.store.Backends;
  * Everything a command may touch of the outside world, injected so tests pin it: output streams, input, clock,
  * working directory, environment variables and whether a person is at a terminal.
  *
- * @param out         data (what scripts read)
- * @param err         messages, warnings and errors
+ * @param out         data (what scripts read); shown inertly (see {@link Inert})
+ * @param err         messages, warnings and errors; shown inertly too
  * @param interactive stdin and stdout are a terminal, so prompting is allowed
  * @param umask       the caller's file mode creation mask for files ir creates; -1 for this process's own
  * @param backends    where commands get the store of their workspace
  */
 public record Env(PrintWriter out, PrintWriter err, InputStream in, Clock clock, Path cwd,
                   Map<String, String> environment, boolean interactive, int umask, Backends backends) {
+
+    /**
+     * Both streams pass through {@link Inert}, whoever builds this environment (the one-shot process, the background
+     * process, the shell, tests): what a repository or a person wrote can reach a terminal only as inert text.
+     */
+    public Env {
+        out = Inert.printWriter(out);
+        err = Inert.printWriter(err);
+    }
 
     /** An environment whose commands open their own store each (a one-shot process), with this process's umask. */
     public Env(PrintWriter out, PrintWriter err, InputStream in, Clock clock, Path cwd, Map<String, String> environment,

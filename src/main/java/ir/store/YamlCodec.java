@@ -315,6 +315,7 @@ final class YamlCodec {
             StringWriter text = new StringWriter();
             try (JsonGenerator g = json.createGenerator(text)) {
                 g.setPrettyPrinter(pp);
+                g.setCharacterEscapes(JsonEscapes.INSTANCE);
                 writeTree(g, node);
             }
             return text.toString();
@@ -322,6 +323,32 @@ final class YamlCodec {
             throw new IrException(ExitCode.FAILURE, "cannot write JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IrException(ExitCode.FAILURE, "cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * JSON escapes for what a terminal would obey: Jackson escapes C0 controls itself; DEL, C1 controls and the
+     * bidirectional overrides and isolates are escaped here too, as JSON escapes, so {@code --json} output is still
+     * exact JSON and passes unchanged through the terminal filter of ir.env.Inert.
+     */
+    private static final class JsonEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        static final JsonEscapes INSTANCE = new JsonEscapes();
+        private final int[] ascii;
+
+        private JsonEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return ir.env.Inert.unsafe((char) ch)
+                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
         }
     }
 

@@ -72,7 +72,8 @@ public final class Shell {
         this.store = store;
         this.terminal = terminal;
         this.verbose = verbose;
-        this.out = terminal.writer();
+        // Entries of other responders, warnings and errors quote what a repository holds: shown inertly (Inert).
+        this.out = ir.env.Inert.printWriter(terminal.writer());
         this.errTarget = new SwitchWriter(out);
         // Every line works in the shell's workspace, however it was found (-C, IR_DIR or the directory).
         java.util.Map<String, String> environment = new java.util.HashMap<>(env.environment());
@@ -331,15 +332,15 @@ public final class Shell {
         reportOthers(i);
         IrConfig config = store.config();
         // A file from a clone may lack severity, status or opened_at: the prompt shows '?', it never ends the shell.
-        String severity = i.severity() == null ? "?" : i.severity();
-        String status = i.status() == null ? "?" : i.status();
+        String severity = i.severity() == null ? "?" : ir.env.Inert.text(i.severity());
+        String status = i.status() == null ? "?" : ir.env.Inert.text(i.status());
         boolean major = config.findSeverity(severity).map(IrConfig.Severity::major).orElse(false);
         Duration since = i.openedAt() == null ? null : Duration.between(i.openedAt(), env.clock().instant());
         if (since != null && since.isNegative()) {
             since = Duration.ZERO;
         }
         AttributedStringBuilder b = new AttributedStringBuilder();
-        b.style(AttributedStyle.BOLD).append(shortId(incident)).style(AttributedStyle.DEFAULT).append(' ');
+        b.style(AttributedStyle.BOLD).append(ir.env.Inert.text(shortId(incident))).style(AttributedStyle.DEFAULT).append(' ');
         b.style(major ? AttributedStyle.BOLD.foreground(AttributedStyle.RED)
                 : AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(severity);
         b.style(AttributedStyle.DEFAULT).append(' ');
