@@ -345,7 +345,7 @@ class PostmortemCommandTest {
 
         IrTester.Result r = t.run("postmortem", "--template", "bomb");
 
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("ir: template templates/bomb.md.mustache produced more than").hasLineCount(1);
         assertThat(t.commits()).hasSize(before);
         assertThat(dir.resolve(MD)).doesNotExist();
