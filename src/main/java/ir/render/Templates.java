@@ -341,7 +341,8 @@ public final class Templates {
 
     /**
      * How much one render may do. Each value looked up, each section entered (once per item of a list) and each
-     * partial included is a step; sections and partials inside one another are a level. A template over either limit,
+     * partial included is a step, plus one for every enclosing scope the lookup or section searches or copies (so the
+     * budget measures work, also in deep sections); sections and partials inside one another are a level. A template over either limit,
      * or over {@link #MAX_OUTPUT_CHARS} of output, is stopped: a section nested in itself over a long timeline would
      * otherwise run for ever (with no output to stop it) while the command holds the workspace lock.
      */
@@ -351,7 +352,12 @@ public final class Templates {
         private int deepest;
 
         void step() {
-            if (++steps > MAX_STEPS) {
+            steps(1);
+        }
+
+        void steps(long n) {
+            steps += n;
+            if (steps > MAX_STEPS) {
                 throw new OverBudget("needs more than " + String.format(Locale.ROOT, "%,d", MAX_STEPS)
                         + " steps to render (values looked up, sections entered, partials included)");
             }
@@ -390,7 +396,8 @@ public final class Templates {
         public Binding createBinding(String name, TemplateContext tc, Code code) {
             Binding b = super.createBinding(name, tc, code);
             return scopes -> {
-                budget.step();
+                // A lookup searches the scopes from the innermost out: deep sections make every lookup dearer.
+                budget.steps(1 + scopes.size());
                 return b.get(scopes);
             };
         }
@@ -407,6 +414,7 @@ public final class Templates {
 
         private Iteration counted(Iteration iteration) {
             return (writer, next, scopes) -> {
+                budget.steps(scopes.size());
                 budget.enter();
                 try {
                     return iteration.next(writer, next, scopes);
