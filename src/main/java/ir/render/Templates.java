@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * Finds and renders Mustache templates. A workspace comes from a repository someone else may control, so a template
  * is only ever read from the workspace (never through a link that leads outside it), partials only from its
  * {@code templates/} directory or the built-in ones, templates see only plain maps (no Java methods), nothing is
- * HTML-escaped, and output and partial nesting are bounded.
+ * HTML-escaped, and the work, output and nesting of a render are bounded (a template cannot hang a command).
  */
 public final class Templates {
     /** Names a template or partial may have: no path separators, no dots. */
@@ -43,7 +43,7 @@ public final class Templates {
     static final int MAX_TEMPLATE_BYTES = 1024 * 1024;
     static final int MAX_OUTPUT_CHARS = 8 * 1024 * 1024;
     static final int MAX_PARTIAL_DEPTH = 10;
-    /** Values looked up, section items entered and partials included in one render (see {@link Budget}). */
+    /** Steps of one render: values looked up, section items entered, partials included (see {@link Budget}). */
     static final long MAX_STEPS = 2_000_000;
     /** Sections and partials inside one another. */
     static final int MAX_NESTING = 50;
@@ -195,7 +195,7 @@ public final class Templates {
             }
             if (c instanceof StackOverflowError) {
                 return "template " + source.origin() + " nests too deeply to render: check it for sections or "
-                        + "partials nested in themselves; nothing was written";
+                        + "partials nested in themselves";
             }
             if (c instanceof IrException) {
                 return null;
