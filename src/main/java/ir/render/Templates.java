@@ -342,9 +342,10 @@ public final class Templates {
     /**
      * How much one render may do. Each value looked up, each section entered (once per item of a list) and each
      * partial included is a step, plus one for every enclosing scope the lookup or section searches or copies (so the
-     * budget measures work, also in deep sections); sections and partials inside one another are a level. A template over either limit,
-     * or over {@link #MAX_OUTPUT_CHARS} of output, is stopped: a section nested in itself over a long timeline would
-     * otherwise run for ever (with no output to stop it) while the command holds the workspace lock.
+     * budget measures work, also in deep sections); sections and partials inside one another are a level. A template
+     * over either limit, or over {@link #MAX_OUTPUT_CHARS} of output, is stopped: a section nested in itself over a
+     * long timeline would otherwise run for ever (with no output to stop it) while the command holds the workspace
+     * lock.
      */
     static final class Budget {
         private long steps;
