@@ -1,8 +1,16 @@
 package ir.render;
 
+import com.github.mustachejava.Binding;
+import com.github.mustachejava.Code;
 import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.DefaultMustacheVisitor;
+import com.github.mustachejava.Iteration;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.MustacheVisitor;
+import com.github.mustachejava.TemplateContext;
+import com.github.mustachejava.codes.DynamicPartialCode;
+import com.github.mustachejava.codes.PartialCode;
 import com.github.mustachejava.reflect.MapObjectHandler;
 import ir.model.ExitCode;
 import ir.model.IrException;
@@ -16,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +34,7 @@ import java.util.regex.Pattern;
  * Finds and renders Mustache templates. A workspace comes from a repository someone else may control, so a template
  * is only ever read from the workspace (never through a link that leads outside it), partials only from its
  * {@code templates/} directory or the built-in ones, templates see only plain maps (no Java methods), nothing is
- * HTML-escaped, and output and partial nesting are bounded.
+ * HTML-escaped, and the work, output and nesting of a render are bounded (a template cannot hang a command).
  */
 public final class Templates {
     /** Names a template or partial may have: no path separators, no dots. */
@@ -34,6 +44,10 @@ public final class Templates {
     static final int MAX_TEMPLATE_BYTES = 1024 * 1024;
     static final int MAX_OUTPUT_CHARS = 8 * 1024 * 1024;
     static final int MAX_PARTIAL_DEPTH = 10;
+    /** Steps of one render: values looked up, section items entered, partials included (see {@link Budget}). */
+    static final long MAX_STEPS = 2_000_000;
+    /** Sections and partials inside one another. */
+    static final int MAX_NESTING = 50;
 
     private final Path workspace;
     private final Path templatesDir;
@@ -87,7 +101,8 @@ public final class Templates {
         Path file = templatesDir.resolve(name + BuiltinTemplates.SUFFIX);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file)) {
             String shown = "templates/" + name + BuiltinTemplates.SUFFIX;
-            return new Source(name, shown, readInside(file, shown));
+            String text = readInside(file, shown);
+            return new Source(name, shown, text);
         }
         byte[] builtin = BuiltinTemplates.read(name);
         return builtin == null ? null : new Source(name, "built-in " + name,
@@ -148,22 +163,49 @@ public final class Templates {
         return null;
     }
 
-    /** Renders {@code source} with {@code data}; syntax errors and unknown partials name the template and line. */
+    /**
+     * Renders {@code source} with {@code data}; syntax errors and unknown partials name the template and line (exit 2),
+     * a template over its budget of work, output or nesting stops with one line naming it (exit 1).
+     */
     public String render(Source source, Map<String, Object> data) {
-        Factory factory = new Factory(source);
-        BoundedWriter out = new BoundedWriter(source.origin());
+        return render(source, data, new Budget());
+    }
+
+    /** As {@link #render(Source, Map)}, counting against {@code budget} (tests read what a render used). */
+    String render(Source source, Map<String, Object> data, Budget budget) {
+        Factory factory = new Factory(source, budget);
+        BoundedWriter out = new BoundedWriter();
         try {
             Mustache m = factory.compile(new StringReader(source.text()), source.name());
             m.execute(out, data);
         } catch (IrException e) {
             throw e;
-        } catch (OutputTooLarge e) {
-            throw IrException.usage("template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
-                    + " KiB: check it for sections nested in themselves");
         } catch (RuntimeException | StackOverflowError e) {
+            String over = overBudget(source, e);
+            if (over != null) {
+                throw new IrException(ExitCode.FAILURE, over);
+            }
             throw IrException.usage(describe(source, e));
         }
         return out.toString();
+    }
+
+    /** The one-line message when rendering stopped because the template went over a budget, else null. */
+    static String overBudget(Source source, Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof OverBudget ob) {
+                return "template " + source.origin() + " " + ob.getMessage() + ": check it for sections or partials "
+                        + "nested in themselves";
+            }
+            if (c instanceof StackOverflowError) {
+                return "template " + source.origin() + " nests too deeply to render: check it for sections or "
+                        + "partials nested in themselves";
+            }
+            if (c instanceof IrException) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** {@code template postmortem, line 12: Failed to close 'summary' tag}: one line, for a person to act on. */
@@ -177,13 +219,6 @@ public final class Templates {
             }
             if (c instanceof IrException ie) {
                 return ie.getMessage() + at;
-            }
-            if (c instanceof OutputTooLarge) {
-                return "template " + source.origin() + " produced more than " + MAX_OUTPUT_CHARS / 1024
-                        + " KiB: check it for sections nested in themselves";
-            }
-            if (c instanceof StackOverflowError) {
-                return "template " + source.origin() + " nests too deeply: check its partials";
             }
             if (c instanceof MustacheException) {
                 t = c;
@@ -205,15 +240,57 @@ public final class Templates {
         return "template " + name + (line == null ? "" : ", line " + line) + ": " + msg;
     }
 
-    /** Mustache without HTML escaping, whose partials come only from the templates directory or the jar. */
+    /**
+     * Mustache without HTML escaping, whose partials come only from the templates directory or the jar, and whose
+     * every value looked up, section entered and partial included is counted against the render's {@link Budget}.
+     */
     private final class Factory extends DefaultMustacheFactory {
         private final Source root;
+        private final Budget budget;
         private int depth;
 
-        Factory(Source root) {
+        Factory(Source root, Budget budget) {
             this.root = root;
-            setObjectHandler(new MapObjectHandler());
+            this.budget = budget;
+            setObjectHandler(new CountingHandler(budget));
             setRecursionLimit(MAX_PARTIAL_DEPTH);
+        }
+
+        @Override
+        public MustacheVisitor createMustacheVisitor() {
+            return new DefaultMustacheVisitor(this) {
+                @Override
+                public void partial(TemplateContext tc, String variable, String indent) {
+                    TemplateContext at = new TemplateContext("{{", "}}", tc.file(), tc.line(), tc.startOfLine());
+                    list.add(new PartialCode(at, df, variable) {
+                        @Override
+                        public Writer execute(Writer writer, List<Object> scopes) {
+                            budget.enter();
+                            try {
+                                return super.execute(writer, scopes);
+                            } finally {
+                                budget.leave();
+                            }
+                        }
+                    });
+                }
+
+                @Override
+                public void dynamicPartial(TemplateContext tc, String variable, String indent) {
+                    TemplateContext at = new TemplateContext("{{", "}}", tc.file(), tc.line(), tc.startOfLine());
+                    list.add(new DynamicPartialCode(at, df, variable) {
+                        @Override
+                        public Writer execute(Writer writer, List<Object> scopes) {
+                            budget.enter();
+                            try {
+                                return super.execute(writer, scopes);
+                            } finally {
+                                budget.leave();
+                            }
+                        }
+                    });
+                }
+            };
         }
 
         @Override
@@ -266,33 +343,127 @@ public final class Templates {
         return ", line " + (root.text().substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1) + ",";
     }
 
-    private static final class OutputTooLarge extends RuntimeException {
-        OutputTooLarge() {
-            super(null, null, false, false);
+    /**
+     * How much one render may do. Each value looked up, each section entered (once per item of a list) and each
+     * partial included is a step, plus one for every enclosing scope the lookup or section searches or copies (so the
+     * budget measures work, also in deep sections); sections and partials inside one another are a level. A template
+     * over either limit, or over {@link #MAX_OUTPUT_CHARS} of output, is stopped: a section nested in itself over a
+     * long timeline would otherwise run for ever (with no output to stop it) while the command holds the workspace
+     * lock.
+     */
+    static final class Budget {
+        private long steps;
+        private int depth;
+        private int deepest;
+
+        void step() {
+            steps(1);
+        }
+
+        void steps(long n) {
+            steps += n;
+            if (steps > MAX_STEPS) {
+                throw new OverBudget("needs more than " + String.format(Locale.ROOT, "%,d", MAX_STEPS)
+                        + " steps to render (values looked up, sections entered, partials included)");
+            }
+        }
+
+        void enter() {
+            step();
+            deepest = Math.max(deepest, ++depth);
+            if (depth > MAX_NESTING) {
+                throw new OverBudget("nests sections and partials more than " + MAX_NESTING + " deep");
+            }
+        }
+
+        void leave() {
+            depth--;
+        }
+
+        long steps() {
+            return steps;
+        }
+
+        int deepest() {
+            return deepest;
         }
     }
 
-    /** Stops a template that would expand without bound (sections nested in sections over a long timeline). */
-    private static final class BoundedWriter extends Writer {
-        private final StringBuilder b = new StringBuilder();
+    /** Plain maps only (no Java methods), with every lookup and every section item counted against the budget. */
+    private static final class CountingHandler extends MapObjectHandler {
+        private final Budget budget;
 
-        BoundedWriter(String name) {
+        CountingHandler(Budget budget) {
+            this.budget = budget;
         }
 
         @Override
+        public Binding createBinding(String name, TemplateContext tc, Code code) {
+            Binding b = super.createBinding(name, tc, code);
+            return scopes -> {
+                // A lookup searches the scopes from the innermost out: deep sections make every lookup dearer.
+                budget.steps(1 + scopes.size());
+                return b.get(scopes);
+            };
+        }
+
+        @Override
+        public Writer iterate(Iteration iteration, Writer writer, Object object, List<Object> scopes) {
+            return super.iterate(counted(iteration), writer, object, scopes);
+        }
+
+        @Override
+        public Writer falsey(Iteration iteration, Writer writer, Object object, List<Object> scopes) {
+            return super.falsey(counted(iteration), writer, object, scopes);
+        }
+
+        private Iteration counted(Iteration iteration) {
+            return (writer, next, scopes) -> {
+                budget.steps(scopes.size());
+                budget.enter();
+                try {
+                    return iteration.next(writer, next, scopes);
+                } finally {
+                    budget.leave();
+                }
+            };
+        }
+    }
+
+    /** A render went over its budget; the message says which (e.g. {@code produced more than 8,192 KiB}). */
+    private static final class OverBudget extends RuntimeException {
+        OverBudget(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    /** Stops a template that would expand without bound (a large value repeated for every item of a list). */
+    private static final class BoundedWriter extends Writer {
+        private final StringBuilder b = new StringBuilder();
+
+        @Override
         public void write(char[] cbuf, int off, int len) {
-            if (b.length() + len > MAX_OUTPUT_CHARS) {
-                throw new OutputTooLarge();
-            }
+            room(len);
             b.append(cbuf, off, len);
         }
 
         @Override
         public void write(String s) {
-            if (b.length() + s.length() > MAX_OUTPUT_CHARS) {
-                throw new OutputTooLarge();
-            }
+            room(s.length());
             b.append(s);
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            room(len);
+            b.append(s, off, off + len);
+        }
+
+        private void room(int len) {
+            if (b.length() + (long) len > MAX_OUTPUT_CHARS) {
+                throw new OverBudget("produced more than " + String.format(Locale.ROOT, "%,d", MAX_OUTPUT_CHARS / 1024)
+                        + " KiB of output");
+            }
         }
 
         @Override

@@ -351,10 +351,45 @@ class PostmortemCommandTest {
 
         IrTester.Result r = t.run("postmortem", "--template", "bomb");
 
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("ir: template templates/bomb.md.mustache produced more than").hasLineCount(1);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("ir: template templates/bomb.md.mustache needs more than").hasLineCount(1);
         assertThat(t.commits()).hasSize(before);
         assertThat(dir.resolve(MD)).doesNotExist();
+    }
+
+    @Test
+    void aTimelineNestedFiveDeepInItselfFailsWithinSecondsWritesNothingAndReleasesTheLock() {
+        StringBuilder yaml = new StringBuilder(Fixtures.reenactedYaml());
+        for (int e = 0; e < 500; e++) {
+            yaml.append(String.format("""
+                      - id: n%05dnote0000
+                        at: 2026-11-28T16:%02d:%02dZ
+                        author: Bob Builder <bob@example.com>
+                        type: note
+                        text: entry %d of a long incident
+                    """, e, 31 + e / 60, e % 60, e));
+        }
+        Fixtures.write(t, REENACTED, yaml.toString());
+        Fixtures.writeFile(t, "templates/bomb.md.mustache", "{{#timeline}}{{#timeline}}{{#timeline}}{{#timeline}}"
+                + "{{#timeline}}{{/timeline}}{{/timeline}}{{/timeline}}{{/timeline}}{{/timeline}}\n");
+        int before = t.commits().size();
+        long start = System.nanoTime();
+
+        IrTester.Result r = t.run("postmortem", "--template", "bomb");
+
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(10.0);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("ir: template templates/bomb.md.mustache needs more than 2,000,000 steps to "
+                + "render").hasLineCount(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(t.commits()).hasSize(before);
+        assertThat(dir.resolve(MD)).doesNotExist();
+        // The workspace lock was released: the next command runs at once, and the built-in template still renders.
+        IrTester.Result log = t.run("log", "the post-mortem template is broken");
+        assertThat(log.exit()).as(log.toString()).isZero();
+        IrTester.Result ok = t.run("postmortem");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(MarkdownDoc.parse(t.read(MD)).tableAfter("Timeline")).hasSize(500 + 11 + 1);
     }
 
     @Test

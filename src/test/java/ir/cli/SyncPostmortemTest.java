@@ -88,6 +88,37 @@ class SyncPostmortemTest {
     }
 
     @Test
+    void aTemplateThatWouldNeverFinishDoesNotStopTheSyncAndTheWarningNamesThePostmortem() throws Exception {
+        declareInA(() -> assertThat(a.run("postmortem").exit()).isZero());
+        // Bob's workspace holds a template nested in itself thirty deep: 3^30 steps for three events, for ever.
+        Files.writeString(b.dir().resolve("templates/postmortem.md.mustache"), "{{#timeline}}".repeat(30)
+                + "{{/timeline}}".repeat(30) + "\n");
+        try (var git = org.eclipse.jgit.api.Git.open(b.dir().toFile())) {
+            git.add().addFilepattern("templates/postmortem.md.mustache").call();
+            git.commit().setMessage("a template nested in itself").setAuthor("Bob", "bob@example.com")
+                    .setCommitter("Bob", "bob@example.com").call();
+        }
+        String before = b.read("incidents/" + id + ".md");
+        long start = System.nanoTime();
+
+        var r = logInBothAndMergeInB();
+
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(30.0);
+        assertThat(r.err()).contains("did not re-render incidents/" + id + ".md after the merge: template "
+                + "templates/postmortem.md.mustache needs more than 2,000,000 steps");
+        List<String> texts = new ArrayList<>();
+        b.yaml(id).get("timeline").forEach(e -> texts.add(e.get("text").asText()));
+        assertThat(texts).contains("from alice", "from bob");
+        assertThat(b.read("incidents/" + id + ".md")).isEqualTo(before);
+        assertThat(b.clean()).isTrue();
+        // The merge was pushed: Alice gets Bob's entry with her next sync.
+        assertThat(a.run("sync").exit()).isZero();
+        List<String> inA = new ArrayList<>();
+        a.yaml(id).get("timeline").forEach(e -> inA.add(e.get("text").asText()));
+        assertThat(inA).contains("from alice", "from bob");
+    }
+
+    @Test
     void aHandEditedPostmortemIsNotOverwrittenByTheMerge() throws Exception {
         declareInA(() -> assertThat(a.run("postmortem").exit()).isZero());
         Path md = a.dir().resolve("incidents/" + id + ".md");
