@@ -113,18 +113,57 @@ final class SyncRemote {
                 case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
                     return false;
                 }
-                case REJECTED_OTHER_REASON -> {
+                default -> {
                     String m = u.getMessage() == null ? "" : u.getMessage();
-                    if (m.contains("lock")) {
-                        return false;
+                    if (u.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && lockedMeanwhile(m)) {
+                        return false; // another push holds the ref: fetch, merge and try again
                     }
-                    throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch + ": " + m);
+                    throw rejected(remote, branch, u, r.getMessages());
                 }
-                default -> throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch
-                        + ": " + u.getStatus() + (u.getMessage() == null ? "" : " " + u.getMessage()));
             }
         }
         throw new IrException(ExitCode.FAILURE, "the push to " + remote + " reported nothing for " + remoteRef);
+    }
+
+    /** A ref the remote could not lock because another push was updating it (JGit's and git's own words). */
+    private static boolean lockedMeanwhile(String m) {
+        return m.startsWith("lock error") || m.startsWith("failed to lock") || m.startsWith("cannot lock ref");
+    }
+
+    /**
+     * The remote refused the update (a protected branch, a server-side hook, ...): its reason and what it said, in one
+     * line with control characters made visible, since both come from the remote.
+     */
+    private static IrException rejected(String remote, String branch, RemoteRefUpdate u, String said) {
+        StringBuilder m = new StringBuilder("the remote ").append(inert(remote)).append(" rejected the push of ")
+                .append(branch).append(": ");
+        String reason = u.getMessage();
+        m.append(reason == null || reason.isBlank() ? u.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' ') : inert(reason.strip()));
+        if (said != null && !said.isBlank()) {
+            m.append(" (the remote said: ").append(inert(said.strip())).append(')');
+        }
+        m.append("; your commits are merged locally: ask the remote's owner, then run 'ir sync' again");
+        return new IrException(ExitCode.FAILURE, m.toString());
+    }
+
+    /**
+     * {@code s} as one inert line: control characters (newlines too) shown as {@code ^X} as {@code cat -v} does, DEL as
+     * {@code ^?}, C1 controls as {@code ?}; tabs stay.
+     */
+    static String inert(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                b.append('^').append((char) (c ^ 0x40));
+            } else if (c > 0x7f && c <= 0x9f) {
+                b.append('?');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     void setUpstream(boolean named, String remote, String branch, String remoteRef) {
@@ -155,6 +194,6 @@ final class SyncRemote {
         if (c != null && c.getMessage() != null && (m == null || !m.contains(c.getMessage()))) {
             m = (m == null ? "" : m + ": ") + c.getMessage();
         }
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? e.getClass().getSimpleName() : inert(m);
     }
 }
