@@ -49,6 +49,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -58,6 +59,9 @@ import java.util.function.Consumer;
 
 /** {@code ir sync}'s side of the network: fetch and push through JGit's transport, with the user's config. */
 final class SyncRemote {
+    /** How much of what a refusing remote said is quoted: enough for a hook's reason, not a screenful of progress. */
+    private static final int SAID_MAX = 600;
+
     private final Repository repo;
     private final UserGitConfig user;
     private final Map<String, String> environment;
@@ -83,10 +87,10 @@ final class SyncRemote {
             if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
                 return null; // an empty repository, or the branch is not there yet: the push creates it
             }
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
                     + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
                     + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         }
     }
@@ -98,7 +102,7 @@ final class SyncRemote {
             results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote(environment))
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot push to " + inert(remote) + ": " + message(e)
                     + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)", e);
         }
         for (PushResult r : results) {
@@ -138,10 +142,14 @@ final class SyncRemote {
         StringBuilder m = new StringBuilder("the remote ").append(inert(remote)).append(" rejected the push of ")
                 .append(branch).append(": ");
         String reason = u.getMessage();
-        m.append(reason == null || reason.isBlank() ? u.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+        m.append(reason == null || reason.isBlank() ? u.getStatus().name().toLowerCase(Locale.ROOT)
                 .replace('_', ' ') : inert(reason.strip()));
         if (said != null && !said.isBlank()) {
-            m.append(" (the remote said: ").append(inert(said.strip())).append(')');
+            String text = said.strip();
+            if (text.length() > SAID_MAX) {
+                text = text.substring(0, SAID_MAX) + "...";
+            }
+            m.append(" (the remote said: ").append(inert(text)).append(')');
         }
         m.append("; your commits are merged locally: ask the remote's owner, then run 'ir sync' again");
         return new IrException(ExitCode.FAILURE, m.toString());
