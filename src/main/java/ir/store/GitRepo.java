@@ -64,7 +64,7 @@ final class GitRepo implements AutoCloseable {
     static GitRepo open(Workspace ws) {
         try {
             Repository r = new FileRepositoryBuilder().setGitDir(ws.gitDir().toFile())
-                    .setWorkTree(ws.workTree().toFile()).setMustExist(true).build();
+                    .setWorkTree(ws.workTree().toFile()).setFS(NoProgramFS.INSTANCE).setMustExist(true).build();
             return new GitRepo(r, ws.workTree());
         } catch (IOException | IllegalArgumentException e) {
             throw new IrException(ExitCode.FAILURE, "cannot open the git repository at " + ws.gitDir() + ": "
@@ -75,7 +75,8 @@ final class GitRepo implements AutoCloseable {
     /** Creates a repository in {@code dir} with {@code main} as its first branch. */
     static void init(Path dir) {
         try {
-            Repository r = FileRepositoryBuilder.create(dir.resolve(Constants.DOT_GIT).toFile());
+            Repository r = new FileRepositoryBuilder().setGitDir(dir.resolve(Constants.DOT_GIT).toFile())
+                    .setFS(NoProgramFS.INSTANCE).build();
             r.create(false);
             RefUpdate head = r.updateRef(Constants.HEAD);
             head.disableRefLog();

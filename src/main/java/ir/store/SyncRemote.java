@@ -15,11 +15,15 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /** {@code ir sync}'s side of the network: fetch and push through JGit's transport, with the user's config. */
 final class SyncRemote {
+    /** How much of what a refusing remote said is quoted: enough for a hook's reason, not a screenful of progress. */
+    private static final int SAID_MAX = 600;
+
     private final Repository repo;
     private final UserGitConfig user;
     private final Map<String, String> environment;
@@ -45,10 +49,10 @@ final class SyncRemote {
             if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
                 return null; // an empty repository, or the branch is not there yet: the push creates it
             }
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
                     + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
                     + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         }
     }
@@ -57,10 +61,11 @@ final class SyncRemote {
     boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
         try (Repository transport = user.transportView(repo)) {
-            results = Git.wrap(transport).push().setRemote(remote).setCredentialsProvider(Credentials.forRemote(environment))
+            results = Git.wrap(transport).push().setRemote(remote)
+                    .setCredentialsProvider(Credentials.forRemote(environment))
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot push to " + remote + ": " + message(e)
+            throw new IrException(ExitCode.FAILURE, "cannot push to " + inert(remote) + ": " + message(e)
                     + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)", e);
         }
         for (PushResult r : results) {
@@ -75,18 +80,61 @@ final class SyncRemote {
                 case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
                     return false;
                 }
-                case REJECTED_OTHER_REASON -> {
+                default -> {
                     String m = u.getMessage() == null ? "" : u.getMessage();
-                    if (m.contains("lock")) {
-                        return false;
+                    if (u.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && lockedMeanwhile(m)) {
+                        return false; // another push holds the ref: fetch, merge and try again
                     }
-                    throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch + ": " + m);
+                    throw rejected(remote, branch, u, r.getMessages());
                 }
-                default -> throw new IrException(ExitCode.FAILURE, "the remote refused the push of " + branch
-                        + ": " + u.getStatus() + (u.getMessage() == null ? "" : " " + u.getMessage()));
             }
         }
         throw new IrException(ExitCode.FAILURE, "the push to " + remote + " reported nothing for " + remoteRef);
+    }
+
+    /** A ref the remote could not lock because another push was updating it (JGit's and git's own words). */
+    private static boolean lockedMeanwhile(String m) {
+        return m.startsWith("lock error") || m.startsWith("failed to lock") || m.startsWith("cannot lock ref");
+    }
+
+    /**
+     * The remote refused the update (a protected branch, a server-side hook, ...): its reason and what it said, in one
+     * line with control characters made visible, since both come from the remote.
+     */
+    private static IrException rejected(String remote, String branch, RemoteRefUpdate u, String said) {
+        StringBuilder m = new StringBuilder("the remote ").append(inert(remote)).append(" rejected the push of ")
+                .append(branch).append(": ");
+        String reason = u.getMessage();
+        m.append(reason == null || reason.isBlank() ? u.getStatus().name().toLowerCase(Locale.ROOT)
+                .replace('_', ' ') : inert(reason.strip()));
+        if (said != null && !said.isBlank()) {
+            String text = said.strip();
+            if (text.length() > SAID_MAX) {
+                text = text.substring(0, SAID_MAX) + "...";
+            }
+            m.append(" (the remote said: ").append(inert(text)).append(')');
+        }
+        m.append("; your commits are merged locally: ask the remote's owner, then run 'ir sync' again");
+        return new IrException(ExitCode.FAILURE, m.toString());
+    }
+
+    /**
+     * {@code s} as one inert line: control characters (newlines too) shown as {@code ^X} as {@code cat -v} does, DEL as
+     * {@code ^?}, C1 controls as {@code ?}; tabs stay.
+     */
+    static String inert(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                b.append('^').append((char) (c ^ 0x40));
+            } else if (c > 0x7f && c <= 0x9f) {
+                b.append('?');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     void setUpstream(boolean named, String remote, String branch, String remoteRef) {
@@ -117,6 +165,6 @@ final class SyncRemote {
         if (c != null && c.getMessage() != null && (m == null || !m.contains(c.getMessage()))) {
             m = (m == null ? "" : m + ": ") + c.getMessage();
         }
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? e.getClass().getSimpleName() : inert(m);
     }
 }
