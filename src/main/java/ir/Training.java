@@ -24,7 +24,7 @@ import java.util.Map;
  * with that class data sharing archive and skips most class loading and verification.
  *
  * <p>Commands another build of ir does not have simply fail with a usage error here, which is harmless: the list can
- * name every command of DESIGN.md. Nothing that waits for a person ({@code edit}; {@code shell} reads its two
+ * name every command of the README. Nothing that waits for a person ({@code edit}; {@code shell} reads its two
  * entries from the given input) and nothing that talks to a remote ({@code sync}) is run. Prints one line on stdout: how many commands succeeded.
  */
 public final class Training {

@@ -79,7 +79,7 @@ public final class EditCommand extends IrCommand {
             for (String key : edited.extra().keySet()) {
                 if (!original.extra().containsKey(key)) {
                     throw IrException.usage("unknown key '" + key + "' (a typo?): the keys are those of "
-                            + "DESIGN.md, e.g. summary, root_cause, went_well");
+                            + "the incident file (see the README), e.g. summary, root_cause, went_well");
                 }
             }
             Lifecycle.validate(edited, config());

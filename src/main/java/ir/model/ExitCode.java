@@ -1,6 +1,6 @@
 package ir.model;
 
-/** The process exit codes of DESIGN.md, so that scripts can tell failures apart. */
+/** The process exit codes (README, "Exit codes"), so that scripts can tell failures apart. */
 public enum ExitCode {
     OK(0),
     /** A runtime failure: I/O, git, something unexpected. */

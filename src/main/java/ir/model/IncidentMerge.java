@@ -21,7 +21,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The semantic three-way merge of one incident changed in two clones (DESIGN.md, "Merging across clones").
+ * The semantic three-way merge of one incident changed in two clones (README, "Sharing with a team").
  *
  * <ul>
  *   <li>Timeline events and action items: union by id; the timeline sorted by ({@code at}, {@code id}). An item

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Maps incidents to the YAML document of DESIGN.md and back, keeping the key order and unknown keys. */
+/** Maps incidents to the YAML document of the README's file format and back, keeping the key order and unknown keys. */
 final class IncidentCodec {
     private static final Set<String> EVENT_KEYS = Set.of("id", "at", "author", "type", "text", "important");
     private static final Set<String> ACTION_KEYS = Set.of("id", "text", "type", "owner", "due", "status", "link");
