@@ -38,7 +38,14 @@ public final class IncidentFileMerge {
                     + o.id() + ", " + t.id() + "): merge it by hand");
         }
         IncidentMerge.Result r = IncidentMerge.merge(b, o, t);
-        return new Result(IncidentCodec.toYaml(r.incident()), r.incident(), r.warnings());
+        byte[] merged = IncidentCodec.toYaml(r.incident());
+        if (merged.length > YamlCodec.MAX_DOCUMENT_BYTES) {
+            // what ir writes it must be able to read back: leave this merge to a person instead
+            throw new ir.model.IrException(ir.model.ExitCode.BUSY, name + " would be " + (merged.length / 1024)
+                    + " KiB after the merge, over the " + (YamlCodec.MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit "
+                    + "for one file: trim long entries on one side (link to long output instead), then merge again");
+        }
+        return new Result(merged, r.incident(), r.warnings());
     }
 
     /** {@code ir merge-file}: git's merge driver protocol; the result replaces {@code ours}. */

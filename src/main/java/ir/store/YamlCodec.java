@@ -112,12 +112,37 @@ final class YamlCodec {
         return JsonNodeFactory.instance.arrayNode();
     }
 
+    /**
+     * The longest run of bytes without a space or line break a file may hold. SnakeYAML's scanner copies its
+     * look-ahead once per KiB of such a run, so its time grows with the square of the run's length (an 8 MiB run takes
+     * seconds); ir never writes more than 64 Ki characters of text in one value (at most 384 KiB as YAML escapes).
+     */
+    static final int MAX_RUN_BYTES = 1024 * 1024;
+
+    private static void refuseLongRuns(byte[] bytes, String name) {
+        int run = 0;
+        int line = 1;
+        for (byte b : bytes) {
+            if (b == '\n') {
+                line++;
+                run = 0;
+            } else if (b == ' ' || b == '\t' || b == '\r') {
+                run = 0;
+            } else if (++run > MAX_RUN_BYTES) {
+                throw new IrException(ExitCode.FAILURE, name + " line " + line + " has more than "
+                        + (MAX_RUN_BYTES / 1024) + " KiB without a space or line break, which ir never writes: "
+                        + "remove that value, or restore the file with git");
+            }
+        }
+    }
+
     /** Parses a YAML mapping; {@code name} is used in error messages. */
     ObjectNode readObject(byte[] bytes, String name) {
         if (bytes.length > MAX_DOCUMENT_BYTES) {
             throw new IrException(ExitCode.FAILURE, name + " is " + (bytes.length / (1024 * 1024)) + " MiB, over "
                     + "the " + (MAX_DOCUMENT_BYTES / (1024 * 1024)) + " MiB limit for one file: split or trim it");
         }
+        refuseLongRuns(bytes, name);
         try (JsonParser p = new NoAliases(yaml.createParser(bytes))) {
             JsonNode node = p.nextToken() == null ? null : readTree(p, 0);
             if (node == null || node.isMissingNode() || node.isNull()) {

@@ -56,4 +56,29 @@ class IncidentFileMergeTest {
                 IncidentCodec.toYaml(x), IncidentCodec.toYaml(y), "f.yaml"))
                 .isInstanceOf(ir.model.IrException.class).hasMessageContaining("different incidents");
     }
+
+    @Test
+    void aMergeThatWouldWriteAFileIrCannotReadBackNeedsAPerson() {
+        Incident base = Incident.declare("2026-11-28-db", "Database down", "SEV-3", "investigating", false, T0,
+                event("d0", 0, TimelineEvent.DECLARED, Map.of()));
+        Incident ours = base;
+        Incident theirs = base;
+        String text = "long output line, ".repeat(3_000); // about 54 KB per entry
+        for (int k = 0; k < 90; k++) { // each side about 5 MB: each readable, together over 8 MiB
+            ours = ours.withEvent(new TimelineEvent("o" + k, T0.plusSeconds(k + 1), "Alice <a@example.com>", "note",
+                    text, false, Map.of()));
+            theirs = theirs.withEvent(new TimelineEvent("t" + k, T0.plusSeconds(k + 1), "Bob <b@example.com>", "note",
+                    text, false, Map.of()));
+        }
+        byte[] o = IncidentCodec.toYaml(ours);
+        byte[] t = IncidentCodec.toYaml(theirs);
+        assertThat(o.length).isLessThan(YamlCodec.MAX_DOCUMENT_BYTES);
+        assertThat(t.length).isLessThan(YamlCodec.MAX_DOCUMENT_BYTES);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IncidentFileMerge.merge(IncidentCodec.toYaml(base),
+                o, t, "incidents/2026-11-28-db.yaml"))
+                .isInstanceOfSatisfying(ir.model.IrException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ir.model.ExitCode.BUSY))
+                .hasMessageContaining("incidents/2026-11-28-db.yaml would be").hasMessageContaining("after the merge");
+    }
 }

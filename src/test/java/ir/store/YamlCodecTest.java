@@ -80,4 +80,21 @@ class YamlCodecTest {
         assertThatThrownBy(() -> codec.readObject(deep, "deep.yaml")).isInstanceOf(IrException.class)
                 .hasMessageStartingWith("deep.yaml ");
     }
+
+    @Test
+    void aValueOfMegabytesWithoutASpaceIsRefusedAtOnceNotScannedForSeconds() {
+        // A hostile clone's incident: one 7 MiB quoted scalar took SnakeYAML 11-14 s to scan.
+        String doc = "schema: 1\nid: 2026-11-28-big\nattachment: \"" + "x".repeat(7 * 1024 * 1024) + "\"\n";
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> YamlCodec.get().readObject(doc.getBytes(StandardCharsets.UTF_8),
+                "incidents/2026-11-28-big.yaml"))
+                .isInstanceOf(IrException.class)
+                .hasMessage("incidents/2026-11-28-big.yaml line 3 has more than 1024 KiB without a space or line "
+                        + "break, which ir never writes: remove that value, or restore the file with git");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+        // the longest value ir writes (64 Ki characters, 4 bytes each) is far inside the limit and still reads
+        String longest = "schema: 1\nid: 2026-11-28-ok\ntext: \"" + "\u65e5".repeat(64 * 1024) + "\"\n";
+        assertThat(YamlCodec.get().readObject(longest.getBytes(StandardCharsets.UTF_8), "ok.yaml").get("text")
+                .asText()).hasSize(64 * 1024);
+    }
 }
