@@ -156,7 +156,9 @@ class StrictInputTest {
     void aChangeThatWouldMakeTheFileUnreadableIsRefusedBeforeAnythingIsWritten() throws Exception {
         String file = "incidents/" + id + ".yaml";
         int room = 8 * 1024 * 1024 - 4096;
-        String big = ir.read(file) + "attachment: \"" + "x".repeat(room - ir.read(file).length() - 32) + "\"\n";
+        // realistic content (lines, as pasted output would be): one long run without a space is refused on read
+        String line = "  " + "x".repeat(97) + "\n";
+        String big = ir.read(file) + "attachment: |\n" + line.repeat((room - ir.read(file).length() - 32) / 100);
         assertThat(big.length()).isLessThan(8 * 1024 * 1024);
         plant(file, big);
         String entry = "界".repeat(3000);
