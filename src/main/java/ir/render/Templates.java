@@ -265,12 +265,7 @@ public final class Templates {
                     list.add(new PartialCode(at, df, variable) {
                         @Override
                         public Writer execute(Writer writer, List<Object> scopes) {
-                            budget.enter();
-                            try {
-                                return super.execute(writer, scopes);
-                            } finally {
-                                budget.leave();
-                            }
+                            return budget.nested(() -> super.execute(writer, scopes));
                         }
                     });
                 }
@@ -281,12 +276,7 @@ public final class Templates {
                     list.add(new DynamicPartialCode(at, df, variable) {
                         @Override
                         public Writer execute(Writer writer, List<Object> scopes) {
-                            budget.enter();
-                            try {
-                                return super.execute(writer, scopes);
-                            } finally {
-                                budget.leave();
-                            }
+                            return budget.nested(() -> super.execute(writer, scopes));
                         }
                     });
                 }
@@ -378,6 +368,16 @@ public final class Templates {
 
         void leave() {
             depth--;
+        }
+
+        /** Runs {@code body} one level deeper (a partial), counted against the nesting limit. */
+        <T> T nested(java.util.function.Supplier<T> body) {
+            enter();
+            try {
+                return body.get();
+            } finally {
+                leave();
+            }
         }
 
         long steps() {

@@ -249,13 +249,13 @@ class TransactionContractTest {
         assertHealthy(t);
     }
 
-    @Test
-    void aRecoveryCommitIsAuthoredByThePersonWhoseEntryItIsAndSaysItIsARecovery() throws Exception {
-        IrTester t = IrTester.workspace(tmp.resolve("w"));
-        String id = t.open("Left by an older ir");
+    /**
+     * What an older ir left when killed between writing the file and committing it: Bob's entry in the file, not in
+     * HEAD, and {@code .git/ir/pending} naming the file. Alice runs the next command.
+     */
+    private static void leaveBobsEntryAsAnOlderIrWould(IrTester t, String id) throws Exception {
         t.env("IR_AUTHOR", BOB);
         assertThat(t.run("log", "-i", id, "Bob's entry").exit()).isZero();
-        // What an older ir left when killed between writing the file and committing it: the file one entry ahead.
         byte[] bobs = Files.readAllBytes(t.incidentFile(id));
         try (Git git = Git.open(t.dir().toFile())) {
             git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.MIXED).setRef("HEAD~1").call();
@@ -263,6 +263,13 @@ class TransactionContractTest {
         Files.write(t.incidentFile(id), bobs);
         Files.writeString(t.dir().resolve(".git/ir/pending"), "incidents/" + id + ".yaml\n");
         t.env("IR_AUTHOR", IrTester.ALICE);
+    }
+
+    @Test
+    void aRecoveryCommitIsAuthoredByThePersonWhoseEntryItIsAndSaysItIsARecovery() throws Exception {
+        IrTester t = IrTester.workspace(tmp.resolve("w"));
+        String id = t.open("Left by an older ir");
+        leaveBobsEntryAsAnOlderIrWould(t, id);
 
         IrTester.Result r = t.run("log", "-i", id, "Alice's entry");
 
@@ -284,15 +291,7 @@ class TransactionContractTest {
     void everyMutatingCommandRecoversFirstPostmortemIncluded() throws Exception {
         IrTester t = IrTester.workspace(tmp.resolve("w"));
         String id = t.open("Recovered before the post-mortem");
-        t.env("IR_AUTHOR", BOB);
-        assertThat(t.run("log", "-i", id, "Bob's entry").exit()).isZero();
-        byte[] bobs = Files.readAllBytes(t.incidentFile(id));
-        try (Git git = Git.open(t.dir().toFile())) {
-            git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.MIXED).setRef("HEAD~1").call();
-        }
-        Files.write(t.incidentFile(id), bobs);
-        Files.writeString(t.dir().resolve(".git/ir/pending"), "incidents/" + id + ".yaml\n");
-        t.env("IR_AUTHOR", IrTester.ALICE);
+        leaveBobsEntryAsAnOlderIrWould(t, id);
 
         IrTester.Result r = t.run("postmortem", "-i", id);
 
