@@ -19,9 +19,12 @@ public record Session(Clock clock, Map<String, String> environment, String ident
         environment = Map.copyOf(environment);
     }
 
-    /** A session with the process's environment and umask, for tools and tests that open a store directly. */
+    /**
+     * A session with an empty environment (so nothing of the caller's git config counts) and this process's umask,
+     * for tools and tests that open a store directly.
+     */
     public static Session of(Clock clock, String identityOverride, Duration lockTimeout) {
-        return new Session(clock, System.getenv(), identityOverride, w -> { }, lockTimeout, -1);
+        return new Session(clock, Map.of(), identityOverride, w -> { }, lockTimeout, -1);
     }
 
     public String getenv(String name) {

@@ -285,10 +285,6 @@ final class SummaryCache {
         memo = new SoftReference<>(s);
     }
 
-    /** Tests: forget what was listed, as a new process would. */
-    synchronized void forget() {
-        memo = null;
-    }
 
     /** The incidents directory's identity and times, with its change time; null when they cannot be read. */
     private Stamp dirStamp() {
