@@ -75,6 +75,16 @@ class TransactionContractTest {
         return p.exitValue();
     }
 
+    /** Runs {@code command} in this process with the step {@code step} failing as a full disk would. */
+    private static IrTester.Result runFailingAt(String step, java.util.function.Supplier<IrTester.Result> command) {
+        System.setProperty("ir.test.fault", step + ":fail");
+        try {
+            return command.get();
+        } finally {
+            System.clearProperty("ir.test.fault");
+        }
+    }
+
     private static void assertHealthy(IrTester t) throws Exception {
         assertThat(t.clean()).as("git status is clean").isTrue();
         assertThat(t.dir().resolve(".git/index.lock")).doesNotExist();
@@ -161,13 +171,7 @@ class TransactionContractTest {
         byte[] index = Files.readAllBytes(t.dir().resolve(".git/index"));
         ObjectId before = head(t.dir());
 
-        System.setProperty("ir.test.fault", step + ":fail");
-        IrTester.Result r;
-        try {
-            r = t.run("log", "-i", id, "not accepted");
-        } finally {
-            System.clearProperty("ir.test.fault");
-        }
+        IrTester.Result r = runFailingAt(step, () -> t.run("log", "-i", id, "not accepted"));
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("ir: ").contains("nothing was changed");
@@ -202,13 +206,7 @@ class TransactionContractTest {
         IrTester t = IrTester.workspace(tmp.resolve("w"));
         String id = t.open("Index write fails");
 
-        System.setProperty("ir.test.fault", Faults.FILES + ":fail");
-        IrTester.Result r;
-        try {
-            r = t.run("log", "-i", id, "accepted");
-        } finally {
-            System.clearProperty("ir.test.fault");
-        }
+        IrTester.Result r = runFailingAt(Faults.FILES, () -> t.run("log", "-i", id, "accepted"));
 
         assertThat(r.exit()).as("the entry is committed: the command succeeded\n" + r).isZero();
         assertThat(r.err()).contains("the next ir command finishes it");

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ class ShellInertTest {
         pb.redirectErrorStream(true);
         Process p = pb.start();
         StringBuffer screen = new StringBuffer();
-        read(p.getInputStream(), screen);
+        ir.testing.Pty.collect(p.getInputStream(), screen);
         OutputStream keys = p.getOutputStream();
         try {
             waitFor(() -> screen.toString().contains("> "), "the prompt", screen);
@@ -75,21 +74,6 @@ class ShellInertTest {
         } catch (IOException | InterruptedException e) {
             return false;
         }
-    }
-
-    private static void read(InputStream in, StringBuffer into) {
-        Thread reader = new Thread(() -> {
-            byte[] buf = new byte[4096];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    into.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "pty-reader");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     private static void type(OutputStream keys, String s) throws IOException {

@@ -130,18 +130,7 @@ class ShellTerminalTest {
         private final StringBuffer text = new StringBuffer();
 
         Screen(InputStream in) {
-            Thread reader = new Thread(() -> {
-                byte[] buf = new byte[4096];
-                try {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            }, "pty-reader");
-            reader.setDaemon(true);
-            reader.start();
+            ir.testing.Pty.collect(in, text);
         }
 
         /** What was shown, without colours and cursor movements. */
