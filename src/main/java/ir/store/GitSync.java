@@ -214,7 +214,7 @@ final class GitSync {
             journaled.add(new Journal.Change(c.getKey(), want == null ? null : want.id(),
                     GitRepo.blobIdOf(ws.workTree().resolve(c.getKey())), want == null ? 0 : want.mode().getBits()));
         }
-        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
+        GitRepo.LockedIndex index = Transaction.lockIndexFor(backend, session, branch, from, target, journaled);
         try {
             Transaction.advance(backend, session, index, branch, from, target, journaled, null,
                     incidents == null ? "ir sync: fast-forward" : "ir sync: merge", locked -> {

@@ -95,7 +95,8 @@ final class Recovery {
         if (todo.isEmpty()) {
             return;
         }
-        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
+        GitRepo.LockedIndex index = Transaction.lockIndexFor(backend, session, e.ref(), e.parent(), e.commit(),
+                e.changes(), true);
         try {
             // This process holds the index lock now: record it, so that recovery can be recovered too.
             backend.journal().write(new Journal.Entry(ProcessHandle.current().pid(), e.nonce(), index.lockKey(),

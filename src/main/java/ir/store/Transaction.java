@@ -127,7 +127,8 @@ final class Transaction {
         }
         int nl = message.indexOf('\n');
         fault(Faults.OBJECTS);
-        GitRepo.LockedIndex index = git.lockIndex(session.lockTimeout());
+        GitRepo.LockedIndex index = prepared.commit() == null ? git.lockIndex(session.lockTimeout())
+                : lockIndexFor(backend, session, branch, head, prepared.commit(), prepared.changes());
         try {
             if (prepared.commit() == null) {
                 // Nothing to commit, but the work tree differs from HEAD (e.g. CRLF line ends): write it as committed.
@@ -163,7 +164,12 @@ final class Transaction {
                         ObjectId to, List<Journal.Change> changes, Map<String, byte[]> content, String reflog,
                         java.util.function.Consumer<GitRepo.LockedIndex> check) {
         GitRepo git = backend.git();
-        fault(Faults.LOCKED);
+        try {
+            fault(Faults.LOCKED);
+        } catch (RuntimeException e) {
+            backend.journal().clear();
+            throw e;
+        }
         // First of all, while git's index lock is this process's: the record that lets recovery remove it.
         backend.journal().write(new Journal.Entry(ProcessHandle.current().pid(), nonce(), index.lockKey(), to, from,
                 branch, changes));
@@ -198,6 +204,36 @@ final class Transaction {
         } catch (IOException | RuntimeException e) {
             session.warn().accept("committed " + to.abbreviate(7).name() + ", but could not update the work tree "
                     + "or git's index (" + e.getMessage() + "): the next ir command finishes it");
+        }
+    }
+
+    /**
+     * Locks git's index for a change of {@code branch} to {@code to}, with the journal already written (without the
+     * lock's identity) and its code warm: {@link #advance} then records the lock within a few system calls of taking
+     * it, which is as close as recovery can come to knowing every lock ir created (one it cannot prove is ir's is
+     * reported, never removed). The journal is cleared again when the lock is not obtained, unless {@code keep}: it
+     * then still holds what recovery has yet to finish.
+     */
+    static GitRepo.LockedIndex lockIndexFor(Backend backend, Session session, String branch, ObjectId from,
+                                            ObjectId to, List<Journal.Change> changes) {
+        return lockIndexFor(backend, session, branch, from, to, changes, false);
+    }
+
+    static GitRepo.LockedIndex lockIndexFor(Backend backend, Session session, String branch, ObjectId from,
+                                            ObjectId to, List<Journal.Change> changes, boolean keep) {
+        backend.journal().write(new Journal.Entry(ProcessHandle.current().pid(), nonce(), "-", to, from, branch,
+                changes));
+        try {
+            GitRepo.fileKey(backend.workspace().stateDir().resolve("journal"));
+            return backend.git().lockIndex(session.lockTimeout());
+        } catch (IOException | RuntimeException e) {
+            if (!keep) {
+                backend.journal().clear();
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IrException(ExitCode.FAILURE, "cannot read ir's journal: " + e.getMessage(), e);
         }
     }
 
