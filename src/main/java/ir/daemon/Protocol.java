@@ -78,7 +78,8 @@ public final class Protocol {
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
             "status", "resolve", "reopen", "mark", "set", "add", "action", "actions", "history", "stats",
-            "postmortem");
+            "postmortem",
+            "help", "completion", "__complete");
 
     /**
      * Of {@link #BACKGROUND}, the commands that prompt on a terminal for what was left out ({@code ir open} asks for
