@@ -47,7 +47,8 @@ public final class Shell {
     static final Map<String, String> ALIASES = Map.of("sev", "severity", "exit", "quit", "q", "quit", "?", "help",
             "note", "log");
     /** Commands that make no sense inside the shell. */
-    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "init");
+    /** Commands not offered inside the shell ('/help' is the shell's own; completion is for the login shell). */
+    static final Set<String> NOT_IN_SHELL = Set.of("shell", "init", "help", "completion", "__complete");
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
     private final Env env;
