@@ -295,7 +295,7 @@ public final class PostmortemView {
         String to = e.attr("to");
         String echo = switch (kind) {
             case TimelineEvent.DECLARED -> "(?i)^declared\\b\\s*" + (e.attr("severity") == null ? ""
-                    : "(?:" + Pattern.quote(e.attr("severity")) + "\\b\\s*:?\\s*)?");
+                    : "(?:" + Pattern.quote(e.attr("severity")) + "\\b)?") + "\\s*:?\\s*";
             case TimelineEvent.SEVERITY, TimelineEvent.STATUS -> to == null ? null
                     : "(?is)^(?:(?:escalated|downgraded|severity|status)\\b[^:\\n]*?)?" + Pattern.quote(to)
                     + "\\s*(?::\\s*|$)";
