@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
         footer = {"", "Examples:", "  ir add went-well the rollback took two minutes",
                 "  ir add got-lucky the on-call engineer had just reviewed the change", "  ir add tags payments eu",
                 "  ir add links https://status.example.com/incidents/42",
-                "  ir add broken-recovery-procedures the restore runbook named a retired host    (declared in ir.yaml)"})
+                "  ir add broken-recovery-procedures the restore runbook named a retired host"})
 public final class AddCommand extends IrCommand {
     static final String FIELDS = Arrays.stream(ListField.values()).map(ListField::option)
             .collect(Collectors.joining(", "));

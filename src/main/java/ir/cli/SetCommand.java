@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
                 + "a commit without a timeline event."},
         footer = {"", "Examples:", "  ir set summary Checkout failed for 40%% of EU customers for 66 minutes",
                 "  ir set root-cause - < root-cause.md", "  ir set title \"Checkout outage in eu-west-1\"",
-                "  ir set database-setup - < database-setup.md    (a field declared in ir.yaml)"})
+                "  ir set database-setup One primary, no replica in a second region"})
 public final class SetCommand extends IrCommand {
     static final String FIELDS = Arrays.stream(TextField.values()).map(TextField::option)
             .collect(Collectors.joining(", ")) + ", title";
