@@ -7,7 +7,13 @@ import java.util.stream.Collectors;
 
 /** A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses. */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
-                       List<String> postmortemRequiredFor) {
+                       List<String> postmortemRequiredFor, List<Field> fields) {
+
+    /** A configuration without custom fields. */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, List.of());
+    }
 
     /** A severity level; the list order is most to least severe. */
     public record Severity(String name, String description, boolean major) {
@@ -15,6 +21,27 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
 
     /** A response role; {@code multiple} roles (such as {@code sme}) may be held by several people. */
     public record Role(String name, String title, String description, boolean multiple) {
+    }
+
+    /**
+     * A custom field a team declares under {@code fields:} (see {@link CustomFields}): stored as the top-level key
+     * {@code name} of the incident file, filled with {@code ir set} ({@code TEXT}) or {@code ir add} ({@code LIST}),
+     * and rendered as a post-mortem section of its own when {@code section} is true.
+     */
+    public record Field(String name, String title, Kind kind, boolean section) {
+        /** How a field holds its value: one (multi-line) text, or a list of entries. */
+        public enum Kind {
+            TEXT, LIST;
+
+            public String label() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        /** The command-line spelling: {@code database_setup} is typed {@code database-setup}. */
+        public String option() {
+            return name.replace('_', '-');
+        }
     }
 
     public static final String INVESTIGATING = "investigating";
@@ -28,6 +55,7 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         roles = List.copyOf(roles);
         statuses = List.copyOf(statuses);
         postmortemRequiredFor = List.copyOf(postmortemRequiredFor);
+        fields = fields == null ? List.of() : List.copyOf(fields);
         if (severities.isEmpty()) {
             throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
         }
@@ -90,6 +118,12 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         String n = name.trim().toLowerCase(Locale.ROOT);
         return statuses.stream().filter(s -> s.equalsIgnoreCase(n)).findFirst().orElseThrow(() -> IrException.usage(
                 "unknown status '" + name.trim() + "': use one of " + String.join(", ", statuses)));
+    }
+
+    /** The declared custom field {@code name} ({@code database-setup} or {@code database_setup}), if any. */
+    public Optional<Field> findField(String name) {
+        String n = CustomFields.key(name);
+        return fields.stream().filter(f -> f.name().equals(n)).findFirst();
     }
 
     public boolean postmortemRequired(String severity) {
