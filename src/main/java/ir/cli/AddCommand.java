@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
                 "  ir add got-lucky the on-call engineer had just reviewed the change", "  ir add tags payments eu",
                 "  ir add links https://status.example.com/incidents/42"})
 public final class AddCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     static final String FIELDS = Arrays.stream(ListField.values()).map(ListField::option)
             .collect(Collectors.joining(", "));
 
@@ -58,7 +61,7 @@ public final class AddCommand extends IrCommand {
                     + ": nothing changed");
             return 0;
         }
-        store().update(id, i -> {
+        update(id, i -> {
             List<String> next = new ArrayList<>(i.list(f));
             fresh.stream().filter(e -> !next.contains(e)).forEach(next::add);
             return new Change(i.withList(f, next), "add " + f.option() + ": " + Text.firstLine(

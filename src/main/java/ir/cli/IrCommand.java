@@ -1,6 +1,9 @@
 package ir.cli;
 
 import ir.env.Env;
+import ir.model.Change;
+import ir.model.ClosedIncidents;
+import ir.model.Incident;
 import ir.model.IrConfig;
 import ir.model.IrException;
 import ir.model.Person;
@@ -9,12 +12,14 @@ import ir.store.IncidentStore;
 import ir.store.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Base of every subcommand: gives it the environment, the global options and a store opened on first use (and
@@ -97,6 +102,29 @@ public abstract class IrCommand implements Callable<Integer> {
 
     protected IrConfig config() {
         return store().config();
+    }
+
+    /**
+     * One change of one incident, one commit ({@link IncidentStore#update}), through the rule for closed incidents
+     * ({@link ClosedIncidents}): refused without {@code --force} where it needs it, and a warning once committed.
+     */
+    protected Incident update(String id, Function<Incident, Change> change) {
+        String[] warning = new String[1];
+        Incident next = store().update(id, i -> {
+            Change c = change.apply(i);
+            warning[0] = ClosedIncidents.check(i, c, config(), forced());
+            return c;
+        });
+        if (warning[0] != null) {
+            warn(warning[0]);
+        }
+        return next;
+    }
+
+    /** Whether this command has a {@code --force} option ({@link ForceOption}) and it was given. */
+    protected boolean forced() {
+        OptionSpec force = spec.findOption("--force");
+        return force != null && Boolean.TRUE.equals(force.getValue());
     }
 
     /** {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). */

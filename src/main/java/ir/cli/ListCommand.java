@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code ir list}: one line per incident, newest first. */
-@Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills."},
+@Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills, canceled "
+        + "incidents unless --canceled; --all lists every one."},
         footer = {"", "Examples:", "  ir list --open", "  ir list --severity SEV-1 --since 2026-01-01",
                 "  ir list --json | jq -r '.[].id'"})
 public final class ListCommand extends IrCommand {
@@ -35,6 +36,13 @@ public final class ListCommand extends IrCommand {
 
     @Option(names = "--drills", description = "Include drills (practice incidents).")
     boolean drills;
+
+    @Option(names = "--canceled", description = "Only canceled incidents (declared by mistake or twice: 'ir "
+            + "cancel'), which are left out otherwise.")
+    boolean canceled;
+
+    @Option(names = "--all", description = "Include canceled incidents and drills.")
+    boolean everything;
 
     @Option(names = "--local", description = "Show times in the local time zone instead of UTC.")
     boolean local;
@@ -82,7 +90,9 @@ public final class ListCommand extends IrCommand {
         int chars = 0;
         for (int k = 0; k < index.length; k++) {
             IncidentSummary i = sorted.summaries()[k];
-            if (i.drill() && !drills
+            boolean isCanceled = IrConfig.CANCELED.equals(i.status());
+            if (i.drill() && !drills && !everything
+                    || (isCanceled ? !canceled && !everything : canceled)
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
@@ -102,8 +112,8 @@ public final class ListCommand extends IrCommand {
             return 0;
         }
         if (shown.isEmpty()) {
-            info("No incidents" + (open || sev != null || from != null ? " match" : " yet")
-                    + (drills ? "" : " (drills hidden: --drills)") + ".");
+            info("No incidents" + (open || canceled || sev != null || from != null ? " match" : " yet")
+                    + (drills || everything ? "" : " (drills and canceled ones hidden: --all)") + ".");
             return 0;
         }
         String current = store().current().orElse("");

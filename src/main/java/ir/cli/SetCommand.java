@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
         footer = {"", "Examples:", "  ir set summary Checkout failed for 40%% of EU customers for 66 minutes",
                 "  ir set root-cause - < root-cause.md", "  ir set title \"Checkout outage in eu-west-1\""})
 public final class SetCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     static final String FIELDS = Arrays.stream(TextField.values()).map(TextField::option)
             .collect(Collectors.joining(", ")) + ", title";
 
@@ -52,7 +55,7 @@ public final class SetCommand extends IrCommand {
             info(id + ": " + name + " is already that: nothing changed");
             return 0;
         }
-        store().update(id, i -> new Change(title ? i.withTitle(v) : i.withText(f, v), "set " + name, "set"));
+        update(id, i -> new Change(title ? i.withTitle(v) : i.withText(f, v), "set " + name, "set"));
         info(id + ": " + name + " set");
         return 0;
     }
