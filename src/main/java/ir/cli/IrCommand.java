@@ -127,12 +127,16 @@ public abstract class IrCommand implements Callable<Integer> {
         return force != null && Boolean.TRUE.equals(force.getValue());
     }
 
-    /** {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). */
+    /**
+     * {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). A plain name
+     * or bare address is accepted (the store warns once per clone, see {@link Person#informal}); a broken
+     * {@code Name <email>} is refused.
+     */
     protected String identityOverride() {
         String as = root().as;
         String value = as != null ? as : env().getenv("IR_AUTHOR");
         String problem = value == null ? null : Person.problem(value);
-        if (problem != null) {
+        if (problem != null && !Person.informal(value)) {
             String shown = Text.forTerminal(value);
             throw IrException.usage(as != null
                     ? "--as \"" + shown + "\" " + problem + ": give it as --as \"Name <email>\", e.g. "
