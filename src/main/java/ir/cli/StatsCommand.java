@@ -53,7 +53,8 @@ public final class StatsCommand extends IrCommand {
         List<Incident> chosen = new ArrayList<>();
         for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
             Instant opened = i.openedAt();
-            if (i.drill() && !drills || Cancellation.isCanceled(i) && !includeCanceled || opened == null || from != null && opened.isBefore(from)
+            if (i.drill() && !drills || Cancellation.isCanceled(i) && !includeCanceled || opened == null
+                    || from != null && opened.isBefore(from)
                     || to != null && !opened.isBefore(to)) {
                 continue;
             }
