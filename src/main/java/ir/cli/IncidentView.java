@@ -67,6 +67,12 @@ final class IncidentView {
         if (!i.list(ListField.TAGS).isEmpty()) {
             out.println("tags: " + String.join(", ", i.list(ListField.TAGS)));
         }
+        if (ir.model.Cancellation.isCanceled(i)) {
+            String dup = ir.model.Cancellation.duplicateOf(i);
+            String why = ir.model.Cancellation.reason(i);
+            out.println("canceled: " + (dup == null ? "" : "duplicate of " + dup + (why == null ? "" : ": "))
+                    + (why == null ? "" : why.lines().findFirst().orElse("")));
+        }
 
         Durations d = Durations.of(i, now);
         Map<String, Duration> named = d.named();

@@ -349,7 +349,8 @@ public final class Shell {
         b.style(major ? AttributedStyle.BOLD.foreground(AttributedStyle.RED)
                 : AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(severity);
         b.style(AttributedStyle.DEFAULT).append(' ');
-        boolean done = status.equals(IrConfig.RESOLVED) || status.equals(IrConfig.CLOSED);
+        boolean done = status.equals(IrConfig.RESOLVED) || status.equals(IrConfig.CLOSED)
+                || status.equals(IrConfig.CANCELED);
         b.style(AttributedStyle.DEFAULT.foreground(done ? AttributedStyle.GREEN : AttributedStyle.CYAN))
                 .append(status);
         b.style(AttributedStyle.DEFAULT).append(since == null ? "" : " " + Times.human(since))

@@ -90,6 +90,8 @@ class CancelCommandTest {
         assertThat(last(doc).get("duplicate_of").asText()).isEqualTo(real);
         assertThat(last(doc).get("text").asText()).isEqualTo("Canceled: duplicate of " + real);
         assertThat(ir.committedYaml(real).get("status").asText()).isEqualTo("investigating");
+        assertThat(ok(ir.run("show", "-i", dup)).out()).contains("SEV-2 · canceled")
+                .contains("canceled: duplicate of " + real);
     }
 
     @Test
