@@ -80,7 +80,7 @@ public final class ActionCommand extends IrCommand {
             }
             ActionItem item = new ActionItem(IncidentIds.randomId(), text, t, own, dueDate, ActionItem.OPEN, url,
                     Map.of());
-            store().update(id, i -> {
+            update(id, i -> {
                 List<ActionItem> next = new ArrayList<>(i.actions());
                 next.add(item);
                 TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
@@ -148,7 +148,7 @@ public final class ActionCommand extends IrCommand {
             String id = matches.get(0)[0];
             String actionId = matches.get(0)[1];
             String who = store().author();
-            store().update(id, i -> {
+            update(id, i -> {
                 ActionItem a = i.actions().stream().filter(x -> x.id().equals(actionId)).findFirst()
                         .orElseThrow(() -> IrException.notFound("action item " + actionId + " is gone from " + id));
                 if (!a.isOpen()) {

@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.model.ActionItem;
+import ir.model.Cancellation;
 import ir.model.Incident;
 import ir.model.Person;
 import picocli.CommandLine.Command;
@@ -31,6 +32,10 @@ public final class ActionsCommand extends IrCommand {
             + "unique prefix or substring).")
     String incident;
 
+    @Option(names = "--include-canceled", description = "Include items of canceled incidents (left out unless "
+            + "-i names one).")
+    boolean includeCanceled;
+
     @Option(names = "--json", description = "A JSON array of items, each with its incident and 'overdue'.")
     boolean json;
 
@@ -48,6 +53,9 @@ public final class ActionsCommand extends IrCommand {
         List<Incident> incidents = incident == null ? store().loadAll(m -> warn(m + " (skipped)"))
                 : List.of(store().load(store().select(incident)));
         for (Incident i : incidents) {
+            if (incident == null && !includeCanceled && Cancellation.isCanceled(i)) {
+                continue; // a mistaken incident's items are not anyone's work
+            }
             for (ActionItem a : i.actions()) {
                 if (open && !a.isOpen()
                         || who != null && (a.owner() == null || !a.owner().toLowerCase(Locale.ROOT).contains(who))) {

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
                 "  ir add links https://status.example.com/incidents/42",
                 "  ir add broken-recovery-procedures the restore runbook named a retired host"})
 public final class AddCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     static final String FIELDS = Arrays.stream(ListField.values()).map(ListField::option)
             .collect(Collectors.joining(", "));
 
@@ -63,7 +66,7 @@ public final class AddCommand extends IrCommand {
                     + ": nothing changed");
             return 0;
         }
-        store().update(id, i -> {
+        update(id, i -> {
             List<String> next = new ArrayList<>(i.list(f));
             fresh.stream().filter(e -> !next.contains(e)).forEach(next::add);
             return new Change(i.withList(f, next), "add " + f.option() + ": " + Text.firstLine(

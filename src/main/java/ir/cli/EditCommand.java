@@ -33,6 +33,9 @@ import java.util.List;
                 "  ir edit --from .git/ir/edits/2015-10-21-checkout.k3x9ab.yaml"})
 public final class EditCommand extends IrCommand {
     @Mixin
+    ForceOption force;
+
+    @Mixin
     IncidentOption incident;
 
     @picocli.CommandLine.Option(names = "--from", paramLabel = "FILE", description = "Start from this text instead "
@@ -96,7 +99,7 @@ public final class EditCommand extends IrCommand {
             info(id + ": no changes");
             return 0;
         }
-        store().update(id, current -> {
+        update(id, current -> {
             if (!store().yaml(current).equals(before)) {
                 throw new IrException(ExitCode.BUSY, id + " changed while you were editing (someone else recorded "
                         + "a step): nothing committed; run 'ir edit' again and copy your changes over" + kept);

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
                 "  ir set root-cause - < root-cause.md", "  ir set title \"Checkout outage in eu-west-1\"",
                 "  ir set database-setup One primary, no replica in a second region"})
 public final class SetCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     static final String FIELDS = Arrays.stream(TextField.values()).map(TextField::option)
             .collect(Collectors.joining(", ")) + ", title";
 
@@ -55,7 +58,7 @@ public final class SetCommand extends IrCommand {
             info(id + ": " + name + " is already that: nothing changed");
             return 0;
         }
-        store().update(id, i -> new Change(title ? i.withTitle(v) : i.withText(f, v), "set " + name, "set"));
+        update(id, i -> new Change(title ? i.withTitle(v) : i.withText(f, v), "set " + name, "set"));
         info(id + ": " + name + " set");
         return 0;
     }

@@ -49,6 +49,11 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     public static final String MONITORING = "monitoring";
     public static final String RESOLVED = "resolved";
     public static final String CLOSED = "closed";
+    /**
+     * Built in, whatever ir.yaml lists: an incident declared by mistake or twice ({@code ir cancel}). Terminal like
+     * {@code resolved}, but never part of the response lifecycle, so an older ir.yaml need not name it.
+     */
+    public static final String CANCELED = "canceled";
 
     public IrConfig {
         severities = List.copyOf(severities);
@@ -116,6 +121,9 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     /** The canonical status, or a usage error that lists the valid ones. */
     public String status(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals(CANCELED) && !statuses.contains(CANCELED)) {
+            return CANCELED;
+        }
         return statuses.stream().filter(s -> s.equalsIgnoreCase(n)).findFirst().orElseThrow(() -> IrException.usage(
                 "unknown status '" + name.trim() + "': use one of " + String.join(", ", statuses)));
     }

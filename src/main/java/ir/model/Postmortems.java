@@ -139,10 +139,10 @@ public final class Postmortems {
 
     /**
      * True when {@code ir.yaml}'s {@code postmortem.required_for} names a severity this incident held. Drills are
-     * exercises: they never require one.
+     * exercises and canceled incidents were mistakes: they never require one.
      */
     public static boolean required(Incident incident, IrConfig config) {
-        if (incident.drill()) {
+        if (incident.drill() || Cancellation.isCanceled(incident)) {
             return false;
         }
         String worst = worstSeverity(incident, config);
