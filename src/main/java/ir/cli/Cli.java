@@ -22,8 +22,8 @@ public final class Cli {
 
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
-            "severity", "role", "status", "resolve", "reopen", "mark", "set", "add", "edit", "action", "actions",
-            "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon");
+            "severity", "role", "status", "resolve", "reopen", "mark", "window", "data-loss", "set", "add", "edit",
+            "action", "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon");
 
     /**
      * The subcommands that run only in the caller's own process, never in ir's background process: {@code init} (set
@@ -73,6 +73,8 @@ public final class Cli {
             case "resolve" -> new ResolveCommand();
             case "reopen" -> new ReopenCommand();
             case "mark" -> new MarkCommand();
+            case "window" -> new WindowCommand();
+            case "data-loss" -> new DataLossCommand();
             case "set" -> new SetCommand();
             case "add" -> new AddCommand();
             case "edit" -> new EditCommand();

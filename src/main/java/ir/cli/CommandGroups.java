@@ -24,7 +24,7 @@ final class CommandGroups {
     private static Map<String, List<String>> groups() {
         Map<String, List<String>> g = new LinkedHashMap<>();
         g.put("Respond", List.of("open", "use", "log", "severity", "role", "status", "resolve", "reopen", "mark",
-                "action", "shell"));
+                "window", "data-loss", "action", "shell"));
         g.put("Read", List.of("show", "list", "actions", "history", "stats"));
         g.put("Review", List.of("set", "add", "edit", "postmortem"));
         g.put("Workspace", List.of("init", "sync", "merge-file", "daemon"));

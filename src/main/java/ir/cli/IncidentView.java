@@ -1,6 +1,9 @@
 package ir.cli;
 
 import ir.model.ActionItem;
+import ir.model.DataLoss;
+import ir.model.ImpactWindow;
+import ir.model.Phases;
 import ir.model.Durations;
 import ir.model.Incident;
 import ir.model.ListField;
@@ -83,6 +86,7 @@ final class IncidentView {
                 out.println("  " + Text.pad(m.label(), 18) + when(at, clock, local));
             }
         }
+        printPhases(out, i, clock, local, now);
         Durations d = Durations.of(i, now);
         Map<String, Duration> named = d.named();
         if (!named.isEmpty()) {
@@ -143,6 +147,33 @@ final class IncidentView {
             for (int n = 1; n < lines.size(); n++) {
                 out.println(" ".repeat(36) + lines.get(n));
             }
+        }
+    }
+
+    /**
+     * The impact windows, when there is more to say than started and mitigated (several, or labelled), and the
+     * data-loss window.
+     */
+    private static void printPhases(PrintWriter out, Incident i, Clock clock, boolean local, Instant now) {
+        List<ImpactWindow> windows = Phases.windows(i);
+        if (!i.impactWindows().isEmpty()) {
+            out.println();
+            out.println("Impact windows");
+            int n = 0;
+            for (ImpactWindow w : windows) {
+                out.println("  " + Text.pad(String.valueOf(++n), 3) + when(w.startedAt(), clock, local) + " .. "
+                        + (w.open() ? "ongoing" : when(w.mitigatedAt(), clock, local)) + "  "
+                        + Times.human(w.length(now)) + (w.label() == null ? "" : "  " + w.label()));
+            }
+        }
+        DataLoss loss = i.dataLoss();
+        if (loss != null) {
+            out.println();
+            out.println("Data loss");
+            out.println("  " + when(loss.from(), clock, local) + " .. " + (loss.to() == null ? "unknown"
+                    : when(loss.to(), clock, local)) + (loss.to() == null ? ""
+                    : "  " + Times.human(Duration.between(loss.from(), loss.to())))
+                    + (loss.note() == null ? "" : "  " + loss.note().lines().findFirst().orElse("")));
         }
     }
 
