@@ -11,7 +11,6 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,10 +98,9 @@ public final class WindowCommand extends IrCommand {
         @Override
         protected int run() {
             String label = words == null ? "" : String.join(" ", words);
-            Instant now = clock().instant().truncatedTo(ChronoUnit.SECONDS);
             String id = store().select(incident.incident);
             String who = store().author();
-            store().update(id, i -> Phases.label(i, window, label, now, who));
+            store().update(id, i -> Phases.label(i, window, label, who));
             info(id + ": impact window " + (window == 0 ? "" : window + " ") + (label.isBlank() ? "unlabelled"
                     : "labelled"));
             return 0;

@@ -100,6 +100,9 @@ public final class Phases {
         }
         ImpactWindow last = ws.get(ws.size() - 1);
         int n = ws.size();
+        if (last.open()) {
+            Milestones.checkOrder(i, Milestone.MITIGATED, at);
+        }
         if (!last.open()) {
             throw IrException.usage("no impact window is open on " + i.id() + " (window " + n + " ended at "
                     + Times.format(last.mitigatedAt()) + "): correct that end with 'ir mark mitigated --at TIME', or "
@@ -118,8 +121,11 @@ public final class Phases {
                 "impact window " + n + " mitigated " + Times.format(at), TimelineEvent.MILESTONE);
     }
 
-    /** Gives impact window {@code n} (1-based; 0 for the last) a label, or clears it with a blank one. */
-    public static Change label(Incident i, int n, String label, Instant at, String author) {
+    /**
+     * Gives impact window {@code n} (1-based; 0 for the last) a label, or clears it with a blank one. The event is
+     * dated at the window's start, where the timeline tells of it.
+     */
+    public static Change label(Incident i, int n, String label, String author) {
         List<ImpactWindow> ws = new ArrayList<>(windows(i));
         if (ws.isEmpty()) {
             throw IrException.usage(i.id() + " has no impact window yet: open one with 'ir window start --label "
@@ -140,8 +146,8 @@ public final class Phases {
         Map<String, Object> attrs = attrs("window", k, "from", w.label(), "to", to);
         String text = "Impact window " + k + (to == null ? " unlabelled (was '" + w.label() + "')"
                 : " labelled '" + to + "'" + (w.label() == null ? "" : " (was '" + w.label() + "')"));
-        return new Change(withWindows(i, ws).withEvent(event(at, author, TimelineEvent.MILESTONE, text, attrs)),
-                "label impact window " + k + (to == null ? " (cleared)" : ": " + to), TimelineEvent.MILESTONE);
+        return new Change(withWindows(i, ws).withEvent(event(w.startedAt(), author, TimelineEvent.MILESTONE, text,
+                attrs)), "label impact window " + k + (to == null ? " (cleared)" : ": " + to), TimelineEvent.MILESTONE);
     }
 
     /**
@@ -177,6 +183,7 @@ public final class Phases {
         if (!last.open()) {
             return null;
         }
+        Milestones.checkOrder(i, Milestone.MITIGATED, at);
         if (at.isBefore(last.startedAt())) {
             throw IrException.usage("--at " + Times.format(at) + " is before impact window " + ws.size()
                     + " started (" + Times.format(last.startedAt()) + "): the impact ends after it starts");
