@@ -3,6 +3,7 @@ package ir.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import ir.testing.IrTester;
 import ir.testing.IrTester.Result;
+import ir.testing.MarkdownDoc;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,16 @@ class PhasesCommandTest {
 
         assertThat(types(y)).contains("milestone", "status", "data-loss");
         assertThat(ir.clean()).isTrue();
+
+        // The post-mortem has a phases table and the windows and the data loss in its chart.
+        MarkdownDoc doc = MarkdownDoc.parse(ok(ir.run("postmortem", "--stdout")).out());
+        List<List<String>> phases = doc.tableWithHeader("Phase");
+        assertThat(phases).containsExactly(
+                List.of("degraded", "2018-10-21 22:52", "2018-10-21 23:07", "14m"),
+                List.of("full outage", "2018-10-21 23:19", "2018-10-22 16:24", "17h 05m"));
+        String chart = doc.fences("mermaid").get(0).getLiteral();
+        assertThat(chart).contains("degraded :crit").contains("full outage :crit").contains("Data lost :");
+        assertThat(doc.sectionText("Impact")).contains("Data loss:").contains("west coast");
     }
 
     private JsonNode lastEventOfType(String type, String milestone) {
