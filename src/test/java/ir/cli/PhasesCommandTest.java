@@ -164,14 +164,16 @@ class PhasesCommandTest {
         assertThat(ir.clean()).isTrue();
 
         // The post-mortem has a phases table and the windows and the data loss in its chart.
-        MarkdownDoc doc = MarkdownDoc.parse(ok(ir.run("postmortem", "--stdout")).out());
+        String rendered = ok(ir.run("postmortem", "--stdout")).out();
+        MarkdownDoc doc = MarkdownDoc.parse(rendered);
         List<List<String>> phases = doc.tableWithHeader("Phase");
         assertThat(phases).containsExactly(
                 List.of("degraded", "2018-10-21 22:52", "2018-10-21 23:07", "14m"),
                 List.of("full outage", "2018-10-21 23:19", "2018-10-22 16:24", "17h 05m"));
         String chart = doc.fences("mermaid").get(0).getLiteral();
         assertThat(chart).contains("degraded :crit").contains("full outage :crit").contains("Data lost :");
-        assertThat(doc.sectionText("Impact")).contains("Data loss:").contains("west coast");
+        assertThat(rendered).contains("**Data loss:** data written from 2018-10-21 22:52 to 2018-10-21 22:54 (UTC), "
+                + "2m, was lost: writes not replicated to the west coast.");
     }
 
     private JsonNode lastEventOfType(String type, String milestone) {
