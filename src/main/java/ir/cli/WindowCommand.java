@@ -153,7 +153,8 @@ public final class WindowCommand extends IrCommand {
             }
             StringBuilder b = new StringBuilder();
             if (windows.isEmpty()) {
-                b.append("no impact window recorded yet: 'ir window start --at TIME' or 'ir mark started --at TIME'\n");
+                info(id + " has no impact window recorded yet: 'ir window start --at TIME' or 'ir mark started "
+                        + "--at TIME'");
             }
             String zone = local ? clock().getZone().getId() : "UTC";
             if (!windows.isEmpty()) {

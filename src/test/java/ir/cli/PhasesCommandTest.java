@@ -235,6 +235,9 @@ class PhasesCommandTest {
         ir.assertRefused(2, "ir: say when the lost data begins", "data-loss", "--to", "2018-10-21T22:50:00Z");
         ir.assertRefused(2, "ir: " + id + " has no data-loss window: nothing to clear", "data-loss", "--clear");
         ir.assertRefused(2, "ir: " + id + " has no impact window yet", "window", "label", "outage");
+        Result none = ok(ir.run("window", "list"));
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).startsWith(id + " has no impact window recorded yet");
         ok(ir.run("mark", "started", "--at", "2018-10-21T22:52:00Z"));
         ir.assertRefused(2, "ir: impact window 1 is already unlabelled", "window", "label", "--window", "1");
         ir.assertRefused(2, "ir: " + id + " has 1 impact window: give a number from 1 to 1", "window", "label",
