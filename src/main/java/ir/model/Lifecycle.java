@@ -281,6 +281,9 @@ public final class Lifecycle {
             throw IrException.usage(m.label() + " is already " + Times.format(at) + ": nothing to change");
         }
         Map<String, Object> attrs = attrs("milestone", m.label());
+        List<ImpactWindow> windows = i.impactWindows();
+        // Marking mitigated while a later window is open ends that window: a mitigation, not a correction.
+        boolean endsWindow = m == Milestone.MITIGATED && !windows.isEmpty() && windows.get(windows.size() - 1).open();
         Incident next = switch (m) {
             case STARTED -> Phases.markStarted(i, at);
             case MITIGATED -> Phases.markMitigated(i, at, attrs);
@@ -302,10 +305,14 @@ public final class Lifecycle {
             case MITIGATED -> "Mitigated";
             case RESOLVED -> "Resolved";
             default -> m.label();
-        } + (old == null ? "" : " (corrected from " + Times.format(old) + ")");
+        } + (old == null || endsWindow ? "" : " (corrected from " + Times.format(old) + ")");
+        if (endsWindow) {
+            text = "Impact window " + windows.size() + " mitigated";
+        }
         TimelineEvent e = event(at, author, TimelineEvent.MILESTONE, text, attrs);
         return new Change(next.withEvent(e), "mark " + m.label() + " " + Times.format(at)
-                + (old == null ? "" : " (corrected from " + Times.format(old) + ")"), TimelineEvent.MILESTONE);
+                + (old == null || endsWindow ? "" : " (corrected from " + Times.format(old) + ")"),
+                TimelineEvent.MILESTONE);
     }
 
     /**

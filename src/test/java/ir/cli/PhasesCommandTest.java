@@ -220,6 +220,11 @@ class PhasesCommandTest {
         assertThat(y.get("impact_windows").get(1).get("mitigated_at").asText()).isEqualTo("2018-10-21T23:40:00Z");
         assertThat(lastEvent().get("window").asInt()).isEqualTo(2);
         assertThat(lastEvent().get("was").asText()).isEqualTo("2018-10-21T23:07:00Z");
+        assertThat(lastEvent().get("text").asText()).isEqualTo("Impact window 2 mitigated");
+        ok(ir.run("mark", "mitigated", "--at", "2018-10-21T23:45:00Z"));
+        assertThat(lastEvent().get("text").asText()).isEqualTo("Mitigated (corrected from 2018-10-21T23:40:00Z)");
+        assertThat(ir.committedYaml(id).get("impact_windows").get(1).get("mitigated_at").asText())
+                .isEqualTo("2018-10-21T23:45:00Z");
         ir.assertRefused(2, "ir: mitigated at 2018-10-21T23:10:00Z would be before impact window 2 started",
                 "mark", "mitigated", "--at", "2018-10-21T23:10:00Z");
     }
