@@ -100,7 +100,7 @@ public final class AddCommand extends IrCommand {
             info(id + ": " + f.option() + " already has it: nothing changed");
             return 0;
         }
-        store().update(id, i -> {
+        update(id, i -> {
             List<String> next = new ArrayList<>(CustomFields.list(i, f));
             if (!next.contains(entry)) {
                 next.add(entry);

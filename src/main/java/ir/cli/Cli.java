@@ -22,8 +22,8 @@ public final class Cli {
 
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
-            "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "set", "add", "edit", "action",
-            "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon",
+            "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
+            "edit", "action", "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon",
             "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
@@ -78,6 +78,8 @@ public final class Cli {
             case "reopen" -> new ReopenCommand();
             case "cancel" -> new CancelCommand();
             case "mark" -> new MarkCommand();
+            case "window" -> new WindowCommand();
+            case "data-loss" -> new DataLossCommand();
             case "set" -> new SetCommand();
             case "add" -> new AddCommand();
             case "edit" -> new EditCommand();

@@ -1,6 +1,9 @@
 package ir.cli;
 
 import ir.model.ActionItem;
+import ir.model.DataLoss;
+import ir.model.ImpactWindow;
+import ir.model.Phases;
 import ir.model.Durations;
 import ir.model.Incident;
 import ir.model.ListField;
@@ -92,6 +95,7 @@ final class IncidentView {
                 out.println("  " + Text.pad(m.label(), col) + when(at, clock, local));
             }
         }
+        printPhases(out, i, clock, local, now);
         if (!named.isEmpty()) {
             out.println();
             out.println("Durations");
@@ -179,6 +183,33 @@ final class IncidentView {
             w = Math.max(w, Text.width(k));
         }
         return w + 2;
+    }
+
+    /**
+     * The impact windows, when there is more to say than started and mitigated (several, or labelled), and the
+     * data-loss window.
+     */
+    private static void printPhases(PrintWriter out, Incident i, Clock clock, boolean local, Instant now) {
+        List<ImpactWindow> windows = Phases.windows(i);
+        if (!i.impactWindows().isEmpty()) {
+            out.println();
+            out.println("Impact windows");
+            int n = 0;
+            for (ImpactWindow w : windows) {
+                out.println("  " + Text.pad(String.valueOf(++n), 3) + when(w.startedAt(), clock, local) + " .. "
+                        + (w.open() ? "ongoing" : when(w.mitigatedAt(), clock, local)) + "  "
+                        + Times.human(w.length(now)) + (w.label() == null ? "" : "  " + w.label()));
+            }
+        }
+        DataLoss loss = i.dataLoss();
+        if (loss != null) {
+            out.println();
+            out.println("Data loss");
+            out.println("  " + when(loss.from(), clock, local) + " .. " + (loss.to() == null ? "unknown"
+                    : when(loss.to(), clock, local)) + (loss.to() == null ? ""
+                    : "  " + Times.human(Duration.between(loss.from(), loss.to())))
+                    + (loss.note() == null ? "" : "  " + loss.note().lines().findFirst().orElse("")));
+        }
     }
 
     /** Text for events written without one (severity, role and status changes carry from/to). */

@@ -87,7 +87,7 @@ public final class SetCommand extends IrCommand {
             info(id + ": " + f.option() + " is already that: nothing changed");
             return 0;
         }
-        store().update(id, i -> new Change(CustomFields.withText(i, f, value), "set " + f.option(), "set"));
+        update(id, i -> new Change(CustomFields.withText(i, f, value), "set " + f.option(), "set"));
         info(id + ": " + f.option() + " set");
         return 0;
     }

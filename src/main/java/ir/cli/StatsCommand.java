@@ -16,7 +16,8 @@ import java.util.Map;
 
 /** {@code ir stats}: how fast the team detects, acknowledges, mitigates and resolves, by severity. */
 @Command(name = "stats", description = {"Counts and mean times by severity: MTTD (started→detected), MTTA "
-        + "(detected→acknowledged), MTTM (started→mitigated), MTTR (started→resolved) and mean impact.",
+        + "(detected→acknowledged), MTTM (first start→last mitigation), MTTR (started→resolved) and mean impact (the "
+        + "sum of an incident's impact windows).",
         "Drills are left out unless --drills, canceled incidents unless --include-canceled. A mean counts only "
                 + "incidents that have both times."},
         footer = {"", "Examples:", "  ir stats --since 2026-01-01", "  ir stats --since -90d --csv > q3.csv"})

@@ -12,7 +12,8 @@ import java.util.List;
 /** {@code ir status}: moves an incident through its lifecycle. */
 @Command(name = "status", description = {"Move the incident to a status from ir.yaml (investigating, identified, "
         + "monitoring, resolved, closed).",
-        "Entering monitoring sets mitigated_at, resolved sets resolved_at, closed sets closed_at (when not yet set).",
+        "Entering monitoring ends the open impact window (mitigated_at); going back from monitoring to investigating "
+                + "opens a new one (see 'ir window'). resolved sets resolved_at, closed sets closed_at.",
         "A resolved incident goes back only with 'ir reopen WHY'; closed needs resolved first."},
         footer = {"", "Examples:", "  ir status identified bad config push in eu-west-1",
                 "  ir status monitoring --at 16:00 rolled back, error rate back to normal", "  ir status closed"})

@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The durations a post-mortem and the stats need, computed from the milestones. Impact begins at {@code started_at}
- * (falling back to detected, then opened) and lasts until {@code mitigated_at}; while not mitigated it runs to now.
+ * The durations a post-mortem and the stats need, computed from the milestones and the impact windows. Impact begins
+ * at {@code started_at} (falling back to detected, then opened); the impact duration is the sum of the impact windows
+ * (see {@link Phases}), an open one counted to now. Time to mitigate runs from the first start to the last mitigation.
  *
  * @param toDetect      started → detected
  * @param toAcknowledge detected (or started) → acknowledged
  * @param toMitigate    impact start → mitigated
  * @param toResolve     impact start → resolved
- * @param impact        impact start → mitigated, or → now while ongoing
+ * @param impact        the sum of the impact windows (an open one → now)
  * @param impactOngoing true when {@code impact} is counted up to now
  * @param severities    time spent at each severity, in the order they were held
  */
@@ -34,13 +35,14 @@ public record Durations(Duration toDetect, Duration toAcknowledge, Duration toMi
         Instant resolved = incident.time(Milestone.RESOLVED);
         Instant impactStart = first(started, detected, incident.openedAt());
         Instant impactEnd = mitigated != null ? mitigated : resolved;
+        Duration windows = Phases.impact(incident, now);
         return new Durations(
                 between(started, detected),
                 between(first(detected, started), acknowledged),
                 between(impactStart, mitigated),
                 between(impactStart, resolved),
-                between(impactStart, impactEnd != null ? impactEnd : now),
-                impactEnd == null,
+                windows != null ? windows : between(impactStart, impactEnd != null ? impactEnd : now),
+                Phases.ongoing(incident),
                 severityPeriods(incident, resolved != null ? resolved : now));
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
 public record Incident(int schema, String id, String title, String severity, String status, boolean drill,
                        Map<Milestone, Instant> times, Map<String, List<String>> roles, Map<TextField, String> texts,
                        Map<ListField, List<String>> lists, List<ActionItem> actions, List<TimelineEvent> timeline,
-                       Map<String, Object> extra) {
+                       Map<String, Object> extra, List<ImpactWindow> impactWindows, DataLoss dataLoss) {
 
     public static final int SCHEMA = 1;
 
@@ -60,13 +60,14 @@ public record Incident(int schema, String id, String title, String severity, Str
         actions = Maps.copy(actions);
         timeline = Maps.copy(timeline);
         extra = Maps.copy(extra);
+        impactWindows = impactWindows == null ? List.of() : List.copyOf(impactWindows);
     }
 
     /** A newly declared incident with its {@code declared} event. */
     public static Incident declare(String id, String title, String severity, String status, boolean drill,
                                    Instant openedAt, TimelineEvent declared) {
         return new Incident(SCHEMA, id, title, severity, status, drill, Map.of(Milestone.OPENED, openedAt), Map.of(),
-                Map.of(), Map.of(), List.of(), List.of(declared), Map.of());
+                Map.of(), Map.of(), List.of(), List.of(declared), Map.of(), List.of(), null);
     }
 
     public Instant time(Milestone m) {
@@ -94,17 +95,17 @@ public record Incident(int schema, String id, String title, String severity, Str
 
     public Incident withTitle(String newTitle) {
         return new Incident(schema, id, newTitle, severity, status, drill, times, roles, texts, lists, actions,
-                timeline, extra);
+                timeline, extra, impactWindows, dataLoss);
     }
 
     public Incident withSeverity(String newSeverity) {
         return new Incident(schema, id, title, newSeverity, status, drill, times, roles, texts, lists, actions,
-                timeline, extra);
+                timeline, extra, impactWindows, dataLoss);
     }
 
     public Incident withStatus(String newStatus) {
         return new Incident(schema, id, title, severity, newStatus, drill, times, roles, texts, lists, actions,
-                timeline, extra);
+                timeline, extra, impactWindows, dataLoss);
     }
 
     public Incident withTime(Milestone m, Instant at) {
@@ -116,7 +117,7 @@ public record Incident(int schema, String id, String title, String severity, Str
             t.put(m, at);
         }
         return new Incident(schema, id, title, severity, status, drill, t, roles, texts, lists, actions, timeline,
-                extra);
+                extra, impactWindows, dataLoss);
     }
 
     public Incident withRole(String role, List<String> people) {
@@ -127,7 +128,7 @@ public record Incident(int schema, String id, String title, String severity, Str
             r.put(role, people);
         }
         return new Incident(schema, id, title, severity, status, drill, times, r, texts, lists, actions, timeline,
-                extra);
+                extra, impactWindows, dataLoss);
     }
 
     public Incident withText(TextField f, String value) {
@@ -135,7 +136,7 @@ public record Incident(int schema, String id, String title, String severity, Str
         t.putAll(texts);
         t.put(f, value);
         return new Incident(schema, id, title, severity, status, drill, times, roles, t, lists, actions, timeline,
-                extra);
+                extra, impactWindows, dataLoss);
     }
 
     public Incident withList(ListField f, List<String> values) {
@@ -143,22 +144,36 @@ public record Incident(int schema, String id, String title, String severity, Str
         l.putAll(lists);
         l.put(f, values);
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, l, actions, timeline,
-                extra);
+                extra, impactWindows, dataLoss);
     }
 
     public Incident withActions(List<ActionItem> newActions) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, newActions,
-                timeline, extra);
+                timeline, extra, impactWindows, dataLoss);
     }
 
     public Incident withTimeline(List<TimelineEvent> newTimeline) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions,
-                newTimeline, extra);
+                newTimeline, extra, impactWindows, dataLoss);
     }
 
     public Incident withExtra(Map<String, Object> newExtra) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions,
-                timeline, newExtra);
+                timeline, newExtra, impactWindows, dataLoss);
+    }
+
+    /**
+     * The impact windows as stored; empty when the milestones say it all (one window, {@code started_at} to
+     * {@code mitigated_at}). {@link Phases#windows} gives the windows either way.
+     */
+    public Incident withImpactWindows(List<ImpactWindow> windows) {
+        return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
+                extra, windows, dataLoss);
+    }
+
+    public Incident withDataLoss(DataLoss newDataLoss) {
+        return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
+                extra, impactWindows, newDataLoss);
     }
 
     /** Appends an event; the file keeps events in time order. */

@@ -120,11 +120,16 @@ public final class IncidentMerge {
         }
         Map<String, Object> extra = keyed("", true, Incident::extra, key -> any(), IncidentMerge::show);
         List<ActionItem> actions = actions();
+        DataLoss dataLoss = scalar("data_loss", Incident::dataLoss, type(Phases.DATA_LOSS), DataLoss::show);
+        List<ImpactWindow> windows = impactWindows();
         List<TimelineEvent> timeline = timeline();
         timeline.addAll(dedup(mergeEvents, timeline));
         timeline.sort(Incident.EVENT_ORDER);
         Incident merged = new Incident(Math.max(ours.schema(), theirs.schema()), ours.id(), title, severity, status,
-                Boolean.TRUE.equals(drill), times, roles, texts, lists, actions, timeline, extra);
+                Boolean.TRUE.equals(drill), times, roles, texts, lists, actions, timeline, extra, List.of(), dataLoss);
+        if (windows != null) {
+            merged = Phases.withWindows(merged, windows);
+        }
         return new Result(merged, warnings);
     }
 
@@ -240,6 +245,65 @@ public final class IncidentMerge {
             }
         }
         return out;
+    }
+
+    // ---- impact windows ------------------------------------------------------------------------------------------
+
+    /**
+     * The impact windows, when any side stores them (null otherwise: the milestones merged as scalars say it all).
+     * Each side's windows (stored or implied by its milestones) are united by their start; a window on both sides
+     * merges field by field, three-way; one side removed (a start corrected on one side): removed unless the other
+     * changed it. Windows the union leaves overlapping (both sides opened one) become one.
+     */
+    private List<ImpactWindow> impactWindows() {
+        if (ours.impactWindows().isEmpty() && theirs.impactWindows().isEmpty()
+                && (base == null || base.impactWindows().isEmpty())) {
+            return null;
+        }
+        Map<Instant, ImpactWindow> b = byStart(base == null ? List.of() : Phases.windows(base));
+        Map<Instant, ImpactWindow> o = byStart(Phases.windows(ours));
+        Map<Instant, ImpactWindow> t = byStart(Phases.windows(theirs));
+        Set<Instant> starts = new TreeSet<>(b.keySet());
+        starts.addAll(o.keySet());
+        starts.addAll(t.keySet());
+        List<ImpactWindow> out = new ArrayList<>();
+        for (Instant start : starts) {
+            ImpactWindow bw = b.get(start);
+            ImpactWindow ow = o.get(start);
+            ImpactWindow tw = t.get(start);
+            if (ow == null || tw == null) {
+                ImpactWindow kept = ow == null ? tw : ow;
+                if (kept != null && !kept.equals(bw)) {
+                    out.add(kept);
+                }
+                continue;
+            }
+            String key = "impact_windows." + Times.format(start);
+            Instant end = pick(key + ".mitigated_at", bw == null ? null : bw.mitigatedAt(), ow.mitigatedAt(),
+                    tw.mitigatedAt(), milestone(Milestone.MITIGATED), Times::format);
+            String label = pick(key + ".label", bw == null ? null : bw.label(), ow.label(), tw.label(),
+                    e -> TimelineEvent.MILESTONE.equals(e.type()) && e.attr("window") != null, Function.identity());
+            out.add(new ImpactWindow(start, end, label));
+        }
+        List<ImpactWindow> folded = new ArrayList<>();
+        for (ImpactWindow w : out) {
+            ImpactWindow prev = folded.isEmpty() ? null : folded.get(folded.size() - 1);
+            if (prev != null && (prev.open() || w.startedAt().isBefore(prev.mitigatedAt()))) {
+                Instant end = prev.open() && w.open() ? null : prev.open() ? w.mitigatedAt() : w.open()
+                        ? prev.mitigatedAt() : later(prev.mitigatedAt(), w.mitigatedAt());
+                folded.set(folded.size() - 1, new ImpactWindow(prev.startedAt(), end,
+                        prev.label() != null ? prev.label() : w.label()));
+            } else {
+                folded.add(w);
+            }
+        }
+        return folded.isEmpty() ? null : folded;
+    }
+
+    private static Map<Instant, ImpactWindow> byStart(List<ImpactWindow> windows) {
+        Map<Instant, ImpactWindow> m = new LinkedHashMap<>();
+        windows.forEach(w -> m.putIfAbsent(w.startedAt(), w));
+        return m;
     }
 
     // ---- events and action items ---------------------------------------------------------------------------------

@@ -106,9 +106,10 @@ public final class Lifecycle {
      * {@code resolved} in ir.yaml are active and may follow each other in any order (monitoring can fall back to
      * investigating); a resolved or closed incident goes back only through {@link #reopen}; statuses after
      * {@code resolved} (such as {@code closed}) need a resolved incident, and {@code closed} also passes
-     * {@link #checkCanClose}. Entering monitoring sets {@code mitigated_at}, resolved {@code resolved_at} and closed
-     * {@code closed_at}, each only when not yet set; resolving an incident that was never mitigated also sets
-     * {@code mitigated_at} to its resolution, since its impact ended then.
+     * {@link #checkCanClose}. Entering monitoring ends the open impact window ({@code mitigated_at}); resolving ends
+     * it too when still open (its impact ended then) and sets {@code resolved_at}, closed {@code closed_at}, each only
+     * when not yet set. Moving back from monitoring to an earlier status means the impact is back: a new impact window
+     * opens (see {@link Phases}).
      */
     public static Change status(Incident i, IrConfig config, String status, String text, Instant at, String author) {
         String from = i.status();
@@ -142,19 +143,31 @@ public final class Lifecycle {
             case IrConfig.CLOSED -> Milestone.CLOSED;
             default -> null;
         };
-        if (sets != null && i.time(sets) == null) {
-            Milestones.checkOrder(i, sets, at);
+        boolean impactResumed = false;
+        if (sets == Milestone.MITIGATED || sets == Milestone.RESOLVED) {
+            // The impact ends: the open impact window closes (resolved without a monitoring phase: it ended then).
+            Instant marked = i.time(Milestone.RESOLVED);
+            Instant end = sets == Milestone.RESOLVED && marked != null && marked.isBefore(at) ? marked : at;
+            Incident ended = Phases.endImpact(next, end, attrs);
+            if (ended != null) {
+                next = ended;
+                attrs.putIfAbsent("milestone", Milestone.MITIGATED.label());
+            }
+        } else if (backFromMitigation(config, from, status)) {
+            // Back from monitoring: the impact is back, in a new window (the old mitigation stays on record).
+            Incident resumed = Phases.reopenImpact(next, at, attrs);
+            if (resumed != null) {
+                next = resumed;
+                impactResumed = true;
+            }
+        }
+        if ((sets == Milestone.RESOLVED || sets == Milestone.CLOSED) && i.time(sets) == null) {
+            Milestones.checkOrder(next, sets, at);
             next = next.withTime(sets, at);
             attrs.put("milestone", sets.label());
         }
-        if (sets == Milestone.RESOLVED && i.time(Milestone.MITIGATED) == null
-                && next.time(Milestone.RESOLVED) != null) {
-            // Resolved without a separate mitigation (no monitoring phase): the impact ended then too.
-            Instant end = next.time(Milestone.RESOLVED);
-            Milestones.checkOrder(next, Milestone.MITIGATED, end);
-            next = next.withTime(Milestone.MITIGATED, end);
-        }
         String eventText = blank(text) ? "Status " + (from == null ? "" : from + " -> ") + status
+                + (impactResumed ? "; impact window " + attrs.get("window") + " started" : "")
                 : status + ": " + text.strip();
         TimelineEvent e = event(at, author, TimelineEvent.STATUS, eventText, attrs);
         return new Change(next.withEvent(e), "status " + (from == null ? "" : from + " -> ") + status
@@ -164,7 +177,7 @@ public final class Lifecycle {
     /**
      * Reopens a resolved or closed incident: back to the first status of ir.yaml, with {@code resolved_at} and
      * {@code closed_at} cleared (the event keeps their old values) so that the next resolution is measured.
-     * {@code mitigated_at} stays: the first mitigation still happened.
+     * {@code mitigated_at} stays (the mitigation still happened) and a new impact window opens.
      */
     public static Change reopen(Incident i, IrConfig config, String why, Instant at, String author) {
         if (!isDone(config, i.status())) {
@@ -187,8 +200,12 @@ public final class Lifecycle {
         if (i.time(Milestone.CLOSED) != null) {
             attrs.put("was_closed_at", Times.format(i.time(Milestone.CLOSED)));
         }
-        TimelineEvent e = event(at, author, TimelineEvent.STATUS, "Reopened: " + why.strip(), attrs);
         Incident next = i.withStatus(to).withTime(Milestone.RESOLVED, null).withTime(Milestone.CLOSED, null);
+        Incident resumed = Phases.reopenImpact(next, at, attrs);
+        if (resumed != null) {
+            next = resumed;
+        }
+        TimelineEvent e = event(at, author, TimelineEvent.STATUS, "Reopened: " + why.strip(), attrs);
         return new Change(next.withEvent(e), "reopen (" + i.status() + " -> " + to + "): " + firstLine(why),
                 TimelineEvent.STATUS);
     }
@@ -238,13 +255,25 @@ public final class Lifecycle {
         }
     }
 
+    /** From monitoring (or an active status after it) back to an active status before it: the impact is back. */
+    static boolean backFromMitigation(IrConfig config, String from, String to) {
+        int monitoring = config.statuses().indexOf(IrConfig.MONITORING);
+        int f = from == null ? -1 : config.statuses().indexOf(from);
+        int t = config.statuses().indexOf(to);
+        return monitoring >= 0 && f >= monitoring && t >= 0 && t < monitoring && !isDone(config, from)
+                && !isDone(config, to);
+    }
+
     private static boolean isAfterResolved(IrConfig config, String status) {
         return isDone(config, status) && !IrConfig.RESOLVED.equals(status) && !IrConfig.CANCELED.equals(status);
     }
 
     // ---- milestones ------------------------------------------------------------------------------------------
 
-    /** Sets a milestone explicitly (a correction replaces the old time; the event keeps it). */
+    /**
+     * Sets a milestone explicitly (a correction replaces the old time; the event keeps it). {@code started} is the
+     * start of the first impact window and {@code mitigated} the end of the last (see {@link Phases}).
+     */
     public static Change mark(Incident i, Milestone m, Instant at, String author) {
         if (!Milestones.MARKABLE.contains(m)) {
             throw IrException.usage("unknown milestone '" + m.label() + "': use one of "
@@ -254,8 +283,21 @@ public final class Lifecycle {
         if (at.equals(old)) {
             throw IrException.usage(m.label() + " is already " + Times.format(at) + ": nothing to change");
         }
-        Milestones.checkOrder(i, m, at);
         Map<String, Object> attrs = attrs("milestone", m.label());
+        List<ImpactWindow> windows = i.impactWindows();
+        // Marking mitigated while a later window is open ends that window: a mitigation, not a correction.
+        boolean endsWindow = m == Milestone.MITIGATED && !windows.isEmpty() && windows.get(windows.size() - 1).open();
+        Incident next = switch (m) {
+            case STARTED -> Phases.markStarted(i, at);
+            case MITIGATED -> Phases.markMitigated(i, at, attrs);
+            default -> {
+                Milestones.checkOrder(i, m, at);
+                yield i.withTime(m, at);
+            }
+        };
+        if (m == Milestone.STARTED && !i.impactWindows().isEmpty()) {
+            attrs.put("window", 1);
+        }
         if (old != null) {
             attrs.put("was", Times.format(old));
         }
@@ -266,9 +308,44 @@ public final class Lifecycle {
             case MITIGATED -> "Mitigated";
             case RESOLVED -> "Resolved";
             default -> m.label();
-        } + (old == null ? "" : " (corrected from " + Times.format(old) + ")");
+        } + (old == null || endsWindow ? "" : " (corrected from " + Times.format(old) + ")");
+        if (endsWindow) {
+            text = "Impact window " + windows.size() + " mitigated";
+        }
         TimelineEvent e = event(at, author, TimelineEvent.MILESTONE, text, attrs);
-        return new Change(i.withTime(m, at).withEvent(e), "mark " + m.label() + " " + Times.format(at),
+        return new Change(next.withEvent(e), "mark " + m.label() + " " + Times.format(at)
+                + (old == null || endsWindow ? "" : " (corrected from " + Times.format(old) + ")"),
+                TimelineEvent.MILESTONE);
+    }
+
+    /**
+     * Clears a milestone that was marked by mistake; the event (dated {@code at}, when the correction is made) keeps
+     * the old value. A resolved incident keeps its resolution (reopen it instead), and the start and end of stored
+     * impact windows are corrected, not cleared.
+     */
+    public static Change clear(Incident i, IrConfig config, Milestone m, Instant at, String author) {
+        if (!Milestones.MARKABLE.contains(m)) {
+            throw IrException.usage("unknown milestone '" + m.label() + "': use one of "
+                    + Milestones.markableNames());
+        }
+        Instant old = i.time(m);
+        if (old == null) {
+            throw IrException.usage(m.label() + " is not set on " + i.id() + ": nothing to clear");
+        }
+        if (m == Milestone.RESOLVED && isDone(config, i.status())) {
+            throw IrException.usage(i.id() + " is " + i.status() + ": to undo its resolution run 'ir reopen WHY'");
+        }
+        if ((m == Milestone.STARTED || m == Milestone.MITIGATED) && !i.impactWindows().isEmpty()) {
+            throw IrException.usage(m.label() + " is the " + (m == Milestone.STARTED ? "start of the first"
+                    : "end of the last") + " of " + i.impactWindows().size() + " impact windows: correct it with "
+                    + "'ir mark " + m.label() + " --at TIME', or change the windows with 'ir edit'");
+        }
+        Incident next = i.withTime(m, null);
+        Milestones.checkAll(next);
+        Map<String, Object> attrs = attrs("milestone", m.label(), "was", Times.format(old), "cleared", true);
+        TimelineEvent e = event(at, author, TimelineEvent.MILESTONE, "Cleared " + m.label() + " (was "
+                + Times.format(old) + ")", attrs);
+        return new Change(next.withEvent(e), "clear " + m.label() + " (was " + Times.format(old) + ")",
                 TimelineEvent.MILESTONE);
     }
 
@@ -289,6 +366,7 @@ public final class Lifecycle {
             config.role(role);
         }
         Milestones.checkAll(i);
+        Phases.validate(i);
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (TimelineEvent e : i.timeline()) {
             if (!ids.add(e.id())) {

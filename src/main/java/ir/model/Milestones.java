@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 /**
  * The order an incident's milestones must keep: impact starts, is detected, acknowledged, mitigated, resolved, and the
  * incident is closed. {@code opened_at} is outside the chain: an incident is often declared after impact began, and
- * sometimes before (a risky change announced ahead).
+ * sometimes before (a risky change announced ahead). Without {@code started_at}, though, the impact is taken to begin
+ * at the declaration, so nothing can be mitigated, resolved or closed before it (detection and acknowledgement may
+ * come first: an alert can fire before anyone declares an incident).
  */
 public final class Milestones {
     /** The chain, earliest first. */
@@ -44,6 +46,7 @@ public final class Milestones {
         if (idx < 0 || at == null) {
             return;
         }
+        checkOpened(incident, m, at);
         for (int k = 0; k < ORDER.size(); k++) {
             Milestone other = ORDER.get(k);
             Instant t = incident.time(other);
@@ -70,7 +73,22 @@ public final class Milestones {
             if (prev != null && t.isBefore(incident.time(prev))) {
                 throw outOfOrder(m, t, "before", prev, incident.time(prev));
             }
+            checkOpened(incident, m, t);
             prev = m;
+        }
+    }
+
+    /** The milestones that end the impact or the incident: without a start of impact, not before the declaration. */
+    private static final List<Milestone> AFTER_DECLARATION = List.of(Milestone.MITIGATED, Milestone.RESOLVED,
+            Milestone.CLOSED);
+
+    private static void checkOpened(Incident incident, Milestone m, Instant at) {
+        Instant opened = incident.openedAt();
+        if (opened != null && incident.time(Milestone.STARTED) == null && AFTER_DECLARATION.contains(m)
+                && at.isBefore(opened)) {
+            throw IrException.usage(m.label() + " at " + Times.format(at) + " would be before " + incident.id()
+                    + " was declared (" + Times.format(opened) + ") with no start of impact marked: mark when the "
+                    + "impact began first with 'ir mark started --at TIME'");
         }
     }
 

@@ -2,6 +2,9 @@ package ir.render;
 
 import ir.model.ActionItem;
 import ir.model.CustomFields;
+import ir.model.DataLoss;
+import ir.model.ImpactWindow;
+import ir.model.Phases;
 import ir.model.Durations;
 import ir.model.Incident;
 import ir.model.IncidentMerge;
@@ -193,6 +196,7 @@ public final class PostmortemView {
         }
         v.put("phases", phaseList);
         v.put("mermaid", mermaid(incident, phases));
+        putImpactWindows(v, incident, now);
 
         boolean major = (Boolean) v.get("major");
         Instant next = now.plus(Duration.ofMinutes(major ? 30 : 60));
@@ -345,8 +349,20 @@ public final class PostmortemView {
         Instant opened = incident.openedAt();
         Instant end = incident.time(Milestone.RESOLVED) != null ? incident.time(Milestone.RESOLVED) : now;
         Instant impactStart = started != null ? started : detected != null ? detected : opened;
-        if (impactStart != null && d.impact() != null) {
+        List<ImpactWindow> windows = Phases.windows(incident);
+        if (windows.isEmpty() && impactStart != null && d.impact() != null) {
             out.add(new Phase("Impact", "Customer impact", impactStart, impactStart.plus(d.impact()), true));
+        }
+        for (int k = 0; k < windows.size(); k++) {
+            ImpactWindow w = windows.get(k);
+            out.add(new Phase("Impact", windowLabel(w, k + 1, windows.size()), w.startedAt(),
+                    w.mitigatedAt() != null ? w.mitigatedAt() : now.isBefore(w.startedAt()) ? w.startedAt() : now,
+                    true));
+        }
+        DataLoss loss = incident.dataLoss();
+        if (loss != null) {
+            out.add(new Phase("Impact", "Data lost", loss.from(), loss.to() != null ? loss.to() : loss.from(),
+                    false));
         }
         if (started != null && (detected != null || opened != null)) {
             Instant found = detected != null ? detected : opened;
@@ -377,6 +393,37 @@ public final class PostmortemView {
             out.add(new Phase("Severity", p.severity(), p.from(), p.to(), major));
         }
         return out;
+    }
+
+    /** A window's name in the phases table and the chart: its label, else "Customer impact" (numbered if several). */
+    private static String windowLabel(ImpactWindow w, int n, int of) {
+        return w.label() != null ? w.label() : of == 1 ? "Customer impact" : "Customer impact " + n;
+    }
+
+    /**
+     * {@code impact_windows} (number, label, start, end, duration, ongoing) and {@code has_impact_windows}, true when
+     * the incident has more than the one window its milestones say; {@code data_loss} (from, to, duration, note) when
+     * one is recorded.
+     */
+    private static void putImpactWindows(Map<String, Object> v, Incident incident, Instant now) {
+        List<ImpactWindow> windows = Phases.windows(incident);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int k = 0; k < windows.size(); k++) {
+            ImpactWindow w = windows.get(k);
+            list.add(map("number", k + 1, "label", Markdown.cell(windowLabel(w, k + 1, windows.size())),
+                    "start", time(w.startedAt()), "end", w.open() ? "ongoing" : time(w.mitigatedAt()),
+                    "duration", Times.human(w.length(now)), "minutes", w.length(now).toMinutes(),
+                    "ongoing", w.open()));
+        }
+        v.put("impact_windows", list);
+        v.put("has_impact_windows", !incident.impactWindows().isEmpty());
+        DataLoss loss = incident.dataLoss();
+        if (loss != null) {
+            v.put("data_loss", map("from", time(loss.from()), "to", loss.to() == null ? "unknown" : time(loss.to()),
+                    "duration", loss.to() == null ? null : Times.human(Duration.between(loss.from(), loss.to())),
+                    "note", loss.note() == null ? null : Markdown.inline(loss.note())));
+        }
+        v.put("has_data_loss", loss != null);
     }
 
     private static void addStatus(List<Phase> out, String status, Instant from, Instant to) {

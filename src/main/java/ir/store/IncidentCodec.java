@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.model.ActionItem;
+import ir.model.DataLoss;
+import ir.model.ImpactWindow;
 import ir.model.ExitCode;
 import ir.model.Incident;
 import ir.model.IrException;
@@ -32,7 +34,7 @@ final class IncidentCodec {
 
     static {
         Set<String> k = new java.util.HashSet<>(List.of("schema", "id", "title", "severity", "status", "drill",
-                "roles", "actions", "timeline"));
+                "roles", "actions", "timeline", "impact_windows", "data_loss"));
         for (Milestone m : Milestone.values()) {
             k.add(m.key());
         }
@@ -67,6 +69,8 @@ final class IncidentCodec {
             for (Milestone m : Milestone.values()) {
                 times.put(m, instant(n, m.key(), name));
             }
+            List<ImpactWindow> windows = windows(n.get("impact_windows"), name);
+            DataLoss dataLoss = dataLoss(n.get("data_loss"), name);
             Map<String, List<String>> roles = new LinkedHashMap<>();
             JsonNode r = n.get("roles");
             if (r != null && r.isObject()) {
@@ -104,7 +108,7 @@ final class IncidentCodec {
             }
             return new Incident(schema, id, title,
                     text(n, "severity"), text(n, "status"), n.path("drill").asBoolean(false), times, roles, texts,
-                    lists, actions, timeline, extra);
+                    lists, actions, timeline, extra, windows, dataLoss);
         } catch (IrException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -150,6 +154,7 @@ final class IncidentCodec {
         putIf(n, "status", i.status());
         n.put("drill", i.drill());
         i.times().forEach((m, at) -> n.put(m.key(), Times.format(at)));
+        putPhases(n, i);
         if (!i.roles().isEmpty()) {
             ObjectNode roles = n.putObject("roles");
             i.roles().forEach((role, people) -> {
@@ -174,6 +179,69 @@ final class IncidentCodec {
         i.timeline().forEach(e -> t.add(eventTree(e)));
         i.extra().forEach((k, v) -> n.set(k, toNode(v)));
         return n;
+    }
+
+    /** {@code impact_windows} and {@code data_loss}, right after the milestones they refine; left out when empty. */
+    private static void putPhases(ObjectNode n, Incident i) {
+        if (!i.impactWindows().isEmpty()) {
+            ArrayNode a = n.putArray("impact_windows");
+            for (ImpactWindow w : i.impactWindows()) {
+                ObjectNode o = a.addObject();
+                o.put("started_at", Times.format(w.startedAt()));
+                if (w.mitigatedAt() != null) {
+                    o.put("mitigated_at", Times.format(w.mitigatedAt()));
+                }
+                putIf(o, "label", w.label());
+            }
+        }
+        DataLoss d = i.dataLoss();
+        if (d != null) {
+            ObjectNode o = n.putObject("data_loss");
+            o.put("from", Times.format(d.from()));
+            if (d.to() != null) {
+                o.put("to", Times.format(d.to()));
+            }
+            putIf(o, "note", d.note());
+        }
+    }
+
+    private static List<ImpactWindow> windows(JsonNode v, String name) {
+        List<ImpactWindow> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw bad(name, "has 'impact_windows' that is not a list of {started_at, mitigated_at, label}");
+        }
+        int k = 0;
+        for (JsonNode w : v) {
+            k++;
+            String where = "impact_windows[" + k + "].";
+            if (!w.isObject()) {
+                throw bad(name, "has an entry " + k + " of 'impact_windows' that is not {started_at, mitigated_at, "
+                        + "label}");
+            }
+            Instant start = instant(w, "started_at", name, where);
+            if (start == null) {
+                throw bad(name, "has an impact window (" + k + ") without 'started_at'");
+            }
+            out.add(new ImpactWindow(start, instant(w, "mitigated_at", name, where), text(w, "label")));
+        }
+        return out;
+    }
+
+    private static DataLoss dataLoss(JsonNode v, String name) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw bad(name, "has 'data_loss' that is not {from, to, note}");
+        }
+        Instant from = instant(v, "from", name, "data_loss.");
+        if (from == null) {
+            throw bad(name, "has 'data_loss' without 'from'");
+        }
+        return new DataLoss(from, instant(v, "to", name, "data_loss."), text(v, "note"));
     }
 
     static ObjectNode eventTree(TimelineEvent e) {
@@ -341,6 +409,11 @@ final class IncidentCodec {
     }
 
     private static Instant instant(JsonNode n, String key, String name) {
+        return instant(n, key, name, "");
+    }
+
+    /** A time under {@code key}; {@code where} names its parent in messages ({@code impact_windows[2].}). */
+    private static Instant instant(JsonNode n, String key, String name, String where) {
         String s = text(n, key);
         if (s == null || s.isBlank()) {
             return null;
@@ -349,11 +422,11 @@ final class IncidentCodec {
         try {
             at = OffsetDateTime.parse(s.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw bad(name, "has an invalid time in '" + key + "': " + shorten(s)
+            throw bad(name, "has an invalid time in '" + where + key + "': " + shorten(s)
                     + " (use RFC 3339 such as 2015-10-21T14:54:00Z)");
         }
         if (!Times.inRange(at)) {
-            throw bad(name, "has a time outside the years 0001..9999 in '" + key + "': " + shorten(s));
+            throw bad(name, "has a time outside the years 0001..9999 in '" + where + key + "': " + shorten(s));
         }
         return at;
     }

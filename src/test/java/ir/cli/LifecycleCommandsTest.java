@@ -178,7 +178,7 @@ class LifecycleCommandsTest {
     // ---- status, resolve, reopen ---------------------------------------------------------------------------
 
     @Test
-    void monitoringSetsMitigatedAtOnlyWhenUnset() {
+    void monitoringEndsTheImpactAndGoingBackOpensANewWindow() {
         ok(ir.run("status", "monitoring", "--at", "15:20", "rolled", "back"));
         JsonNode y = ir.yaml(id);
         assertThat(y.get("status").asText()).isEqualTo("monitoring");
@@ -190,8 +190,15 @@ class LifecycleCommandsTest {
         assertThat(head().getShortMessage()).isEqualTo(id + ": status investigating -> monitoring: rolled back");
 
         ok(ir.run("status", "investigating", "--at", "15:22", "it came back"));
-        ok(ir.run("status", "monitoring", "--at", "15:25"));
+        assertThat(lastEvent().get("window").asInt()).isEqualTo(2);
         assertThat(ir.yaml(id).get("mitigated_at").asText()).isEqualTo("2015-10-21T15:20:00Z");
+        ok(ir.run("status", "monitoring", "--at", "15:25"));
+        y = ir.yaml(id);
+        // The last mitigation; the first window ran from the declaration, as no start of impact was marked.
+        assertThat(y.get("mitigated_at").asText()).isEqualTo("2015-10-21T15:25:00Z");
+        assertThat(y.get("started_at").asText()).isEqualTo("2015-10-21T15:01:00Z");
+        assertThat(y.get("impact_windows")).hasSize(2);
+        assertThat(y.get("impact_windows").get(1).get("started_at").asText()).isEqualTo("2015-10-21T15:22:00Z");
     }
 
     @Test

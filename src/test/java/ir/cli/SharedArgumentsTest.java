@@ -95,7 +95,7 @@ class SharedArgumentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"log x", "severity 1", "role commander me", "status identified", "resolve", "reopen why",
-            "mark detected", "open Title", "action add x", "action done abcd"})
+            "mark detected", "open Title", "action add x", "action done abcd", "window start", "window end"})
     void everyCommandRefusesABadAtTheSameWay(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.addAll(List.of("--at", "25:99"));
@@ -105,7 +105,7 @@ class SharedArgumentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"log", "severity", "role", "status", "resolve", "reopen", "mark", "open", "action add",
-            "action done"})
+            "action done", "window start", "window end"})
     void everyCommandDocumentsAtOnceAndTheSameWay(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
