@@ -70,18 +70,50 @@ class IncidentMergeTest {
     }
 
     @Test
-    void severityChangedOnBothSidesKeepsTheLaterChangeAndRecordsTheLoser() {
+    void severityChangedOnBothSidesKeepsTheMoreSevereAndRecordsTheLoser() {
         Incident b = base();
-        Incident o = severity(b, "s1", 5, "SEV-1");
-        Incident t = severity(b, "s2", 7, "SEV-2");
-        Incident m = both(b, o, t).incident();
-        assertThat(m.severity()).isEqualTo("SEV-2");
+        Incident o = severity(b, "s1", 5, "SEV-2");
+        Incident t = severity(b, "s2", 7, "SEV-4");
+        Instant mergedAt = T0.plusSeconds(3600);
+        IncidentMerge.Context context = new IncidentMerge.Context(IncidentMerge.Context.DEFAULT_SEVERITIES, mergedAt);
+        IncidentMerge.Result r = IncidentMerge.merge(b, o, t, context);
+        assertThat(IncidentMerge.merge(b, t, o, context).incident()).as("symmetric").isEqualTo(r.incident());
+        Incident m = r.incident();
+        assertThat(m.severity()).as("the later change was a downgrade: the more severe value wins").isEqualTo("SEV-2");
         TimelineEvent merge = m.timeline().stream().filter(e -> e.type().equals(TimelineEvent.MERGE)).findFirst()
                 .orElseThrow();
         assertThat(merge.attr("field")).isEqualTo("severity");
         assertThat(merge.attr("kept")).isEqualTo("SEV-2");
-        assertThat(merge.attr("lost")).isEqualTo("SEV-1");
-        assertThat(merge.at()).isEqualTo(T0.plusSeconds(7 * 60));
+        assertThat(merge.attr("lost")).isEqualTo("SEV-4");
+        assertThat(merge.text()).contains("more severe");
+        assertThat(merge.at()).as("dated at the merge, not at the last event").isEqualTo(mergedAt);
+        assertThat(m.sortedTimeline()).last().isEqualTo(merge);
+    }
+
+    @Test
+    void severityRanksFollowTheWorkspaceOrder() {
+        Incident b = base().withSeverity("minor");
+        Incident o = severity(b, "s1", 9, "major");
+        Incident t = severity(b, "s2", 5, "critical");
+        IncidentMerge.Context context = new IncidentMerge.Context(List.of("critical", "major", "minor"),
+                T0.plusSeconds(600));
+        assertThat(IncidentMerge.merge(b, o, t, context).incident().severity()).isEqualTo("critical");
+        assertThat(IncidentMerge.merge(b, t, o, context).incident().severity()).isEqualTo("critical");
+        // levels the order does not know fall back to the later change
+        IncidentMerge.Context unknown = new IncidentMerge.Context(List.of("SEV-1"), T0.plusSeconds(600));
+        assertThat(IncidentMerge.merge(b, o, t, unknown).incident().severity()).isEqualTo("major");
+    }
+
+    @Test
+    void everyMergeEventIsDatedAtTheMergeClockToTheSecond() {
+        Incident b = base();
+        Incident o = b.withTitle("Database down hard").withEvent(note("x", 3))
+                .withText(TextField.SUMMARY, "primary lost");
+        Incident t = b.withTitle("DB outage").withEvent(note("y", 4)).withText(TextField.SUMMARY, "replica lag");
+        Instant mergedAt = Instant.parse("2026-11-29T08:15:30.250Z");
+        Incident m = IncidentMerge.merge(b, o, t, new IncidentMerge.Context(List.of("SEV-3"), mergedAt)).incident();
+        assertThat(m.timeline()).filteredOn(e -> e.type().equals(TimelineEvent.MERGE)).hasSize(2)
+                .allSatisfy(e -> assertThat(e.at()).isEqualTo(Instant.parse("2026-11-29T08:15:30Z")));
     }
 
     @Test
