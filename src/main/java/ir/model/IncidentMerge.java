@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -315,20 +314,10 @@ public final class IncidentMerge {
                 out.add(a);
             }
         }
-        // Actions have no time of their own: order them by the event that added them, then by id.
-        Map<String, Instant> added = new HashMap<>();
-        for (Incident side : List.of(ours, theirs)) {
-            for (TimelineEvent e : side.timeline()) {
-                for (ActionItem a : out) {
-                    if (mentions(e, a.id())) {
-                        added.merge(a.id(), e.at(), (x, y) -> x.isBefore(y) ? x : y);
-                    }
-                }
-            }
-        }
-        out.sort(Comparator.comparing((ActionItem a) -> added.getOrDefault(a.id(), Instant.MAX))
-                .thenComparing(ActionItem::id));
-        return out;
+        // The order they were added in (added_at, then the adding event), whichever side each came from.
+        List<TimelineEvent> events = new ArrayList<>(ours.timeline());
+        events.addAll(theirs.timeline());
+        return ActionItem.ordered(out, events);
     }
 
     /**
