@@ -186,6 +186,27 @@ class SyncTest {
     }
 
     @Test
+    void actionItemsAddedInThreeClonesComeOutInTheOrderTheyWereAddedInEveryClone() throws Exception {
+        threeClones();
+        var t0 = a.now();
+        for (String text : List.of("first in a", "second in a")) {
+            IrTester.Result r = a.at(t0.plus(Duration.ofMinutes(1))).run("action", "add", text);
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+        assertThat(b.at(t0.plus(Duration.ofMinutes(2))).run("action", "add", "in b").exit()).isZero();
+        // the same second as a's two, added after them
+        assertThat(c.at(t0.plus(Duration.ofMinutes(1))).run("action", "add", "in c").exit()).isZero();
+        for (IrTester t : List.of(a, b, c)) {
+            t.at(t0.plus(Duration.ofMinutes(10)));
+        }
+        syncAll();
+        assertConverged();
+        List<String> order = new ArrayList<>();
+        c.yaml(id).get("actions").forEach(x -> order.add(x.get("text").asText()));
+        assertThat(order).containsExactly("first in a", "second in a", "in c", "in b");
+    }
+
+    @Test
     void theSameIdDeclaredInTwoClonesBecomesOneIncidentWithBothDeclarations() throws Exception {
         threeClones();
         String same = "2026-11-28-dns-outage";

@@ -175,6 +175,28 @@ class IncidentMergeTest {
                 && "actions.a1".equals(e.attr("field")));
     }
 
+    private static Incident addAction(Incident i, String actionId, Integer addedMinute, String eventId, int minute) {
+        List<ActionItem> next = new java.util.ArrayList<>(i.actions());
+        next.add(new ActionItem(actionId, "item " + actionId, "prevent", null, null, "open", null, null,
+                addedMinute == null ? null : T0.plusSeconds(60L * addedMinute), null, Map.of()));
+        return i.withActions(next).withEvent(event(eventId, minute, TimelineEvent.ACTION_ITEM, "Action item",
+                Map.of("action", actionId, "status", "open")));
+    }
+
+    @Test
+    void actionItemsAddedInTwoClonesComeOutInTheOrderTheyWereAddedOnBothSides() {
+        Incident b = addAction(base(), "a0", 1, "e01", 1);
+        // two items added in one second: ids in the reverse order of adding, the adding events in adding order
+        Incident o = addAction(addAction(b, "zz1", 5, "e05a", 5), "aa2", 5, "e05b", 5);
+        // and, on the other side, one earlier and one written before added_at existed (placed by its event)
+        Incident t = addAction(addAction(b, "mm3", 3, "e03", 3), "old4", null, "e04", 4);
+        Incident m = both(b, o, t).incident();
+        assertThat(m.actions()).extracting(ActionItem::id).containsExactly("a0", "mm3", "old4", "zz1", "aa2");
+        // the merged order is stable: merging it again with either side changes nothing
+        assertThat(both(o, m, o).incident().actions()).isEqualTo(m.actions());
+        assertThat(ActionItem.ordered(m.actions(), m.timeline())).isEqualTo(m.actions());
+    }
+
     @Test
     void theSameIdDeclaredTwiceBecomesOneIncidentWithBothDeclarationsAndAWarning() {
         Incident o = Incident.declare("2026-11-28-db", "Database down", "SEV-2", "investigating", false, T0,
