@@ -411,7 +411,9 @@ public final class IncidentMerge {
         attrs.put("field", field);
         attrs.put("kept", k);
         attrs.put("lost", l);
-        String id = "m" + hash(ours.id() + "\0" + field + "\0" + k + "\0" + l + "\0" + at).substring(0, 11);
+        // Named by the conflict (the later change's time, not the merge's): two clones that merge the same changes at
+        // different times make one event, which the next merge unites instead of doubling.
+        String id = "m" + hash(ours.id() + "\0" + field + "\0" + k + "\0" + l + "\0" + changedAt).substring(0, 11);
         mergeEvents.add(new TimelineEvent(id, at, MERGE_AUTHOR, TimelineEvent.MERGE,
                 "concurrent changes to " + field + ": kept " + oneLine(k) + ", lost " + oneLine(l)
                         + " (" + rule + ")", false, attrs));

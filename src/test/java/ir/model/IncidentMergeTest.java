@@ -91,6 +91,22 @@ class IncidentMergeTest {
     }
 
     @Test
+    void twoClonesMergingTheSameChangesAtDifferentTimesMakeOneMergeEvent() {
+        Incident b = base();
+        Incident o = severity(b, "s1", 5, "SEV-1");
+        Incident t = severity(b, "s2", 7, "SEV-2");
+        List<String> order = IncidentMerge.Context.DEFAULT_SEVERITIES;
+        Incident inA = IncidentMerge.merge(b, o, t, new IncidentMerge.Context(order, T0.plusSeconds(600))).incident();
+        Incident inB = IncidentMerge.merge(b, t, o, new IncidentMerge.Context(order, T0.plusSeconds(900))).incident();
+        Incident both = IncidentMerge.merge(b, inA, inB, new IncidentMerge.Context(order, T0.plusSeconds(1200)))
+                .incident();
+        assertThat(both.timeline()).filteredOn(e -> e.type().equals(TimelineEvent.MERGE)).singleElement()
+                .satisfies(e -> assertThat(e.at()).isIn(T0.plusSeconds(600), T0.plusSeconds(900)));
+        assertThat(IncidentMerge.merge(b, inB, inA, new IncidentMerge.Context(order, T0.plusSeconds(1500)))
+                .incident()).isEqualTo(both);
+    }
+
+    @Test
     void severityRanksFollowTheWorkspaceOrder() {
         Incident b = base().withSeverity("minor");
         Incident o = severity(b, "s1", 9, "major");
