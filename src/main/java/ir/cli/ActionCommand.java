@@ -81,7 +81,7 @@ public final class ActionCommand extends IrCommand {
             // added_at is the session's clock, not --at: it places the item in the list, the same in every clone.
             ActionItem item = new ActionItem(IncidentIds.randomId(), text, t, own, dueDate, ActionItem.OPEN, url,
                     null, clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), null, Map.of());
-            store().update(id, i -> {
+            update(id, i -> {
                 List<ActionItem> next = new ArrayList<>(i.actions());
                 next.add(item);
                 TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, TimelineEvent.ACTION_ITEM,
@@ -119,7 +119,7 @@ public final class ActionCommand extends IrCommand {
             String id = found[0];
             String actionId = found[1];
             String who = store().author();
-            store().update(id, i -> {
+            update(id, i -> {
                 ActionItem a = i.actions().stream().filter(x -> x.id().equals(actionId)).findFirst()
                         .orElseThrow(() -> IrException.notFound("action item " + actionId + " is gone from " + id));
                 if (ActionItem.DONE.equals(a.status())) {
@@ -202,7 +202,7 @@ public final class ActionCommand extends IrCommand {
             String actionId = found[1];
             String who = store().author();
             String newOwner = cleared(owner) ? null : "me".equalsIgnoreCase(owner.strip()) ? who : owner.strip();
-            store().update(id, i -> {
+            update(id, i -> {
                 ActionItem a = i.actions().stream().filter(x -> x.id().equals(actionId)).findFirst()
                         .orElseThrow(() -> IrException.notFound("action item " + actionId + " is gone from " + id));
                 String to = newStatus == null ? a.status() : newStatus;

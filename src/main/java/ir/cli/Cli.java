@@ -22,8 +22,12 @@ public final class Cli {
 
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
-            "severity", "role", "status", "resolve", "reopen", "mark", "set", "add", "edit", "action", "actions",
-            "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon");
+            "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "set", "add", "edit", "action",
+            "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "daemon",
+            "help", "completion", CompleteCommand.NAME);
+
+    /** The subcommands that need the whole command model (every command), not only their own. */
+    static final java.util.Set<String> WHOLE_MODEL = java.util.Set.of("help", "completion");
 
     /**
      * The subcommands that run only in the caller's own process, never in ir's background process: {@code init} (set
@@ -72,6 +76,7 @@ public final class Cli {
             case "status" -> new StatusCommand();
             case "resolve" -> new ResolveCommand();
             case "reopen" -> new ReopenCommand();
+            case "cancel" -> new CancelCommand();
             case "mark" -> new MarkCommand();
             case "set" -> new SetCommand();
             case "add" -> new AddCommand();
@@ -85,6 +90,9 @@ public final class Cli {
             case "merge-file" -> new MergeFileCommand();
             case "shell" -> new ShellCommand();
             case "daemon" -> new DaemonCommand();
+            case "help" -> new HelpCommand();
+            case "completion" -> new CompletionCommand();
+            case CompleteCommand.NAME -> new CompleteCommand();
             default -> null;
         };
     }
@@ -135,7 +143,7 @@ public final class Cli {
         String name = subcommandName(args);
         // ir list with many incidents: list them on the idle core while picocli and Jackson start (see Listing).
         Listing listing = "list".equals(name) ? Listing.prefetch(env, args) : null;
-        CommandLine cl = name == null ? null : commandLine(env, name);
+        CommandLine cl = name == null || WHOLE_MODEL.contains(name) ? null : commandLine(env, name);
         if (cl == null || !cl.getSubcommands().containsKey(name)) {
             cl = commandLine(env);
         }

@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.model.Change;
+import ir.model.CustomFields;
 import ir.model.ExitCode;
 import ir.model.Incident;
 import ir.model.IncidentIds;
@@ -24,11 +25,16 @@ import java.util.List;
  */
 @Command(name = "edit", description = {"Open the incident's YAML in $VISUAL or $EDITOR; when you save and quit it "
         + "is validated and committed (without a timeline event).",
+        "Keys the incident file does not define and ir.yaml does not declare under 'fields:' are kept, with a "
+                + "warning (a typo?).",
         "If it is invalid, or the incident changed meanwhile, nothing is committed and your edited text is kept in a "
                 + "file under .git/ir/edits/ whose path is printed."},
         footer = {"", "Examples:", "  ir edit", "  EDITOR=nano ir edit -i checkout",
                 "  ir edit --from .git/ir/edits/2015-10-21-checkout.k3x9ab.yaml"})
 public final class EditCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     @Mixin
     IncidentOption incident;
 
@@ -71,15 +77,15 @@ public final class EditCommand extends IrCommand {
             return 0;
         }
         Incident edited;
+        List<String> unknown = new ArrayList<>();
         try {
             edited = store().parse(bytes, "the edited " + id);
             if (!edited.id().equals(id)) {
                 throw IrException.usage("the id was changed to '" + edited.id() + "': an incident's id cannot change");
             }
-            for (String key : edited.extra().keySet()) {
+            for (String key : CustomFields.undeclared(edited, config())) {
                 if (!original.extra().containsKey(key)) {
-                    throw IrException.usage("unknown key '" + key + "' (a typo?): the keys are those of "
-                            + "the incident file (see the README), e.g. summary, root_cause, went_well");
+                    unknown.add(key);
                 }
             }
             Lifecycle.validate(edited, config());
@@ -93,7 +99,7 @@ public final class EditCommand extends IrCommand {
             info(id + ": no changes");
             return 0;
         }
-        store().update(id, current -> {
+        update(id, current -> {
             if (!store().yaml(current).equals(before)) {
                 throw new IrException(ExitCode.BUSY, id + " changed while you were editing (someone else recorded "
                         + "a step): nothing committed; run 'ir edit' again and copy your changes over" + kept);
@@ -101,6 +107,11 @@ public final class EditCommand extends IrCommand {
             return new Change(edited, "edit", "edit");
         });
         Files.deleteIfExists(file);
+        // Kept, not refused: the key may be a field a newer ir or another team's ir.yaml knows.
+        for (String key : unknown) {
+            warn("unknown key '" + key + "' kept as it is: ir neither uses it nor finds it under 'fields:' in "
+                    + "ir.yaml (a typo? the keys are listed in docs/incident-format.md)");
+        }
         info(id + ": saved");
         return 0;
     }

@@ -67,34 +67,41 @@ final class IncidentView {
         if (!i.list(ListField.TAGS).isEmpty()) {
             out.println("tags: " + String.join(", ", i.list(ListField.TAGS)));
         }
+        if (ir.model.Cancellation.isCanceled(i)) {
+            String dup = ir.model.Cancellation.duplicateOf(i);
+            String why = ir.model.Cancellation.reason(i);
+            out.println("canceled: " + (dup == null ? "" : "duplicate of " + dup + (why == null ? "" : ": "))
+                    + (why == null ? "" : why.lines().findFirst().orElse("")));
+        }
 
+        Durations d = Durations.of(i, now);
+        Map<String, Duration> named = d.named();
+        int col = labelColumn(i, named.keySet(), d.timeAtSeverity().keySet());
         out.println();
         out.println("Roles");
         if (i.roles().isEmpty()) {
             out.println("  (none assigned: ir role commander \"Name <email>\")");
         }
-        i.roles().forEach((role, people) -> out.println("  " + Text.pad(role, 18) + String.join(", ", people)));
+        i.roles().forEach((role, people) -> out.println("  " + Text.pad(role, col) + String.join(", ", people)));
 
         out.println();
         out.println("Milestones (" + zone + ")");
         for (Milestone m : Milestone.values()) {
             Instant at = i.time(m);
             if (at != null) {
-                out.println("  " + Text.pad(m.label(), 18) + when(at, clock, local));
+                out.println("  " + Text.pad(m.label(), col) + when(at, clock, local));
             }
         }
-        Durations d = Durations.of(i, now);
-        Map<String, Duration> named = d.named();
         if (!named.isEmpty()) {
             out.println();
             out.println("Durations");
-            named.forEach((k, v) -> out.println("  " + Text.pad(k.replace('_', ' '), 21) + Times.human(v)
+            named.forEach((k, v) -> out.println("  " + Text.pad(k.replace('_', ' '), col) + Times.human(v)
                     + (k.equals("impact_duration") && d.impactOngoing() ? " (ongoing)" : "")));
         }
         if (d.severities().size() > 1 || !d.severities().isEmpty() && i.time(Milestone.RESOLVED) != null) {
             out.println();
             out.println("Time at severity");
-            d.timeAtSeverity().forEach((k, v) -> out.println("  " + Text.pad(k, 18) + Times.human(v)));
+            d.timeAtSeverity().forEach((k, v) -> out.println("  " + Text.pad(k, col) + Times.human(v)));
         }
         for (TextField f : TextField.values()) {
             String t = i.text(f);
@@ -138,6 +145,13 @@ final class IncidentView {
         out.println();
         out.println("Timeline (" + zone + ")");
         String lastDay = "";
+        // Author and type columns as wide as their widest entry, so the texts line up whatever the names.
+        int authorW = 10;
+        int typeW = 10;
+        for (TimelineEvent e : i.timeline()) {
+            authorW = Math.max(authorW, Text.width(Person.name(e.author())));
+            typeW = Math.max(typeW, Text.width(e.type()));
+        }
         for (TimelineEvent e : i.sortedTimeline()) {
             var zdt = local ? e.at().atZone(clock.getZone()) : e.at().atZone(ZoneOffset.UTC);
             String day = DAY.format(zdt);
@@ -147,12 +161,33 @@ final class IncidentView {
             }
             String text = e.text() == null ? describe(e) : e.text();
             List<String> lines = text.lines().toList();
-            out.println("  " + HMS.format(zdt) + "  " + Text.pad(Person.name(e.author()), 10) + " "
-                    + Text.pad(e.type(), 10) + (e.important() ? "! " : "  ") + (lines.isEmpty() ? "" : lines.get(0)));
+            out.println("  " + HMS.format(zdt) + "  " + Text.pad(Person.name(e.author()), authorW) + " "
+                    + Text.pad(e.type(), typeW) + (e.important() ? "! " : "  ")
+                    + (lines.isEmpty() ? "" : lines.get(0)));
             for (int n = 1; n < lines.size(); n++) {
-                out.println(" ".repeat(36) + lines.get(n));
+                out.println(" ".repeat(15 + authorW + typeW) + lines.get(n));
             }
         }
+    }
+
+    /**
+     * The width of the label column shared by the roles, milestones, durations and time-at-severity blocks, so their
+     * values line up whatever a team calls its roles or severities: the widest label (in terminal columns) plus two,
+     * at least 21 (the width of "time to acknowledge" and two spaces).
+     */
+    static int labelColumn(Incident i, java.util.Collection<String> durations,
+                           java.util.Collection<String> severities) {
+        int w = 19;
+        for (String role : i.roles().keySet()) {
+            w = Math.max(w, Text.width(role));
+        }
+        for (String k : durations) {
+            w = Math.max(w, Text.width(k));
+        }
+        for (String k : severities) {
+            w = Math.max(w, Text.width(k));
+        }
+        return w + 2;
     }
 
     /** Text for events written without one (severity, role and status changes carry from/to). */

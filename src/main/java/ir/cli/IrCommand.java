@@ -1,6 +1,9 @@
 package ir.cli;
 
 import ir.env.Env;
+import ir.model.Change;
+import ir.model.ClosedIncidents;
+import ir.model.Incident;
 import ir.model.IrConfig;
 import ir.model.IrException;
 import ir.model.Person;
@@ -9,12 +12,14 @@ import ir.store.IncidentStore;
 import ir.store.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Base of every subcommand: gives it the environment, the global options and a store opened on first use (and
@@ -99,12 +104,39 @@ public abstract class IrCommand implements Callable<Integer> {
         return store().config();
     }
 
-    /** {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). */
+    /**
+     * One change of one incident, one commit ({@link IncidentStore#update}), through the rule for closed incidents
+     * ({@link ClosedIncidents}): refused without {@code --force} where it needs it, and a warning once committed.
+     */
+    protected Incident update(String id, Function<Incident, Change> change) {
+        String[] warning = new String[1];
+        Incident next = store().update(id, i -> {
+            Change c = change.apply(i);
+            warning[0] = ClosedIncidents.check(i, c, config(), forced());
+            return c;
+        });
+        if (warning[0] != null) {
+            warn(warning[0]);
+        }
+        return next;
+    }
+
+    /** Whether this command has a {@code --force} option ({@link ForceOption}) and it was given. */
+    protected boolean forced() {
+        OptionSpec force = spec.findOption("--force");
+        return force != null && Boolean.TRUE.equals(force.getValue());
+    }
+
+    /**
+     * {@code --as}, else {@code IR_AUTHOR}, checked: null when neither is given (git's identity is used). A plain name
+     * or bare address is accepted (the store warns once per clone, see {@link Person#informal}); a broken
+     * {@code Name <email>} is refused.
+     */
     protected String identityOverride() {
         String as = root().as;
         String value = as != null ? as : env().getenv("IR_AUTHOR");
         String problem = value == null ? null : Person.problem(value);
-        if (problem != null) {
+        if (problem != null && !Person.informal(value)) {
             String shown = Text.forTerminal(value);
             throw IrException.usage(as != null
                     ? "--as \"" + shown + "\" " + problem + ": give it as --as \"Name <email>\", e.g. "

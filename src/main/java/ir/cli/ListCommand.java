@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code ir list}: one line per incident, newest first. */
-@Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills."},
+@Command(name = "list", description = {"List incidents, newest first. Drills are left out unless --drills, canceled "
+        + "incidents unless --canceled; --all lists every one."},
         footer = {"", "Examples:", "  ir list --open", "  ir list --severity SEV-1 --since 2026-01-01",
                 "  ir list --json | jq -r '.[].id'"})
 public final class ListCommand extends IrCommand {
@@ -35,6 +36,13 @@ public final class ListCommand extends IrCommand {
 
     @Option(names = "--drills", description = "Include drills (practice incidents).")
     boolean drills;
+
+    @Option(names = "--canceled", description = "Only canceled incidents (declared by mistake or twice: 'ir "
+            + "cancel'), which are left out otherwise.")
+    boolean canceled;
+
+    @Option(names = "--all", description = "Include canceled incidents and drills.")
+    boolean everything;
 
     @Option(names = "--local", description = "Show times in the local time zone instead of UTC.")
     boolean local;
@@ -79,10 +87,14 @@ public final class ListCommand extends IrCommand {
         List<IncidentSummary> shown = new ArrayList<>(sorted.summaries().length);
         int[] index = new int[sorted.summaries().length];
         int w = 0;
+        int sevW = 6; // "SEV-1 " and "investigating" as the narrowest columns, so everyday lists keep their look
+        int statusW = 13;
         int chars = 0;
         for (int k = 0; k < index.length; k++) {
             IncidentSummary i = sorted.summaries()[k];
-            if (i.drill() && !drills
+            boolean isCanceled = IrConfig.CANCELED.equals(i.status());
+            if (i.drill() && !drills && !everything
+                    || (isCanceled ? !canceled && !everything : canceled)
                     || open && Lifecycle.isDone(config, i.status())
                     || sev != null && !sev.equalsIgnoreCase(i.severity())
                     || from != null && i.openedAt() != null && i.openedAt().isBefore(from)) {
@@ -91,6 +103,8 @@ public final class ListCommand extends IrCommand {
             index[shown.size()] = k;
             shown.add(i);
             w = Math.max(w, i.id().length());
+            sevW = Math.max(sevW, Text.width(i.severity()));
+            statusW = Math.max(statusW, Text.width(i.status()));
             chars += i.title() == null ? 0 : i.title().length();
         }
         if (json) {
@@ -102,8 +116,8 @@ public final class ListCommand extends IrCommand {
             return 0;
         }
         if (shown.isEmpty()) {
-            info("No incidents" + (open || sev != null || from != null ? " match" : " yet")
-                    + (drills ? "" : " (drills hidden: --drills)") + ".");
+            info("No incidents" + (open || canceled || sev != null || from != null ? " match" : " yet")
+                    + (drills || everything ? "" : " (drills and canceled ones hidden: --all)") + ".");
             return 0;
         }
         String current = store().current().orElse("");
@@ -112,22 +126,24 @@ public final class ListCommand extends IrCommand {
         String nl = System.lineSeparator();
         Clock clock = clock();
         StringBuilder lines = new StringBuilder(chars + shown.size() * (w + 64));
-        if (sorted.idWidth()[0] != w) {
+        int[] widths = {w, sevW, statusW};
+        if (!Arrays.equals(sorted.idWidth(), widths)) {
             Arrays.fill(sorted.utcLines(), null); // made for another ID column width
-            sorted.idWidth()[0] = w;
+            System.arraycopy(widths, 0, sorted.idWidth(), 0, widths.length);
         }
         for (int k = 0; k < shown.size(); k++) {
             IncidentSummary i = shown.get(k);
             lines.append(i.id().equals(current) ? "* " : "  ");
             if (local) {
                 pad(lines, i.id(), w);
-                rest(lines, i, clock, true);
+                rest(lines, i, clock, true, sevW, statusW);
             } else {
                 // The line after its marker depends on nothing else: a long-lived process formats it once per
                 // summary and ID column width.
                 String line = sorted.utcLines()[index[k]];
                 if (line == null) {
-                    line = rest(pad(new StringBuilder(w + 96), i.id(), w), i, clock, false).toString();
+                    line = rest(pad(new StringBuilder(w + 96), i.id(), w), i, clock, false, sevW, statusW)
+                            .toString();
                     sorted.utcLines()[index[k]] = line;
                 }
                 lines.append(line);
@@ -148,18 +164,19 @@ public final class ListCommand extends IrCommand {
     }
 
     /** A line after the ID: severity, status, opening time, title, the drill mark. */
-    private static StringBuilder rest(StringBuilder sb, IncidentSummary i, Clock clock, boolean local) {
+    private static StringBuilder rest(StringBuilder sb, IncidentSummary i, Clock clock, boolean local, int sevW,
+                                      int statusW) {
         sb.append("  ");
-        pad(sb, i.severity(), 6).append(' ');
-        pad(sb, i.status(), 13).append(' ').append(Times.short_(i.openedAt(), clock, local)).append("  ");
+        pad(sb, i.severity(), sevW).append(' ');
+        pad(sb, i.status(), statusW).append(' ').append(Times.short_(i.openedAt(), clock, local)).append("  ");
         return Text.appendSafe(sb, String.valueOf(i.title())).append(i.drill() ? "  [drill]" : "");
     }
 
     /**
      * The last sort, for a long-lived process: while nothing changed, the store returns the very same (unmodifiable)
      * list of summaries, which sorts as it did; with each line in UTC (after its current-incident mark) as formatted
-     * so far for the ID column width in {@code idWidth[0]} (slots filled as lines are made; all cleared when the width
-     * changes).
+     * so far for the ID, severity and status column widths in {@code idWidth} (slots filled as lines are made; all
+     * cleared when a width changes).
      */
     private record Sorted(List<IncidentSummary> of, IncidentSummary[] summaries, String[] utcLines, int[] idWidth) {
     }
@@ -174,7 +191,7 @@ public final class ListCommand extends IrCommand {
         }
         Sorted resorted = last == null ? null : replaced(last, all);
         if (resorted == null) {
-            resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()], new int[] {-1});
+            resorted = new Sorted(all, sortNewestFirst(all), new String[all.size()], new int[] {-1, -1, -1});
         }
         kept.set(resorted);
         return resorted;
@@ -212,7 +229,7 @@ public final class ListCommand extends IrCommand {
                 lines[k] = null;
             }
         }
-        return new Sorted(all, summaries, lines, new int[] {last.idWidth()[0]});
+        return new Sorted(all, summaries, lines, last.idWidth().clone());
     }
 
     /**
@@ -252,7 +269,7 @@ public final class ListCommand extends IrCommand {
     private static StringBuilder pad(StringBuilder sb, String s, int width) {
         String t = s == null ? "" : s;
         Text.appendSafe(sb, t);
-        for (int n = t.length(); n < width; n++) {
+        for (int n = Text.width(t); n < width; n++) {
             sb.append(' ');
         }
         return sb;

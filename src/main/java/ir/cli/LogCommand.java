@@ -52,7 +52,7 @@ public final class LogCommand extends IrCommand {
         String who = store().author();
         TimelineEvent event = new TimelineEvent(IncidentIds.eventId(), when, who, eventType, text, important,
                 Map.of());
-        store().update(id, current -> new Change(current.withEvent(event), "log " + eventType + ": "
+        update(id, current -> new Change(current.withEvent(event), "log " + eventType + ": "
                 + Text.firstLine(text, 60), eventType));
         info("Logged to " + id + " at " + Times.short_(when, clock(), false));
         return 0;

@@ -19,6 +19,9 @@ import java.time.Instant;
                 "  ir mark acknowledged"})
 public final class MarkCommand extends IrCommand {
     @Mixin
+    ForceOption force;
+
+    @Mixin
     IncidentOption incident;
 
     @Parameters(index = "0", paramLabel = "MILESTONE", description = "started, detected, acknowledged, mitigated "
@@ -34,7 +37,7 @@ public final class MarkCommand extends IrCommand {
         Instant when = at.instant(clock());
         String id = store().select(incident.incident);
         String who = store().author();
-        var next = store().update(id, i -> Lifecycle.mark(i, m, when, who));
+        var next = update(id, i -> Lifecycle.mark(i, m, when, who));
         info(id + ": " + m.label() + " at " + Times.short_(when, clock(), false));
         if (m == Milestone.RESOLVED && !Lifecycle.isDone(config(), next.status())) {
             info("Its status is still " + next.status() + ": run 'ir resolve' when it is over.");

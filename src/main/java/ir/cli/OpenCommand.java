@@ -24,10 +24,12 @@ import java.util.Map;
         "Declare early: a severity can be changed later, a late declaration cannot."},
         footer = {"", "Examples:", "  ir open Checkout latency spike --severity SEV-2",
                 "  ir open \"Payments down\" -s 1 --commander \"Alice <alice@example.com>\" --tag payments",
-                "  ir open \"Failover drill\" --drill --at 14:30"})
+                "  ir open \"Failover drill\" --drill --at 14:30",
+                "  alert-to-text | ir open - --severity SEV-2"})
 public final class OpenCommand extends IrCommand {
     @Parameters(paramLabel = "TITLE", arity = "0..*", description = "What is broken, in a few words (asked for "
-            + "on a terminal when left out; required otherwise).")
+            + "on a terminal when left out; required otherwise). '-' reads it from standard input: the first "
+            + "non-blank line is the title, the lines after it (if any) the summary.")
     List<String> title;
 
     @Option(names = {"-s", "--severity"}, paramLabel = "SEV",
@@ -56,8 +58,39 @@ public final class OpenCommand extends IrCommand {
     @Option(names = "--json", description = "Print the new incident as JSON instead of its ID.")
     boolean json;
 
+    /**
+     * {@code ir open -}: the title is the first non-blank line piped in, the lines after it the summary (a pasted
+     * alert: its subject, then its body). Refused at a terminal, where nothing is piped and the words are easier to
+     * type, and when nothing is piped, rather than declaring an incident titled "-".
+     */
+    private void titleFromStdin() {
+        if (env().interactive()) {
+            throw IrException.usage("'ir open -' reads the title from standard input, which is a terminal here: "
+                    + "give the title as words, e.g. ir open \"Checkout latency spike\"");
+        }
+        String piped = TextArgs.stdin(env().in());
+        String[] lines = piped.strip().split("\\R", 2);
+        String first = lines[0].strip();
+        if (first.isEmpty()) {
+            throw IrException.usage("'ir open -' read no title from standard input: pipe the title in, e.g. "
+                    + "echo \"Checkout latency spike\" | ir open -");
+        }
+        String rest = lines.length > 1 ? lines[1].strip() : "";
+        if (!rest.isEmpty()) {
+            if (summary != null && !summary.isBlank()) {
+                throw IrException.usage("standard input has lines after the title, which would be the summary, and "
+                        + "--summary gives one too: give the summary one way");
+            }
+            summary = rest;
+        }
+        title = List.of(first);
+    }
+
     @Override
     protected int run() {
+        if (title != null && title.size() == 1 && title.get(0).equals("-")) {
+            titleFromStdin();
+        }
         boolean noTitle = title == null || title.isEmpty();
         String joined = TextArgs.joined(title, "the title");
         String text = joined == null ? "" : joined;

@@ -8,6 +8,7 @@ import ir.model.IrException;
 import ir.model.Postmortems;
 import ir.model.TimelineEvent;
 import ir.render.PostmortemDocument;
+import ir.render.Redaction;
 import ir.render.Templates;
 import ir.store.IncidentStore;
 import ir.store.Workspace;
@@ -34,6 +35,7 @@ import java.util.Optional;
                 + "'ir add' / 'ir edit' and re-render, or edit the Markdown by hand after the final render."},
         footer = {"", "Examples:", "  ir postmortem", "  ir postmortem --check",
                 "  ir postmortem -i checkout --template update --stdout",
+                "  ir postmortem --redact > checkout-public.md",
                 "  ir postmortem --status in-review", "  ir postmortem --status reviewed && ir status closed"})
 public final class PostmortemCommand extends IrCommand {
     static final String DEFAULT_TEMPLATE = PostmortemDocument.DEFAULT_TEMPLATE;
@@ -48,6 +50,12 @@ public final class PostmortemCommand extends IrCommand {
 
     @Option(names = "--stdout", description = "Print the document instead of writing and committing it.")
     boolean stdout;
+
+    @Option(names = "--redact", description = "The public version: people appear as the role they held (e.g. "
+            + "Incident Commander) or their initials, and every e-mail address is dropped, wherever it was written. It "
+            + "is printed, never written or committed (the repository keeps the names; publish the output, e.g. "
+            + "ir postmortem --redact > public.md). With --check: also checks the redacted rendering.")
+    boolean redact;
 
     @Option(names = "--force", description = "Overwrite incidents/<id>.md even if it was edited by hand since ir "
             + "last rendered it (committed edits stay in git history).")
@@ -92,6 +100,10 @@ public final class PostmortemCommand extends IrCommand {
         if (check && (stdout || force || status != null || template != null)) {
             throw IrException.usage("--check only reads: use it without --stdout, --force, --status and --template");
         }
+        if (redact && (force || status != null)) {
+            throw IrException.usage("--redact prints the public version and never writes a file: use it without "
+                    + "--force and --status");
+        }
         if (status != null && (stdout || force || template != null)) {
             throw IrException.usage("--status records the review state only: use it without --stdout, --force and "
                     + "--template");
@@ -102,6 +114,11 @@ public final class PostmortemCommand extends IrCommand {
         Templates templates = templates();
         Templates.Source source = templates.find(template == null ? DEFAULT_TEMPLATE : template, env().cwd());
         Instant now = now();
+        if (redact) {
+            out().print(Redaction.render(store().load(id), config(), templates, source, now));
+            out().flush();
+            return 0;
+        }
         if (stdout) {
             Incident i = store().load(id);
             out().print(new String(PostmortemDocument.render(i, config(), templates, source, now).markdown(),
@@ -154,6 +171,9 @@ public final class PostmortemCommand extends IrCommand {
         if (written) {
             documentFinding(i, existing, shown(markdownPath(id))).ifPresent(findings::add);
         }
+        if (redact) {
+            findings.addAll(redactedFindings(i));
+        }
         List<Postmortems.Finding> problems = findings.stream().filter(Postmortems.Finding::problem).toList();
         List<Postmortems.Finding> warnings = findings.stream().filter(f -> !f.problem()).toList();
         boolean complete = problems.isEmpty();
@@ -194,6 +214,41 @@ public final class PostmortemCommand extends IrCommand {
                     "cannot re-render " + shown + " to compare: " + e.getMessage()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * What the redacted rendering still gives away: an e-mail address (a problem; ir drops them all, so a template
+     * that prints one would be the cause) and chat handles such as {@code @carol} (warnings: ir cannot tell whose
+     * they are).
+     */
+    private List<Postmortems.Finding> redactedFindings(Incident i) {
+        List<Postmortems.Finding> out = new ArrayList<>();
+        String md;
+        try {
+            Templates templates = templates();
+            md = Redaction.render(i, config(), templates, templates.find(DEFAULT_TEMPLATE, env().cwd()), now());
+        } catch (IrException e) {
+            out.add(new Postmortems.Finding(Postmortems.Finding.PROBLEM, "redact", "cannot render the redacted "
+                    + "post-mortem: " + e.getMessage()));
+            return out;
+        }
+        java.util.regex.Matcher m = Redaction.EMAIL.matcher(md);
+        if (m.find()) {
+            out.add(new Postmortems.Finding(Postmortems.Finding.PROBLEM, "redact", "the redacted post-mortem "
+                    + "still shows an e-mail address (" + m.group().strip() + ")"));
+        }
+        java.util.Set<String> handles = new java.util.TreeSet<>();
+        java.util.regex.Matcher h = java.util.regex.Pattern.compile("(?<![\\w@./-])@[A-Za-z][\\w.-]{1,38}")
+                .matcher(md);
+        while (h.find()) {
+            handles.add(h.group().replaceAll("[.-]+$", ""));
+        }
+        if (!handles.isEmpty()) {
+            out.add(new Postmortems.Finding(Postmortems.Finding.WARNING, "redact", "the redacted post-mortem "
+                    + "mentions " + String.join(", ", handles) + ": a chat handle names a person; write the role "
+                    + "instead"));
+        }
+        return out;
     }
 
     private static List<Map<String, Object>> findingMaps(List<Postmortems.Finding> findings) {

@@ -20,6 +20,9 @@ import java.util.List;
                 "  ir role --clear sme Carol", "  ir role --clear customer-liaison"})
 public final class RoleCommand extends IrCommand {
     @Mixin
+    ForceOption force;
+
+    @Mixin
     IncidentOption incident;
 
     @Option(names = "--clear", description = "Clear the role (or, with PERSON, remove that person from it).")
@@ -51,7 +54,7 @@ public final class RoleCommand extends IrCommand {
             who = author;
         }
         String person = who;
-        var next = store().update(id, i -> clear ? Lifecycle.clearRole(i, r, person, when, author)
+        var next = update(id, i -> clear ? Lifecycle.clearRole(i, r, person, when, author)
                 : Lifecycle.assignRole(i, r, person, when, author));
         List<String> holders = next.roles().getOrDefault(r.name(), List.of());
         info(holders.isEmpty() ? r.name() + " is now unassigned on " + id

@@ -15,6 +15,9 @@ import java.time.Instant;
                 "  ir severity -i checkout 3 --at 15:40"})
 public final class SeverityCommand extends IrCommand {
     @Mixin
+    ForceOption force;
+
+    @Mixin
     IncidentOption incident;
 
     @Parameters(index = "0", paramLabel = "SEV", description = "The new severity, e.g. SEV-1 (or just 1).")
@@ -33,7 +36,7 @@ public final class SeverityCommand extends IrCommand {
         String sev = config().severity(severity);
         String id = store().select(incident.incident);
         String who = store().author();
-        var next = store().update(id, i -> Lifecycle.severity(i, config(), sev, why, when, who));
+        var next = update(id, i -> Lifecycle.severity(i, config(), sev, why, when, who));
         info(id + " is now " + next.severity());
         return 0;
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
         "TAB completes commands, severities, roles, statuses, people and incident IDs. Ctrl-C cancels the line, "
                 + "Ctrl-D leaves. Up and Down browse this clone's history (kept under .git/ir, never committed).",
         "Without a terminal (or with --no-input) it reads lines from standard input, one entry or command each, "
-                + "and exits 1 if any of them failed."},
+                + "prints no prompt (only what the commands print), and exits 1 if any of them failed."},
         footer = {"", "Examples:", "  ir shell", "  ir shell -i checkout", "  ir shell -i checkout < notes.txt"})
 public final class ShellCommand extends IrCommand {
     @Mixin

@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.model.Cancellation;
 import ir.model.Incident;
 import ir.model.IrException;
 import ir.model.Stats;
@@ -16,7 +17,8 @@ import java.util.Map;
 /** {@code ir stats}: how fast the team detects, acknowledges, mitigates and resolves, by severity. */
 @Command(name = "stats", description = {"Counts and mean times by severity: MTTD (started→detected), MTTA "
         + "(detected→acknowledged), MTTM (started→mitigated), MTTR (started→resolved) and mean impact.",
-        "Drills are left out unless --drills. A mean counts only incidents that have both times."},
+        "Drills are left out unless --drills, canceled incidents unless --include-canceled. A mean counts only "
+                + "incidents that have both times."},
         footer = {"", "Examples:", "  ir stats --since 2026-01-01", "  ir stats --since -90d --csv > q3.csv"})
 public final class StatsCommand extends IrCommand {
     @Option(names = "--since", paramLabel = "DATE", description = "Only incidents declared on or after DATE.")
@@ -27,6 +29,10 @@ public final class StatsCommand extends IrCommand {
 
     @Option(names = "--drills", description = "Count drills too.")
     boolean drills;
+
+    @Option(names = "--include-canceled", description = "Count canceled incidents too (declared by mistake or "
+            + "twice: 'ir cancel').")
+    boolean includeCanceled;
 
     @Option(names = "--json", description = "JSON: one object per severity and one for all; durations in seconds.")
     boolean json;
@@ -47,7 +53,8 @@ public final class StatsCommand extends IrCommand {
         List<Incident> chosen = new ArrayList<>();
         for (Incident i : store().loadAll(msg -> warn(msg + " (skipped)"))) {
             Instant opened = i.openedAt();
-            if (i.drill() && !drills || opened == null || from != null && opened.isBefore(from)
+            if (i.drill() && !drills || Cancellation.isCanceled(i) && !includeCanceled || opened == null
+                    || from != null && opened.isBefore(from)
                     || to != null && !opened.isBefore(to)) {
                 continue;
             }

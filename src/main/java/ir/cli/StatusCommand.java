@@ -1,5 +1,6 @@
 package ir.cli;
 
+import ir.model.Cancellation;
 import ir.model.Lifecycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +17,9 @@ import java.util.List;
         footer = {"", "Examples:", "  ir status identified bad config push in eu-west-1",
                 "  ir status monitoring --at 16:00 rolled back, error rate back to normal", "  ir status closed"})
 public final class StatusCommand extends IrCommand {
+    @Mixin
+    ForceOption force;
+
     @Mixin
     IncidentOption incident;
 
@@ -39,7 +43,8 @@ public final class StatusCommand extends IrCommand {
     static int change(IrCommand cmd, String query, String status, String text, Instant when) {
         String id = cmd.store().select(query);
         String who = cmd.store().author();
-        var next = cmd.store().update(id, i -> Lifecycle.status(i, cmd.config(), status, text, when, who));
+        var next = cmd.update(id, i -> Lifecycle.status(Cancellation.checkStatusMove(i, status), cmd.config(), status,
+                text, when, who));
         cmd.info(id + " is now " + next.status());
         return 0;
     }

@@ -1,6 +1,9 @@
 package ir.cli;
 
 import ir.env.Env;
+import ir.model.IrConfig;
+import ir.model.IrException;
+import ir.model.Lifecycle;
 import ir.model.PostmortemHook;
 import ir.model.Postmortems;
 import ir.model.TimelineEvent;
@@ -14,6 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,8 +47,10 @@ public final class SyncCommand extends IrCommand {
     @Override
     protected int run() {
         IncidentStore store = store();
+        Set<String> before = new HashSet<>(store.ids());
         SyncResult r = store.sync(remote, postmortemHook(store), mergeDriver(env()));
         String where = r.remote() + "/" + r.remoteBranch();
+        String adopted = r.fetchedNew() ? adoptArrived(store, before) : null;
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("remote", r.remote());
@@ -50,6 +60,7 @@ public final class SyncCommand extends IrCommand {
             doc.put("pushed", r.pushed());
             doc.put("merged_incidents", r.mergedIncidents());
             doc.put("attempts", r.attempts());
+            doc.put("current", adopted);
             out().println(store.json(doc));
         }
         if (!r.fetchedNew() && !r.pushed()) {
@@ -70,7 +81,47 @@ public final class SyncCommand extends IrCommand {
             }
             info(s.append('.').toString());
         }
+        if (adopted != null) {
+            info(adopted + " (declared in another clone) is now the current incident: ir log WHAT HAPPENED");
+        }
         return 0;
+    }
+
+    /**
+     * Makes the one open incident this sync brought in the current incident, when this clone has none to work on (no
+     * current incident, or one that is resolved, closed or canceled): a teammate who syncs after a declaration can
+     * log at once, without 'ir use'. Returns its ID, or null when nothing changed; several new open incidents are only
+     * named.
+     */
+    private String adoptArrived(IncidentStore store, Set<String> before) {
+        IrConfig config = store.config();
+        List<String> arrived = new ArrayList<>();
+        for (String id : store.ids()) {
+            if (!before.contains(id) && isOpen(store, config, id)) {
+                arrived.add(id);
+            }
+        }
+        if (arrived.isEmpty()) {
+            return null;
+        }
+        Optional<String> current = store.current().filter(id -> store.ids().contains(id) && isOpen(store, config, id));
+        if (current.isPresent()) {
+            return null;
+        }
+        if (arrived.size() > 1) {
+            info("New open incidents: " + String.join(", ", arrived) + " (choose one with: ir use ID)");
+            return null;
+        }
+        store.setCurrent(arrived.get(0));
+        return arrived.get(0);
+    }
+
+    private static boolean isOpen(IncidentStore store, IrConfig config, String id) {
+        try {
+            return !Lifecycle.isDone(config, store.load(id).status());
+        } catch (IrException e) {
+            return false; // an unreadable file is reported by the commands that read it
+        }
     }
 
     /**

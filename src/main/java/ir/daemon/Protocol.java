@@ -77,8 +77,9 @@ public final class Protocol {
      * environment) and {@code daemon} (which must work when the process does not).
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
-            "status", "resolve", "reopen", "mark", "set", "add", "action", "actions", "history", "stats",
-            "postmortem");
+            "status", "resolve", "reopen", "cancel", "mark", "set", "add", "action", "actions", "history", "stats",
+            "postmortem",
+            "help", "completion", "__complete");
 
     /**
      * Of {@link #BACKGROUND}, the commands that prompt on a terminal for what was left out ({@code ir open} asks for

@@ -141,7 +141,7 @@ public final class IncidentMerge {
                 times.put(m, at);
             }
         }
-        Map<String, List<String>> roles = keyed("roles", Incident::roles,
+        Map<String, List<String>> roles = keyed("roles", false, Incident::roles,
                 role -> e -> TimelineEvent.ROLE.equals(e.type()) && role.equals(e.attr("role")),
                 people -> String.join(", ", people));
         Map<TextField, String> texts = new EnumMap<>(TextField.class);
@@ -158,7 +158,7 @@ public final class IncidentMerge {
                 lists.put(f, v);
             }
         }
-        Map<String, Object> extra = keyed("", Incident::extra, key -> any(), IncidentMerge::show);
+        Map<String, Object> extra = keyed("", true, Incident::extra, key -> any(), IncidentMerge::show);
         List<ActionItem> actions = actions();
         List<TimelineEvent> timeline = timeline();
         timeline.addAll(dedup(mergeEvents, timeline));
@@ -221,8 +221,12 @@ public final class IncidentMerge {
         return oursWins ? o : t;
     }
 
-    /** Maps (roles, unknown keys) merged key by key; keys keep the base order, then new keys sorted. */
-    private <V> Map<String, V> keyed(String prefix, Function<Incident, Map<String, V>> get,
+    /**
+     * Maps (roles, unknown keys) merged key by key; keys keep the base order, then new keys sorted. With
+     * {@code lists}, a key whose value is a list of texts on every side that has it (a custom list field such as
+     * {@code broken_recovery_procedures}) is merged item by item, like went-well, so both sides' entries are kept.
+     */
+    private <V> Map<String, V> keyed(String prefix, boolean lists, Function<Incident, Map<String, V>> get,
                                      Function<String, Predicate<TimelineEvent>> touches, Function<V, String> show) {
         Map<String, V> b = base == null ? Map.of() : get.apply(base);
         Map<String, V> o = get.apply(ours);
@@ -239,11 +243,31 @@ public final class IncidentMerge {
         keys.addAll(added);
         Map<String, V> out = new LinkedHashMap<>();
         for (String k : keys) {
+            if (lists && textList(o.get(k)) && textList(t.get(k)) && (b.get(k) == null || textList(b.get(k)))) {
+                @SuppressWarnings("unchecked")
+                V v = (V) items(texts(b.get(k)), texts(o.get(k)), texts(t.get(k)));
+                if (!((List<?>) v).isEmpty()) {
+                    out.put(k, v);
+                }
+                continue;
+            }
             V v = pick(prefix.isEmpty() ? k : prefix + "." + k, b.get(k), o.get(k), t.get(k), touches.apply(k),
                     show);
             if (v != null) {
                 out.put(k, v);
             }
+        }
+        return out;
+    }
+
+    private static boolean textList(Object v) {
+        return v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String);
+    }
+
+    private static List<String> texts(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add((String) x));
         }
         return out;
     }

@@ -7,7 +7,13 @@ import java.util.stream.Collectors;
 
 /** A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses. */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
-                       List<String> postmortemRequiredFor) {
+                       List<String> postmortemRequiredFor, List<Field> fields) {
+
+    /** A configuration without custom fields. */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, List.of());
+    }
 
     /** A severity level; the list order is most to least severe. */
     public record Severity(String name, String description, boolean major) {
@@ -17,17 +23,44 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     public record Role(String name, String title, String description, boolean multiple) {
     }
 
+    /**
+     * A custom field a team declares under {@code fields:} (see {@link CustomFields}): stored as the top-level key
+     * {@code name} of the incident file, filled with {@code ir set} ({@code TEXT}) or {@code ir add} ({@code LIST}),
+     * and rendered as a post-mortem section of its own when {@code section} is true.
+     */
+    public record Field(String name, String title, Kind kind, boolean section) {
+        /** How a field holds its value: one (multi-line) text, or a list of entries. */
+        public enum Kind {
+            TEXT, LIST;
+
+            public String label() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        /** The command-line spelling: {@code database_setup} is typed {@code database-setup}. */
+        public String option() {
+            return name.replace('_', '-');
+        }
+    }
+
     public static final String INVESTIGATING = "investigating";
     public static final String IDENTIFIED = "identified";
     public static final String MONITORING = "monitoring";
     public static final String RESOLVED = "resolved";
     public static final String CLOSED = "closed";
+    /**
+     * Built in, whatever ir.yaml lists: an incident declared by mistake or twice ({@code ir cancel}). Terminal like
+     * {@code resolved}, but never part of the response lifecycle, so an older ir.yaml need not name it.
+     */
+    public static final String CANCELED = "canceled";
 
     public IrConfig {
         severities = List.copyOf(severities);
         roles = List.copyOf(roles);
         statuses = List.copyOf(statuses);
         postmortemRequiredFor = List.copyOf(postmortemRequiredFor);
+        fields = fields == null ? List.of() : List.copyOf(fields);
         if (severities.isEmpty()) {
             throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
         }
@@ -88,8 +121,17 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     /** The canonical status, or a usage error that lists the valid ones. */
     public String status(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals(CANCELED) && !statuses.contains(CANCELED)) {
+            return CANCELED;
+        }
         return statuses.stream().filter(s -> s.equalsIgnoreCase(n)).findFirst().orElseThrow(() -> IrException.usage(
                 "unknown status '" + name.trim() + "': use one of " + String.join(", ", statuses)));
+    }
+
+    /** The declared custom field {@code name} ({@code database-setup} or {@code database_setup}), if any. */
+    public Optional<Field> findField(String name) {
+        String n = CustomFields.key(name);
+        return fields.stream().filter(f -> f.name().equals(n)).findFirst();
     }
 
     public boolean postmortemRequired(String severity) {

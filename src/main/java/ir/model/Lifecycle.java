@@ -211,12 +211,15 @@ public final class Lifecycle {
         return Postmortems.closeBlocker(i, config);
     }
 
-    /** True for {@code resolved} and every status listed after it in ir.yaml (such as {@code closed}). */
+    /**
+     * True for {@code resolved}, every status listed after it in ir.yaml (such as {@code closed}), and the built-in
+     * {@code canceled}.
+     */
     public static boolean isDone(IrConfig config, String status) {
         if (status == null) {
             return false;
         }
-        if (IrConfig.RESOLVED.equals(status) || IrConfig.CLOSED.equals(status)) {
+        if (IrConfig.RESOLVED.equals(status) || IrConfig.CLOSED.equals(status) || IrConfig.CANCELED.equals(status)) {
             return true;
         }
         int r = config.statuses().indexOf(IrConfig.RESOLVED);
@@ -236,7 +239,7 @@ public final class Lifecycle {
     }
 
     private static boolean isAfterResolved(IrConfig config, String status) {
-        return isDone(config, status) && !IrConfig.RESOLVED.equals(status);
+        return isDone(config, status) && !IrConfig.RESOLVED.equals(status) && !IrConfig.CANCELED.equals(status);
     }
 
     // ---- milestones ------------------------------------------------------------------------------------------

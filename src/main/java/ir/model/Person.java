@@ -54,6 +54,38 @@ public final class Person {
         return null;
     }
 
+    /**
+     * Whether {@code person}, though not {@code Name <email>}, is still usable as an identity: a plain name
+     * ({@code Ada}) or a bare address ({@code ada@example.com}), with no {@code <} or {@code >} and no control
+     * characters. ir accepts it with a warning rather than refuse to log during an incident; a broken attempt at
+     * {@code Name <email>} ({@code Ada <ada@example.com}) is still refused, as it is most likely a typo.
+     */
+    public static boolean informal(String person) {
+        if (person == null || person.isBlank()) {
+            return false;
+        }
+        for (int i = 0; i < person.length(); i++) {
+            char c = person.charAt(i);
+            if (Character.isISOControl(c) || c == '<' || c == '>') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code [name, email]} of an {@link #informal} identity, as git writes it: a bare address is the email with its
+     * local part as the name; a plain name has no email (an empty one, {@code Ada <>}, as git allows).
+     */
+    public static String[] informalParts(String person) {
+        String s = person.strip().replaceAll("\\s+", " ");
+        int at = s.indexOf('@');
+        if (at > 0 && at < s.length() - 1 && s.indexOf(' ') < 0) {
+            return new String[] {s.substring(0, at), s};
+        }
+        return new String[] {s, ""};
+    }
+
     /** {@code [name, email]} of a {@code person} that has no {@link #problem}. */
     public static String[] parts(String person) {
         String s = person.strip();

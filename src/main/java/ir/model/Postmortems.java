@@ -139,10 +139,10 @@ public final class Postmortems {
 
     /**
      * True when {@code ir.yaml}'s {@code postmortem.required_for} names a severity this incident held. Drills are
-     * exercises: they never require one.
+     * exercises and canceled incidents were mistakes: they never require one.
      */
     public static boolean required(Incident incident, IrConfig config) {
-        if (incident.drill()) {
+        if (incident.drill() || Cancellation.isCanceled(incident)) {
             return false;
         }
         String worst = worstSeverity(incident, config);
@@ -248,8 +248,40 @@ public final class Postmortems {
     /** Words that assign blame rather than describe a system; after Google's and PagerDuty's blameless guides. */
     private static final Pattern BLAME = Pattern.compile("\\b(fault|faults|blame|blamed|blames|careless|carelessly"
             + "|carelessness|negligent|negligence|should have|shouldn't have|should not have|incompetent|sloppy|"
-            + "stupid|lazy|screwed up|messed up|human error|failed to|forgot to|ignored)\\b",
+            + "stupid|lazy|screwed up|messed up|human error|failed to|forgot to|ignored|reckless|neglected|overlooked"
+            + "|operator error|pilot error|made a mistake|dropped the ball|did not bother|didn't bother|mistake by"
+            + "|mistake of|oversight by|error by|negligent|inattentive|incompetence)\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Blame that only a person can earn, as it follows its subject: "the DBA was careless", "someone forgot to". */
+    private static final String PERSONAL = "(?:careless(?:ly|ness)?|negligent|lazy|sloppy|incompetent|stupid|reckless"
+            + "|inattentive|forgot|failed to|neglected|ignored|missed|overlooked|should(?:n't| not)? have"
+            + "|messed up|screwed up|did(?:n't| not) bother|made a mistake|dropped the ball|at fault|to blame)";
+    /** People described rather than named: roles, jobs, "someone". */
+    private static final Pattern DESCRIBED = Pattern.compile("(?i)\\b(?:(?:the|a|an|our|their|that|this|one|another"
+            + "|some|its)\\s+(?:[\\p{L}-]+\\s+){0,2}?(?:dbas?|engineers?|developers?|devs?|operators?|admins?"
+            + "|administrators?|sysadmins?|on-?call(?:ers?)?|on call|sres?|interns?|contractors?|employees?|responders?"
+            + "|commanders?|managers?|leads?|colleagues?|teammates?|new hires?|person|team members?|staff|reviewers?"
+            + "|deployers?|oncall)|someone|somebody)\\b");
+    private static final Pattern PERSONAL_AFTER = Pattern.compile("(?i)^\\s*(?:[\\p{L}'-]+\\s+){0,3}?"
+            + "(?:(?:was|were|is|are|had been|has been|got|simply|just)\\s+)*" + PERSONAL + "\\b");
+    /** "a mistake by the new hire", "human error by the on-call". */
+    private static final Pattern BLAME_BY = Pattern.compile("(?i)\\b(?:mistake|error|oversight|fault|negligence)\\s+"
+            + "(?:by|of)\\s+((?:the|a|an|our)\\s+[\\p{L}-]+(?:\\s+[\\p{L}-]+)?|\\p{Lu}\\p{Ll}+)");
+    private static final Pattern HUMAN_ERROR = Pattern.compile("(?i)\\b(?:human|operator|pilot) error\\b");
+    /**
+     * A capitalised name as the subject of a blame only a person earns ("Bob forgot to renew it"), or owning a fault
+     * ("Dave's mistake"). Systems fail, miss and ignore too ("Kubernetes failed to schedule"), so those verbs are
+     * left out here.
+     */
+    private static final Pattern NAMED = Pattern.compile("\\b(\\p{Lu}\\p{Ll}{2,})(?:\\s+(?:(?:was|were|had been|has "
+            + "been|just|simply)\\s+)*(?:careless|negligent|lazy|sloppy|incompetent|reckless|forgot|neglected"
+            + "|should(?:n't| not)? have|messed up|screwed up|did(?:n't| not) bother|made a mistake|dropped the ball)"
+            + "|'s\\s+(?:fault|mistake|error|carelessness|negligence|oversight))\\b");
+    private static final Set<String> NOT_NAMES = Set.of("The", "This", "That", "These", "Those", "It", "Its", "We",
+            "Our", "They", "Their", "There", "Then", "And", "But", "Nobody", "Everyone", "Everybody", "Someone",
+            "Somebody", "Who", "What", "When", "Which", "She", "Her", "His", "You", "Your", "One", "Another", "Also");
+    private static final Pattern CLAUSE = Pattern.compile("[,;:()]|\\s(?:which|and|but|because|so|when|while|after"
+            + "|before|although|then|since|until)\\s");
     private static final Pattern PERSON_WORDS = Pattern.compile("\\b(he|she|him|her|his)\\b",
             Pattern.CASE_INSENSITIVE);
 
@@ -289,6 +321,9 @@ public final class Postmortems {
                 if (who == null && PERSON_WORDS.matcher(sentence).find()) {
                     who = "a person";
                 }
+                if (who == null) {
+                    who = aimedAt(sentence);
+                }
                 if (who != null) {
                     out.add(new Finding(Finding.WARNING, where, "blame-prone wording in " + where + ": '"
                             + oneLine(sentence, 80) + "' puts '" + bm.group(1) + "' next to " + who
@@ -297,6 +332,41 @@ public final class Postmortems {
             }
         });
         return out;
+    }
+
+    /**
+     * Whom a sentence's blame is aimed at when it names no responder: a person described ("the DBA", "the on-call
+     * engineer", "someone") followed in the same clause by blame only a person earns, a fault "by" someone, a
+     * capitalised name as such a subject, or "human error". Null when it describes a system ("the script was
+     * careless", "the cache forgot keys", "Kubernetes failed to schedule the pods").
+     */
+    static String aimedAt(String sentence) {
+        if (HUMAN_ERROR.matcher(sentence).find()) {
+            Matcher by = BLAME_BY.matcher(sentence);
+            return by.find() ? "'" + by.group(1) + "'" : "a person";
+        }
+        for (String clause : CLAUSE.split(sentence)) {
+            Matcher d = DESCRIBED.matcher(clause);
+            while (d.find()) {
+                if (PERSONAL_AFTER.matcher(clause.substring(d.end())).find()) {
+                    return "'" + d.group().strip() + "'";
+                }
+            }
+            Matcher by = BLAME_BY.matcher(clause);
+            while (by.find()) {
+                if (DESCRIBED.matcher(by.group(1)).find() || by.group(1).matches("\\p{Lu}\\p{Ll}+")
+                        && !NOT_NAMES.contains(by.group(1))) {
+                    return "'" + by.group(1) + "'";
+                }
+            }
+            Matcher n = NAMED.matcher(clause);
+            while (n.find()) {
+                if (!NOT_NAMES.contains(n.group(1))) {
+                    return "'" + n.group(1) + "'";
+                }
+            }
+        }
+        return null;
     }
 
     private static String nameIn(String sentence, Set<String> names) {

@@ -57,7 +57,8 @@ public final class Stats {
     private static Row row(String severity, List<Incident> list, Instant now) {
         List<Durations> ds = list.stream().map(i -> Durations.of(i, now)).toList();
         int open = (int) list.stream().filter(i -> i.time(Milestone.RESOLVED) == null
-                && !IrConfig.RESOLVED.equals(i.status()) && !IrConfig.CLOSED.equals(i.status())).count();
+                && !IrConfig.RESOLVED.equals(i.status()) && !IrConfig.CLOSED.equals(i.status())
+                && !IrConfig.CANCELED.equals(i.status())).count();
         return new Row(severity, list.size(), open, mean(ds, Durations::toDetect),
                 mean(ds, Durations::toAcknowledge), mean(ds, Durations::toMitigate), mean(ds, Durations::toResolve),
                 mean(ds.stream().filter(d -> !d.impactOngoing()).toList(), Durations::impact));

@@ -1,6 +1,7 @@
 package ir.render;
 
 import ir.model.ActionItem;
+import ir.model.CustomFields;
 import ir.model.Durations;
 import ir.model.Incident;
 import ir.model.IncidentMerge;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The data a template sees (documented field by field in {@code docs/templates.md}): plain maps, lists, strings and
@@ -36,7 +38,53 @@ public final class PostmortemView {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
+    /** Event types kept out of the rendered timeline. */
+    static final Set<String> BOOKKEEPING = Set.of(TimelineEvent.ACTION_ITEM, TimelineEvent.MERGE, Postmortems.EVENT);
+
     private PostmortemView() {
+    }
+
+    /**
+     * The custom fields declared in ir.yaml: each by its name (a text as a {@code block}, a list as
+     * {@code [{text}]} with {@code has_NAME}), never hiding a built-in field of the same name, and those with
+     * {@code section: true} as {@code custom_sections} in declaration order.
+     */
+    private static void customFields(Incident incident, IrConfig config, Map<String, Object> v) {
+        List<Map<String, Object>> sections = new ArrayList<>();
+        for (IrConfig.Field f : config.fields()) {
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("name", f.name());
+            section.put("title", Markdown.inline(f.title()));
+            section.put("kind", f.kind().label());
+            boolean empty;
+            if (f.kind() == IrConfig.Field.Kind.TEXT) {
+                String text = Markdown.block(CustomFields.text(incident, f));
+                empty = text == null;
+                v.putIfAbsent(f.name(), text == null ? "" : text);
+                section.put("text", text == null ? "" : text);
+                section.put("has_text", !empty);
+                section.put("items", List.of());
+                section.put("has_items", false);
+            } else {
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (String s : CustomFields.list(incident, f)) {
+                    items.add(map("text", Markdown.listItem(s)));
+                }
+                empty = items.isEmpty();
+                v.putIfAbsent(f.name(), items);
+                v.putIfAbsent("has_" + f.name(), !empty);
+                section.put("text", "");
+                section.put("has_text", false);
+                section.put("items", items);
+                section.put("has_items", !empty);
+            }
+            section.put("empty", empty);
+            if (f.section()) {
+                sections.add(section);
+            }
+        }
+        v.put("custom_sections", sections);
+        v.put("has_custom_sections", !sections.isEmpty());
     }
 
     /** The template data for {@code incident} as of {@code now}. */
@@ -109,6 +157,7 @@ public final class PostmortemView {
             v.put("has_" + f.key(), !items.isEmpty());
         }
         v.put("tags_line", Markdown.inline(String.join(", ", incident.list(ListField.TAGS))));
+        customFields(incident, config, v);
 
         v.put("roles", roles(incident, config));
         List<Map<String, Object>> authors = authors(incident);
@@ -132,8 +181,9 @@ public final class PostmortemView {
 
         List<Map<String, Object>> timeline = new ArrayList<>();
         for (TimelineEvent e : incident.sortedTimeline()) {
-            // The review of the document is not part of the incident's story.
-            if (!Postmortems.EVENT.equals(e.type())) {
+            // Bookkeeping is not part of the incident's story: action items have their own table, merges and the
+            // review of the document are about the record, not the incident.
+            if (!BOOKKEEPING.contains(e.type())) {
                 timeline.add(event(e));
             }
         }
@@ -207,22 +257,26 @@ public final class PostmortemView {
     private static Map<String, Object> event(TimelineEvent e) {
         String kind = safeWord(e.type());
         String text = e.text() == null || e.text().isBlank() ? describe(e) : e.text();
-        String marker = switch (kind) {
-            case TimelineEvent.SEVERITY -> "**Severity " + arrow(e) + "**";
-            case TimelineEvent.STATUS -> "**Status " + arrow(e) + "**";
-            case TimelineEvent.ROLE -> "**Role**";
-            case TimelineEvent.MILESTONE -> "**Milestone: " + safeWord(e.attr("milestone")) + "**";
-            case TimelineEvent.DECLARED -> "**Declared**";
+        String head = switch (kind) {
+            case TimelineEvent.SEVERITY -> "Severity " + arrow(e);
+            case TimelineEvent.STATUS -> "Status " + arrow(e);
+            case TimelineEvent.ROLE -> "Role";
+            case TimelineEvent.MILESTONE -> milestoneHead(e);
+            case TimelineEvent.DECLARED -> "Declared" + (e.attr("severity") == null ? ""
+                    : " " + safeWord(e.attr("severity")));
             default -> "";
         };
-        // Changes of severity, status and milestones say themselves in the marker; a role change needs its people.
+        String marker = head.isBlank() ? "" : "**" + head.strip() + "**";
+        // The bold marker already says what changed: the text keeps only what it adds (a reason, a title), so the
+        // cell never reads "**Declared** Declared SEV-3: ...". A role change needs its people.
         String own = e.text() == null || e.text().isBlank() ? (marker.isEmpty() || TimelineEvent.ROLE.equals(kind)
-                ? describe(e) : "") : e.text();
+                ? describe(e) : "") : marker.isEmpty() ? e.text() : withoutEcho(e, kind);
         String body = Markdown.cell(own);
         if (e.important() && !body.isEmpty()) {
             body = "❗ **" + body + "**";
         }
-        String cellText = marker.isEmpty() ? body : body.isEmpty() ? marker : marker + " " + body;
+        String cellText = marker.isEmpty() ? body : body.isEmpty() ? marker
+                : marker + (body.startsWith("(") ? " " : ": ") + body;
         return map("id", e.id(), "at", time(e.at()), "rfc3339", Times.format(e.at()),
                 "clock", CLOCK.format(e.at().atOffset(ZoneOffset.UTC)), "who", Markdown.cell(Person.name(e.author())),
                 "author", Markdown.cell(e.author()), "type", kind, "text", Markdown.cell(text), "event", cellText, "line", Markdown.listItem(text),
@@ -230,6 +284,31 @@ public final class PostmortemView {
                 "severity_change", TimelineEvent.SEVERITY.equals(kind), "status_change",
                 TimelineEvent.STATUS.equals(kind), "role_change", TimelineEvent.ROLE.equals(kind),
                 "from", Markdown.cell(e.attr("from")), "to", Markdown.cell(e.attr("to")));
+    }
+
+    private static String milestoneHead(TimelineEvent e) {
+        Milestone m = e.attr("milestone") == null ? null : Milestone.parse(e.attr("milestone"));
+        if (m == null) {
+            return "Milestone " + safeWord(e.attr("milestone"));
+        }
+        return m == Milestone.STARTED ? "Impact started" : capitalise(m.label());
+    }
+
+    /** The event's text without the words its bold marker already says. */
+    private static String withoutEcho(TimelineEvent e, String kind) {
+        String t = e.text().strip();
+        String to = e.attr("to");
+        String echo = switch (kind) {
+            case TimelineEvent.DECLARED -> "(?i)^declared\\b\\s*" + (e.attr("severity") == null ? ""
+                    : "(?:" + Pattern.quote(e.attr("severity")) + "\\b)?") + "\\s*:?\\s*";
+            case TimelineEvent.SEVERITY, TimelineEvent.STATUS -> to == null ? null
+                    : "(?is)^(?:(?:escalated|downgraded|severity|status)\\b[^:\\n]*?)?" + Pattern.quote(to)
+                    + "\\s*(?::\\s*|$)";
+            case TimelineEvent.MILESTONE -> e.attr("milestone") == null ? null
+                    : "(?i)^(?:impact\\s+)?(?:milestone:?\\s*)?" + Pattern.quote(e.attr("milestone")) + "\\b:?\\s*";
+            default -> null;
+        };
+        return echo == null ? t : t.replaceFirst(echo, "").strip();
     }
 
     private static String arrow(TimelineEvent e) {

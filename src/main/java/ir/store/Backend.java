@@ -2,6 +2,7 @@ package ir.store;
 
 import ir.model.IrConfig;
 import ir.model.IrException;
+import ir.model.Person;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -81,9 +82,46 @@ final class Backend implements AutoCloseable {
                 () -> git().repository());
         if (warned != session) {
             r.warnings().forEach(session.warn());
+            warnInformalOnce(session.identityOverride(), session);
             warned = session;
         }
         return new Identity(r.author().name(), r.author().email(), r.committer().name(), r.committer().email());
+    }
+
+    /** Where this clone remembers the informal identities it warned about (never committed). */
+    static final String INFORMAL_IDENTITIES = "informal-identities";
+
+    /**
+     * Warns about an identity that is not {@code Name <email>} ({@link Person#informal}), once per identity per clone:
+     * a responder told once is not nagged at every entry of an incident. Remembered under {@code .git/ir/}; when that
+     * cannot be written the warning just comes again.
+     */
+    private void warnInformalOnce(String override, Session session) {
+        if (override == null || Person.problem(override) == null) {
+            return;
+        }
+        String who = override.strip();
+        java.nio.file.Path file = ws.stateDir().resolve(INFORMAL_IDENTITIES);
+        try {
+            if (java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.readAllLines(file,
+                    java.nio.charset.StandardCharsets.UTF_8).contains(who)) {
+                return;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unreadable: warn again
+        }
+        String[] parts = Person.informalParts(who);
+        session.warn().accept("acting as \"" + who + "\", which is not of the form \"Name <email>\": entries and "
+                + "commits show " + (parts[1].isEmpty() ? "no email address" : "\"" + parts[0] + " <" + parts[1]
+                + ">\"") + "; give --as or IR_AUTHOR as e.g. \"Ada Lovelace <ada@example.com>\" (said once in this "
+                + "clone)");
+        try {
+            java.nio.file.Files.createDirectories(ws.stateDir());
+            java.nio.file.Files.writeString(file, who + "\n", java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            // the warning comes again next time, which is harmless
+        }
     }
 
     /**

@@ -62,6 +62,7 @@ final class ConfigCodec {
         for (JsonNode s : n.path("postmortem").path("required_for")) {
             required.add(s.asText());
         }
+        List<IrConfig.Field> fields = fields(n, bytes, name);
         if (severities.isEmpty() || roles.isEmpty() || statuses.isEmpty() || !n.has("postmortem")) {
             defaults = parse(defaultBytes(), "built-in ir.yaml");
         }
@@ -78,7 +79,57 @@ final class ConfigCodec {
             throw new IrException(ExitCode.USAGE, name + ": default_severity '" + def + "' is not one of "
                     + c.severityNames());
         }
-        return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor());
+        return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields);
+    }
+
+    /**
+     * The custom fields under {@code fields:}: each a mapping with a {@code name}, an optional {@code title},
+     * {@code kind: text|list} (text when absent) and {@code section: true|false}. A bad declaration is refused by
+     * key and line, like a bad severity, rather than dropped: a field that silently vanished would make
+     * {@code ir set} refuse it during an incident.
+     */
+    private static List<IrConfig.Field> fields(ObjectNode n, byte[] bytes, String name) {
+        JsonNode v = n.get("fields");
+        List<IrConfig.Field> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        String expected = "a list of fields, each a mapping such as {name: database_setup, title: Database setup, "
+                + "kind: text, section: true}";
+        if (!v.isArray()) {
+            throw wrongType(bytes, name, expected, v, "fields");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode f : v) {
+            if (!f.isObject() || !f.path("name").isValueNode() || f.path("name").asText("").isBlank()) {
+                throw wrongType(bytes, name, expected, f, "fields");
+            }
+            String fieldName = f.path("name").asText();
+            String problem = ir.model.CustomFields.problem(fieldName);
+            int line = YamlCodec.get().lineOf(bytes, "fields");
+            String at = name + ": field '" + fieldName.strip() + "' in 'fields'" + (line > 0 ? " (line " + line
+                    + ")" : "");
+            if (problem != null) {
+                throw new IrException(ExitCode.FAILURE, at + ": " + problem);
+            }
+            String key = ir.model.CustomFields.key(fieldName);
+            if (!seen.add(key)) {
+                throw new IrException(ExitCode.FAILURE, at + " is declared twice: keep one");
+            }
+            String kindText = f.path("kind").isValueNode() ? f.path("kind").asText("text").strip()
+                    .toLowerCase(java.util.Locale.ROOT) : f.has("kind") ? "?" : "text";
+            IrConfig.Field.Kind kind = switch (kindText) {
+                case "text", "" -> IrConfig.Field.Kind.TEXT;
+                case "list" -> IrConfig.Field.Kind.LIST;
+                default -> throw new IrException(ExitCode.FAILURE, at + " has kind '" + f.path("kind").asText()
+                        + "': use text or list");
+            };
+            JsonNode title = f.get("title");
+            String t = title != null && title.isValueNode() && !title.asText("").isBlank() ? title.asText().strip()
+                    : ir.model.CustomFields.defaultTitle(key);
+            out.add(new IrConfig.Field(key, t, kind, f.path("section").asBoolean(false)));
+        }
+        return out;
     }
 
     /**

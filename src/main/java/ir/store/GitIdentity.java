@@ -96,11 +96,11 @@ final class GitIdentity {
     synchronized Resolved resolve(Map<String, String> env, String override, Supplier<Repository> repo) {
         if (override != null) {
             String problem = Person.problem(override);
-            if (problem != null) {
+            if (problem != null && !Person.informal(override)) {
                 throw IrException.usage("the identity to act as " + problem + ": give it as \"Name <email>\", "
                         + "e.g. \"Alice Smith <alice@example.com>\"");
             }
-            String[] p = Person.parts(override);
+            String[] p = problem == null ? Person.parts(override) : Person.informalParts(override);
             Ident who = new Ident(p[0], p[1]);
             return new Resolved(who, who, List.of());
         }

@@ -47,7 +47,8 @@ public final class Shell {
     static final Map<String, String> ALIASES = Map.of("sev", "severity", "exit", "quit", "q", "quit", "?", "help",
             "note", "log");
     /** Commands that make no sense inside the shell. */
-    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "init");
+    /** Commands not offered inside the shell ('/help' is the shell's own; completion is for the login shell). */
+    static final Set<String> NOT_IN_SHELL = Set.of("shell", "init", "help", "completion", "__complete");
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
     private final Env env;
@@ -104,15 +105,20 @@ public final class Shell {
     /** Reads lines until Ctrl-D or {@code /quit}. Non-interactive runs exit 1 when any line failed. */
     public int run(boolean interactive) {
         LineReader reader = reader();
-        out.println(incident == null
-                ? "ir shell: no current incident. /open TITLE declares one, /use ID picks one; /help lists commands."
-                : "ir shell on " + incident + ". Type what happens; each line is committed. /help lists commands, "
-                + "Ctrl-D leaves.");
+        if (interactive) {
+            out.println(incident == null
+                    ? "ir shell: no current incident. /open TITLE declares one, /use ID picks one; /help lists "
+                    + "commands."
+                    : "ir shell on " + incident + ". Type what happens; each line is committed. /help lists "
+                    + "commands, Ctrl-D leaves.");
+        }
         out.flush();
         while (true) {
             String line;
             try {
-                line = reader.readLine(prompt());
+                // Lines piped in get no prompt and no greeting (a script reads only what the commands print), but
+                // still see other responders' entries as they arrive.
+                line = reader.readLine(interactive ? prompt() : quietPrompt());
             } catch (UserInterruptException e) {
                 continue;
             } catch (EndOfFileException e) {
@@ -344,12 +350,25 @@ public final class Shell {
         b.style(major ? AttributedStyle.BOLD.foreground(AttributedStyle.RED)
                 : AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(severity);
         b.style(AttributedStyle.DEFAULT).append(' ');
-        boolean done = status.equals(IrConfig.RESOLVED) || status.equals(IrConfig.CLOSED);
+        boolean done = status.equals(IrConfig.RESOLVED) || status.equals(IrConfig.CLOSED)
+                || status.equals(IrConfig.CANCELED);
         b.style(AttributedStyle.DEFAULT.foreground(done ? AttributedStyle.GREEN : AttributedStyle.CYAN))
                 .append(status);
         b.style(AttributedStyle.DEFAULT).append(since == null ? "" : " " + Times.human(since))
                 .append(i.drill() ? " drill" : "").append("> ");
         return b.toAnsi(terminal);
+    }
+
+    /** No prompt, for lines piped in: only other responders' new entries are shown, as before a prompt. */
+    private String quietPrompt() {
+        if (incident != null) {
+            try {
+                reportOthers(store.load(incident));
+            } catch (IrException e) {
+                // the line's own command reports it
+            }
+        }
+        return "";
     }
 
     /** {@code checkout-latency-spike} for {@code 2026-11-28-checkout-latency-spike}, at most 24 characters. */

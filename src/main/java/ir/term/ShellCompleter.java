@@ -169,7 +169,7 @@ final class ShellCompleter implements Completer {
 
     private void commands(List<Candidate> out, String prefix) {
         for (Map.Entry<String, CommandLine> c : shell.commands().getSubcommands().entrySet()) {
-            if (!c.getKey().equals("shell") && !c.getKey().equals("init")) {
+            if (!Shell.NOT_IN_SHELL.contains(c.getKey())) {
                 out.add(candidate(prefix + c.getKey(), description(c.getValue())));
             }
         }

@@ -38,7 +38,6 @@ public final class UpgradeClassFiles {
         }
         Path jar = Path.of(args[0]);
         Path tmp = jar.resolveSibling(jar.getFileName() + ".upgrade.tmp");
-        int upgraded = 0;
         try (URLClassLoader types = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader());
              InputStream raw = Files.newInputStream(jar);
@@ -50,7 +49,6 @@ public final class UpgradeClassFiles {
                 if (!e.isDirectory() && e.getName().endsWith(".class") && matches(e.getName(), args)
                         && version(bytes) < JAVA_6) {
                     bytes = upgrade(bytes, types);
-                    upgraded++;
                 }
                 ZipEntry copy = new ZipEntry(e.getName());
                 copy.setTime(e.getTime());
@@ -63,8 +61,8 @@ public final class UpgradeClassFiles {
             throw e;
         }
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("UpgradeClassFiles: " + upgraded + " class files of " + jar.getFileName()
-                + " upgraded to Java 8");
+        // Silent: the build runs from install.sh, whose output is for the person installing ir (a jar packaged again
+        // without 'clean' may have none left to upgrade, which is no news either).
     }
 
     private static boolean matches(String name, String[] args) {

@@ -24,12 +24,31 @@ class HelpGroupsTest {
     @TempDir
     Path dir;
 
+    private CommandLine model() {
+        Env env = new Env(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                InputStream.nullInputStream(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), dir, Map.of(), false);
+        return Cli.commandLine(env);
+    }
+
+    /** The commands 'ir --help' lists: every subcommand of the command model that is not hidden. */
+    private List<String> visibleCommands() {
+        List<String> names = new ArrayList<>();
+        model().getSubcommands().forEach((name, cl) -> {
+            if (!cl.getCommandSpec().usageMessage().hidden()) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     @Test
-    void everyCommandIsInExactlyOneSection() {
+    void everyVisibleCommandIsInExactlyOneSectionAndNoHiddenOneIs() {
         List<String> grouped = new ArrayList<>();
         CommandGroups.GROUPS.values().forEach(grouped::addAll);
 
-        assertThat(grouped).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(Cli.COMMANDS);
+        assertThat(grouped).doesNotHaveDuplicates().containsAll(visibleCommands())
+                .doesNotContain("merge-file", CompleteCommand.NAME);
+        assertThat(CommandGroups.GROUPS.keySet()).containsExactly("Respond", "Document", "Review", "Share", "Set up");
     }
 
     @Test
@@ -38,24 +57,26 @@ class HelpGroupsTest {
 
         assertThat(r.exit()).isZero();
         String out = r.out();
-        assertThat(out).doesNotContain("Commands:").doesNotContain("Other:").doesNotContain("merge-file");
+        assertThat(out).doesNotContain("Commands:").doesNotContain("Other:").doesNotContain("merge-file")
+                .doesNotContain(CompleteCommand.NAME);
         int respond = out.indexOf("\nRespond:\n  open ");
-        int read = out.indexOf("\nRead:\n  show ");
-        int review = out.indexOf("\nReview:\n  set ");
-        int workspace = out.indexOf("\nWorkspace:\n  init ");
+        int document = out.indexOf("\nDocument:\n  log ");
+        int review = out.indexOf("\nReview:\n  show ");
+        int share = out.indexOf("\nShare:\n  postmortem ");
+        int setUp = out.indexOf("\nSet up:\n  init ");
         assertThat(respond).isPositive();
-        assertThat(read).isGreaterThan(respond);
-        assertThat(review).isGreaterThan(read);
-        assertThat(workspace).isGreaterThan(review);
-        assertThat(out.substring(respond, read)).contains("  log ", "  severity ", "  shell ")
+        assertThat(document).isGreaterThan(respond);
+        assertThat(review).isGreaterThan(document);
+        assertThat(share).isGreaterThan(review);
+        assertThat(setUp).isGreaterThan(share);
+        assertThat(out.substring(respond, document)).contains("  severity ", "  status ", "  shell ")
                 .doesNotContain("  list ");
-        assertThat(out.substring(workspace)).contains("  sync ", "  daemon ")
+        assertThat(out.substring(share, setUp)).contains("  sync ");
+        assertThat(out.substring(setUp)).contains("  help ", "  completion ", "  daemon ")
                 .contains("Run 'ir COMMAND --help'");
-        // Each command once, and every section in the same two columns.
-        for (String name : Cli.COMMANDS) {
-            if (!name.equals("merge-file")) {
-                assertThat(out.split("\n  " + name + " ", -1)).as(name).hasSize(2);
-            }
+        // Each visible command once, and every section in the same two columns.
+        for (String name : visibleCommands()) {
+            assertThat(out.split("\n  " + name + " ", -1)).as(name).hasSize(2);
         }
         List<Integer> columns = out.lines().filter(l -> l.matches("  [a-z-]+ +\\S.*"))
                 .map(l -> l.length() - l.replaceFirst("^  [a-z-]+ +", "").length()).distinct().toList();
@@ -63,10 +84,36 @@ class HelpGroupsTest {
     }
 
     @Test
+    void irHelpIsTheGroupedHelpAndIrHelpCommandIsThatCommandsHelp() {
+        var root = IrTester.plainDir(dir).run("help");
+        var log = IrTester.plainDir(dir).run("help", "log");
+        var add = IrTester.plainDir(dir).run("help", "action", "add");
+
+        assertThat(root.exit()).isZero();
+        assertThat(root.out()).isEqualTo(IrTester.plainDir(dir).run("--help").out()).contains("\nRespond:\n");
+        assertThat(log.exit()).isZero();
+        assertThat(log.out()).isEqualTo(IrTester.plainDir(dir).run("log", "--help").out()).startsWith("Usage: ir log ");
+        assertThat(add.exit()).isZero();
+        assertThat(add.out()).isEqualTo(IrTester.plainDir(dir).run("action", "add", "--help").out())
+                .startsWith("Usage: ir action add ");
+    }
+
+    @Test
+    void helpForAnUnknownCommandIsAUsageErrorNamingTheKnownOnes() {
+        var r = IrTester.plainDir(dir).run("help", "frobnicate");
+        var sub = IrTester.plainDir(dir).run("help", "log", "extra");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).startsWith("ir: unknown command 'frobnicate' of 'ir': use one of ")
+                .contains("open").doesNotContain("merge-file").hasLineCount(1);
+        assertThat(sub.exit()).isEqualTo(2);
+        assertThat(sub.err()).startsWith("ir: 'ir log' has no subcommands");
+    }
+
+    @Test
     void aSubcommandsOwnCommandListIsNotRegrouped() {
-        Env env = new Env(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                InputStream.nullInputStream(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), dir, Map.of(), false);
-        CommandLine action = Cli.commandLine(env).getSubcommands().get("action");
+        CommandLine action = model().getSubcommands().get("action");
 
         String usage = action.getUsageMessage(CommandLine.Help.Ansi.OFF);
 

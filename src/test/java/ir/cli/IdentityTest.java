@@ -233,7 +233,7 @@ class IdentityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alice@example.com", "Alice", "<alice@example.com>", "Alice <alice@example.com> <b@x>",
+    @ValueSource(strings = {"<alice@example.com>", "Alice <alice@example.com> <b@x>",
             "Alice <alice@example.com", "Alice alice@example.com>", "Alice <>", "Alice <alice example.com>",
             "Alice\n<alice@example.com>", "Alice <alice@example.com> (on call)", " "})
     void aBadAsIsAUsageErrorThatSaysHowItShouldLookAndChangesNothing(String bad) {
@@ -249,7 +249,7 @@ class IdentityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alice@example.com", "Alice", "<alice@example.com>", "Alice <a@x> <b@y>", "Alice <a@x",
+    @ValueSource(strings = {"<alice@example.com>", "Alice <a@x> <b@y>", "Alice <a@x",
             "Alice\t<alice@example.com>"})
     void aBadIrAuthorIsAUsageErrorThatSaysHowItShouldLookAndChangesNothing(String bad) {
         IrTester t = workspace().env("IR_AUTHOR", IrTester.ALICE);
@@ -262,6 +262,49 @@ class IdentityTest {
         // --as wins over IR_AUTHOR, so a good --as still works
         var ok = t.run("--as", "Bob <bob@example.com>", "log", "-i", id, "failover started");
         assertThat(ok.exit()).as(ok.toString()).isZero();
+    }
+
+    @Test
+    void aPlainNameIsAcceptedWithAWarningOncePerIdentityInThisClone() {
+        IrTester t = workspace().env("IR_AUTHOR", IrTester.ALICE);
+        String id = t.open("Checkout latency spike");
+
+        var first = t.run("--as", "Ada", "log", "-i", id, "failover started");
+        var second = t.run("--as", "Ada", "log", "-i", id, "failover done");
+
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.err()).as(first.toString()).contains("ir: warning: acting as \"Ada\", which is not of the "
+                + "form \"Name <email>\": entries and commits show no email address").contains("said once");
+        assertThat(first.err().lines().filter(l -> l.contains("warning"))).hasSize(1);
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.err()).doesNotContain("warning");
+        PersonIdent a = t.commits().get(0).getAuthorIdent();
+        assertThat(a.getName()).isEqualTo("Ada");
+        assertThat(a.getEmailAddress()).isEmpty();
+        var timeline = t.yaml(id).get("timeline");
+        assertThat(timeline.get(timeline.size() - 1).get("author").asText()).isEqualTo("Ada");
+        // per clone, never committed
+        assertThat(t.dir().resolve(".git/ir/informal-identities")).content().isEqualTo("Ada\n");
+        assertThat(t.clean()).isTrue();
+        // another informal identity is warned about in turn
+        var other = t.env("IR_AUTHOR", "not an email").run("log", "-i", id, "third");
+        assertThat(other.exit()).as(other.toString()).isZero();
+        assertThat(other.err()).contains("acting as \"not an email\"");
+        assertThat(t.commits().get(0).getAuthorIdent().getName()).isEqualTo("not an email");
+        assertThat(t.run("log", "-i", id, "fourth").err()).doesNotContain("warning");
+    }
+
+    @Test
+    void aBareAddressIsAcceptedWithItsLocalPartAsTheName() {
+        IrTester t = workspace().env("IR_AUTHOR", "ada@example.com");
+
+        var r = t.run("open", "Checkout latency spike");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("acting as \"ada@example.com\"").contains("commits show \"ada <ada@example.com>\"");
+        assertThat(who(t.commits().get(0).getAuthorIdent())).isEqualTo("ada <ada@example.com>");
+        assertThat(t.yaml(r.out().strip()).get("timeline").get(0).get("author").asText())
+                .isEqualTo("ada <ada@example.com>");
     }
 
     @Test

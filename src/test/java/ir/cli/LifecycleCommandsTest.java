@@ -403,11 +403,9 @@ class LifecycleCommandsTest {
     }
 
     @Test
-    void editRefusesUnknownSeverityTyposAndOutOfOrderMilestones() throws Exception {
+    void editRefusesUnknownSeverityAndOutOfOrderMilestones() throws Exception {
         ir.env("EDITOR", editor("sev", "sed -i 's/^severity: .*/severity: SEV-9/' \"$1\""));
         refused(2, "unknown severity 'SEV-9'", "edit");
-        ir.env("EDITOR", editor("typo", "echo 'sumary: oops' >> \"$1\""));
-        refused(2, "unknown key 'sumary'", "edit");
         ok(ir.run("mark", "started", "--at", "14:54"));
         ir.env("EDITOR", editor("order", "sed -i 's/^started_at: .*/started_at: 2015-10-21T16:00:00Z\\n"
                 + "mitigated_at: 2015-10-21T15:00:00Z/' \"$1\""));

@@ -178,4 +178,50 @@ class OpenCommandTest {
         ir.assertRefused(2, "ir: --at '2026-11-28T18:00:00Z' is "
                 + "in the future", "open", "X", "--at", "2026-11-28T18:00:00Z");
     }
+
+    @Test
+    void dashReadsTheTitleFromStandardInputAndTheLinesAfterItAsTheSummary() {
+        var r = ir.runWithInput("\n  Checkout latency spike  \nAlert body: p99 over 2 s\nsince 14:55\n", "open", "-",
+                "--severity", "SEV-2");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String id = r.out().strip();
+        assertThat(id).isEqualTo("2026-11-28-checkout-latency-spike");
+        JsonNode doc = ir.committedYaml(id);
+        assertThat(doc.get("title").asText()).isEqualTo("Checkout latency spike");
+        assertThat(doc.get("summary").asText()).isEqualTo("Alert body: p99 over 2 s\nsince 14:55");
+        assertThat(doc.get("severity").asText()).isEqualTo("SEV-2");
+    }
+
+    @Test
+    void dashWithOneLineGivesOnlyTheTitleAndKeepsSummaryOption() {
+        String id = ir.runWithInput("Payments down\n", "open", "-", "--summary", "Cards fail").out().strip();
+        assertThat(ir.yaml(id).get("title").asText()).isEqualTo("Payments down");
+        assertThat(ir.yaml(id).get("summary").asText()).isEqualTo("Cards fail");
+    }
+
+    @Test
+    void dashRefusesEmptyInputAndTwoSummaries() {
+        ir.assertRefusedWithInput("", 2, "ir: 'ir open -' read no title from standard input", "open", "-");
+        ir.assertRefusedWithInput(" \n\n", 2, "ir: 'ir open -' read no title from standard input", "open", "-");
+        ir.assertRefusedWithInput("Title\nbody\n", 2, "ir: standard input has lines after the title", "open", "-",
+                "--summary", "other");
+    }
+
+    @Test
+    void dashAtATerminalIsRefusedWithoutWaitingForInput() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        ir.env.Env env = new ir.env.Env(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                new java.io.ByteArrayInputStream("Typed title\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                ir.clock(), tmp, java.util.Map.of("IR_AUTHOR", IrTester.ALICE), true);
+        int before = ir.commits().size();
+
+        int code = Cli.run(env, "open", "-");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ir: 'ir open -' reads the title from standard input, which is a "
+                + "terminal here");
+        assertThat(ir.commits()).hasSize(before);
+    }
 }

@@ -65,7 +65,7 @@ class ShowListTest {
         var r = ir.run("show");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Checkout latency spike", "SEV-2 · investigating", "commander",
-                "Bob <bob@example.com>", "opened            2026-11-28 15:01Z", "impact duration      12m (ongoing)",
+                "Bob <bob@example.com>", "opened               2026-11-28 15:01Z", "impact duration      12m (ongoing)",
                 "15:13:00  Alice", "database failover started");
         assertThat(r.out().indexOf("Declared SEV-2")).isLessThan(r.out().indexOf("database failover started"));
     }

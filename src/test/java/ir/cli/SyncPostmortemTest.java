@@ -14,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN.md: rendered post-mortems of merged incidents are re-rendered after a merge, hand edits are kept. */
+/** Rendered post-mortems of merged incidents are re-rendered after a merge, hand edits are kept. */
 class SyncPostmortemTest {
     @TempDir
     Path tmp;

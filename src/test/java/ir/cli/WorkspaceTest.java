@@ -135,7 +135,8 @@ class WorkspaceTest {
                 new java.io.PrintWriter(new java.io.StringWriter()), java.io.InputStream.nullInputStream(),
                 ir.clock(), tmp, java.util.Map.of(), false);
         // A '>' or '<' outside quotes is a shell redirection: copied from the help, "latency > 2s" wrote a file '2s'.
-        java.util.Set<String> meant = java.util.Set.of("< root-cause.md", "< notes.txt", "> q3.csv");
+        java.util.Set<String> meant = java.util.Set.of("< root-cause.md", "< notes.txt", "> q3.csv",
+                "> ~/.local/share/bash-completion/completions/ir", "> checkout-public.md");
         java.util.List<String> examples = new java.util.ArrayList<>();
         Cli.commandLine(env).getSubcommands().forEach((name, sub) -> {
             examples.addAll(java.util.List.of(sub.getCommandSpec().usageMessage().footer()));

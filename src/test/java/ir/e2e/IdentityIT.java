@@ -54,9 +54,9 @@ class IdentityIT {
         assertThat(git(repo, env, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip())
                 .isEqualTo("Hana Home <hana@example.com>|Deploy Bot <bot@example.com>");
 
-        var bad = run(irJar("--as", "hana@example.com", "log", "failover started"), repo, env);
+        var bad = run(irJar("--as", "Hana <hana@example.com", "log", "failover started"), repo, env);
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err().strip()).startsWith("ir: --as \"hana@example.com\" has its email outside <> or no name");
+        assertThat(bad.err().strip()).startsWith("ir: --as \"Hana <hana@example.com\" has a stray < or >");
         assertThat(git(repo, env, "status", "--porcelain")).isEmpty();
     }
 }

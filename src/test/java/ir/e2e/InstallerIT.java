@@ -66,6 +66,7 @@ class InstallerIT {
 
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.err()).contains("Installed ir ").contains(prefix.resolve("bin") + " is not on your PATH");
+        assertQuiet(r);
         assertThat(prefix.resolve("bin/ir")).isExecutable();
         assertThat(prefix.resolve("lib/ir/ir.jar")).hasSameBinaryContentAs(Processes.jar());
         assertThat(prefix.resolve("lib/ir/ir.jsa")).isRegularFile();
@@ -82,6 +83,71 @@ class InstallerIT {
         var log = ir(Map.of(), "log", "database", "failover", "started");
         assertThat(log.exit()).as("%s", log).isZero();
         assertThat(launcherUsesTheArchive()).as("the launcher uses the archive").isTrue();
+    }
+
+    /**
+     * The installer says one line per step, plain: no escape sequence (colours from a build tool), nothing about
+     * class-file versions from the build, no Maven or Java chatter.
+     */
+    private static void assertQuiet(Processes.Result r) {
+        String all = r.out() + r.err();
+        assertThat(all).as("%s", r).doesNotContain("\u001b").doesNotContain("Java 8").doesNotContain("[INFO]")
+                .doesNotContain("WARNING");
+        assertThat(all.lines()).as("%s", r).hasSizeLessThanOrEqualTo(5)
+                .allMatch(l -> l.startsWith("Building ") || l.startsWith("Installed ") || l.startsWith("Note: ")
+                        || l.startsWith("The start-up archive") || l.startsWith("Skipped the start-up archives"));
+    }
+
+    @Test
+    void installsManPagesThatManRendersWithoutWarningsAndBashCompletionThatCompletesFromTheWorkspace()
+            throws Exception {
+        var r = install(Map.of("IR_INSTALL_NO_CDS", "1"));
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertQuiet(r);
+        assertThat(r.err()).contains("with 'man ir' and bash completion");
+
+        Path man1 = prefix.resolve("share/man/man1");
+        List<Path> pages;
+        try (var files = Files.list(man1)) {
+            pages = files.sorted().toList();
+        }
+        assertThat(pages).extracting(p -> p.getFileName().toString())
+                .contains("ir.1", "ir-log.1", "ir-action-add.1", "ir-help.1", "ir-completion.1")
+                .allMatch(n -> n.matches("ir(-[a-z-]+)?\\.1"));
+        boolean hasMan = Files.isExecutable(Path.of("/usr/bin/man"));
+        for (Path page : pages) {
+            List<String> cmd = hasMan ? List.of("man", "--warnings=w", "-l", page.toString())
+                    : List.of("groff", "-ww", "-man", "-Tutf8", "-z", page.toString());
+            Map<String, String> e = new HashMap<>(env);
+            e.put("MANWIDTH", "80");
+            e.put("PAGER", "cat");
+            var shown = run(cmd, tmp, e);
+            assertThat(shown.exit()).as("%s: %s", page, shown).isZero();
+            assertThat(shown.err()).as("%s: warnings", page).isEmpty();
+            if (hasMan) {
+                assertThat(shown.out()).as("%s", page).contains("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS",
+                        "SEE ALSO");
+            }
+        }
+        if (hasMan) {
+            Map<String, String> e = new HashMap<>(env);
+            e.put("MANPATH", prefix.resolve("share/man").toString());
+            var where = run(List.of("man", "-w", "ir-log"), tmp, e);
+            assertThat(where.out().strip()).as("%s", where).isEqualTo(man1.resolve("ir-log.1").toString());
+        }
+
+        // The installed completion script, with the installed ir on PATH, in a workspace.
+        assertThat(ir(Map.of(), "init").exit()).isZero();
+        String id = ir(Map.of(), "open", "Checkout latency spike", "--severity", "SEV-2").out().strip();
+        Path script = prefix.resolve("share/bash-completion/completions/ir");
+        assertThat(script).isRegularFile();
+        Map<String, String> e = new HashMap<>(env);
+        e.put("PATH", prefix.resolve("bin") + ":" + env.get("PATH"));
+        var c = run(List.of("bash", "--norc", "--noprofile", "-c", ". '" + script + "'\n"
+                + "t() { COMP_WORDS=( \"$@\" ); COMP_CWORD=$(( $# - 1 )); _ir; echo \"${COMPREPLY[*]}\"; }\n"
+                + "t ir sev; t ir severity ''; t ir log -i ''\n"), repo, e);
+        assertThat(c.exit()).as("%s", c).isZero();
+        assertThat(c.out().lines()).as("%s", c).containsExactly("severity", "SEV-1 SEV-2 SEV-3 SEV-4 SEV-5", id);
     }
 
     @Test
@@ -114,6 +180,7 @@ class InstallerIT {
     void uninstallRemovesWhatTheInstallerWroteAndIsSafeToRepeat() throws Exception {
         assertThat(install(Map.of("IR_INSTALL_NO_CDS", "1")).exit()).isZero();
         Files.writeString(prefix.resolve("bin/other-tool"), "#!/bin/sh\n");
+        Files.writeString(prefix.resolve("share/man/man1/ir-other.1"), ".TH IR-OTHER 1\n"); // not ir's
 
         var r = install(Map.of(), "--uninstall");
 
@@ -121,6 +188,10 @@ class InstallerIT {
         assertThat(prefix.resolve("bin/ir")).doesNotExist();
         assertThat(prefix.resolve("lib/ir")).doesNotExist();
         assertThat(prefix.resolve("bin/other-tool")).exists();
+        try (var left = Files.list(prefix.resolve("share/man/man1"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("ir-other.1");
+        }
+        assertThat(prefix.resolve("share/bash-completion/completions/ir")).doesNotExist();
         var again = install(Map.of(), "--uninstall");
         assertThat(again.exit()).isZero();
         assertThat(again.err()).contains("nothing to remove");

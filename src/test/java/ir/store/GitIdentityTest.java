@@ -132,8 +132,12 @@ class GitIdentityTest {
         });
         assertThat(r.author().toString()).isEqualTo("Ivy <ivy@example.com>");
         assertThat(r.committer()).isEqualTo(r.author());
-        assertThatThrownBy(() -> identity.resolve(Map.of(), "ivy@example.com", () -> null))
+        assertThatThrownBy(() -> identity.resolve(Map.of(), "Ivy <ivy@example.com", () -> null))
                 .isInstanceOf(IrException.class).hasMessageContaining("Name <email>");
+        // informal identities are accepted (the backend warns once per clone)
+        assertThat(identity.resolve(Map.of(), "ivy@example.com", () -> null).author().toString())
+                .isEqualTo("ivy <ivy@example.com>");
+        assertThat(identity.resolve(Map.of(), "Ivy", () -> null).author().email()).isEmpty();
     }
 
     @Test

@@ -190,9 +190,20 @@ class ShellTest {
                 """, "shell", "-i", "bare");
 
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("bare ? ?> ").doesNotContain("internal error");
+        assertThat(r.out()).doesNotContain("internal error");
         assertThat(texts(t.yaml("2026-11-28-bare"))).containsExactlyInAnyOrder("first entry", "second entry");
         assertThat(t.commits()).hasSize(before + 2);
+        // the prompt a person at a terminal sees shows what is missing as '?'
+        try (var store = new ir.store.GitIncidentStore(ir.store.Workspace.discover(dir, null, null),
+                ir.store.Session.of(t.clock(), IrTester.ALICE, Duration.ofSeconds(5)));
+             var terminal = new org.jline.terminal.impl.DumbTerminal("test", "dumb", java.io.InputStream
+                     .nullInputStream(), java.io.OutputStream.nullOutputStream(), StandardCharsets.UTF_8)) {
+            ir.env.Env env = new ir.env.Env(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                    java.io.InputStream.nullInputStream(), t.clock(), dir, Map.of(), false);
+            assertThat(new Shell(env, store, terminal, "bare", false, Cli::commandLine).prompt()).contains("bare ? ?> ");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -279,8 +290,7 @@ class ShellTest {
 
         Result r = t.runWithInput("something broke\n", "shell");
 
-        assertThat(r.out()).contains("no current incident").contains("/open TITLE");
-        assertThat(r.out()).contains("ir: no current incident in this clone");
+        assertThat(r.out()).contains("ir: no current incident in this clone: pass -i ID, or run 'ir use ID'");
         assertThat(t.commits()).hasSize(before);
     }
 
@@ -348,5 +358,21 @@ class ShellTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void pipedLinesGetNoPromptsNoGreetingAndNoEchoOnlyWhatTheCommandsPrint() {
+        IrTester t = IrTester.workspace(dir);
+        String id = t.open("Checkout latency spike", "--severity", "SEV-2");
+
+        Result r = t.runWithInput("db failover started\n/severity SEV-1\n/use " + id + "\n", "shell");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(texts(t.yaml(id))).contains("db failover started");
+        assertThat(r.out()).as(r.toString()).doesNotContain("> ").doesNotContain("ir shell on")
+                .doesNotContain("checkout-latency-spike SEV").doesNotContain("db failover started");
+        // what the commands say is all there is
+        assertThat(r.out().strip().lines().toList()).as(r.toString()).allSatisfy(l -> assertThat(l)
+                .containsAnyOf("SEV-1", id));
     }
 }
