@@ -154,7 +154,8 @@ public final class ActionCommand extends IrCommand {
                 + "(see 'ir actions').")
         String action;
 
-        @Option(names = "--status", paramLabel = "STATUS", description = "open, in-progress, done or wont-do "
+        @Option(names = "--status", paramLabel = "STATUS", completionCandidates = Statuses.class,
+                description = "open, in-progress, done or wont-do "
                 + "(wont-do needs --reason). Done records the done date; any other status clears it.")
         String status;
 
@@ -272,6 +273,14 @@ public final class ActionCommand extends IrCommand {
 
         private static boolean cleared(String value) {
             return value == null || value.isBlank() || "none".equalsIgnoreCase(value.strip());
+        }
+    }
+
+    /** The action item statuses, for shell completion of {@code --status}. */
+    public static final class Statuses implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ActionItem.STATUSES.iterator();
         }
     }
 
