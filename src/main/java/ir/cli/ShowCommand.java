@@ -11,7 +11,9 @@ import java.util.Map;
 /** {@code ir show}: the live state of an incident. */
 @Command(name = "show", description = {"Show an incident: severity, status, roles, milestones and the durations so "
         + "far, and the timeline in time order."},
-        footer = {"", "Examples:", "  ir show", "  ir show -i checkout --local", "  ir show --json | jq '.timeline[]'"})
+        footer = {"", "Examples:", "  ir show", "  ir show -i checkout --local", "  ir show --json | jq '.timeline[]'",
+                "  ir show --as-of '2015-10-21 15:10'    (what was known at 15:10, incident time)",
+                "  ir show --as-of 3f9c2a1               (the file as recorded in that commit)"})
 public final class ShowCommand extends IrCommand {
     @Mixin
     IncidentOption incident;
