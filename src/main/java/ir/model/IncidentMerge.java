@@ -23,8 +23,9 @@ import java.util.function.Predicate;
  * The semantic three-way merge of one incident changed in two clones (README, "Sharing with a team").
  *
  * <ul>
- *   <li>Timeline events and action items: union by id; the timeline sorted by ({@code at}, {@code id}). An item
- *       changed on both sides: the later change wins.</li>
+ *   <li>Timeline events and action items: union by id; the timeline sorted by ({@code at}, {@code id}), the action
+ *       items in the order they were added ({@link ActionItem#ordered}). An item changed on both sides: the later
+ *       change wins.</li>
  *   <li>Scalars (title, severity, status, drill, milestones, texts, unknown keys) and role assignments: three-way. A
  *       side that changed wins; both changed differently: the change made at the later event time wins and a
  *       {@code merge} event records the value that lost. Severity is the exception: two different escalations or
