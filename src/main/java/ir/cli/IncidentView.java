@@ -125,9 +125,18 @@ final class IncidentView {
         if (!i.actions().isEmpty()) {
             out.println();
             out.println("Action items");
-            for (ActionItem a : i.actions()) {
-                StringBuilder s = new StringBuilder("  [").append(a.isOpen() ? " " : "x").append("] ")
+            for (ActionItem a : ActionItem.ordered(i.actions(), i.timeline())) {
+                StringBuilder s = new StringBuilder("  [").append(ActionsCommand.mark(a)).append("] ")
                         .append(a.id(), 0, Math.min(6, a.id().length())).append("  ").append(a.text());
+                if (!ActionItem.OPEN.equals(a.status())) {
+                    s.append("  ").append(a.status());
+                }
+                if (a.reason() != null) {
+                    s.append(" (").append(a.reason()).append(')');
+                }
+                if (a.doneAt() != null) {
+                    s.append(" ").append(when(a.doneAt(), clock, local));
+                }
                 if (a.owner() != null) {
                     s.append("  owner: ").append(a.owner());
                 }

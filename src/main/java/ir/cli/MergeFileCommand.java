@@ -31,8 +31,9 @@ public final class MergeFileCommand extends IrCommand {
     protected int run() {
         Path cwd = env().cwd();
         String name = path != null ? path : ours.getFileName().toString();
-        IncidentFileMerge.mergeFiles(cwd.resolve(base), cwd.resolve(ours), cwd.resolve(theirs), name)
-                .forEach(this::warn);
+        // The merge is dated now: merge events record when two clones' values met.
+        IncidentFileMerge.mergeFiles(cwd.resolve(base), cwd.resolve(ours), cwd.resolve(theirs),
+                path == null ? null : cwd.resolve(path), name, clock().instant()).forEach(this::warn);
         return 0;
     }
 }

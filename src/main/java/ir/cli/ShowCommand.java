@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.model.Incident;
+import ir.model.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,7 +11,9 @@ import java.util.Map;
 /** {@code ir show}: the live state of an incident. */
 @Command(name = "show", description = {"Show an incident: severity, status, roles, milestones and the durations so "
         + "far, and the timeline in time order."},
-        footer = {"", "Examples:", "  ir show", "  ir show -i checkout --local", "  ir show --json | jq '.timeline[]'"})
+        footer = {"", "Examples:", "  ir show", "  ir show -i checkout --local", "  ir show --json | jq '.timeline[]'",
+                "  ir show --as-of '2015-10-21 15:10'    (what was known at 15:10, incident time)",
+                "  ir show --as-of 3f9c2a1               (the file as recorded in that commit)"})
 public final class ShowCommand extends IrCommand {
     @Mixin
     IncidentOption incident;
@@ -22,8 +25,10 @@ public final class ShowCommand extends IrCommand {
     @Option(names = "--local", description = "Show times in the local time zone instead of UTC.")
     boolean local;
 
-    @Option(names = "--as-of", paramLabel = "TIME|COMMIT", description = "The incident as it was recorded at that "
-            + "time (" + ir.model.Times.FORMATS + ") or in that commit (see 'ir history'), read from git.")
+    @Option(names = "--as-of", paramLabel = "TIME|COMMIT", description = {"A TIME (" + ir.model.Times.FORMATS
+            + ") replays the timeline to that moment of the incident: severity, status, roles, milestones and entries "
+            + "as known then, backdated entries and other clones' entries included.",
+            "A COMMIT (an id or ref, see 'ir history') shows the file as recorded in that commit."})
     String asOf;
 
     @Override
@@ -31,19 +36,36 @@ public final class ShowCommand extends IrCommand {
         String id = store().select(incident.incident);
         Incident i;
         java.time.Clock clock = clock();
+        Map<String, Object> extra = new java.util.LinkedHashMap<>();
         if (asOf == null) {
             i = store().load(id);
         } else {
-            var snapshot = asOfSnapshot(id);
-            i = snapshot.incident();
+            java.time.Instant time = asTime();
+            java.time.Instant then;
+            if (time != null) {
+                // Incident time: the merged timeline replayed to that moment.
+                i = Replay.asOf(store().load(id), config(), time);
+                then = time;
+                extra.put("as_of_kind", "time");
+                info("As of " + ir.model.Times.short_(then, clock, local) + " in incident time: replayed from the "
+                        + "timeline (" + i.timeline().size() + " entries by then, backdated ones included)");
+            } else {
+                // Record time: the file as that commit holds it.
+                var snapshot = store().snapshotAt(id, asOf);
+                i = snapshot.incident();
+                then = snapshot.revision().at();
+                extra.put("as_of_kind", "commit");
+                extra.put("as_of_commit", snapshot.revision().commit());
+                info("As of commit " + snapshot.revision().commit().substring(0, 8) + " ("
+                        + ir.model.Times.short_(then, clock, local) + "): " + snapshot.revision().subject());
+            }
             // Durations are counted up to that moment, as they stood then.
-            java.time.Instant then = asOfTime != null ? asOfTime : snapshot.revision().at();
             clock = java.time.Clock.fixed(then, clock.getZone());
-            info("As of " + ir.model.Times.short_(then, clock, local) + ": commit "
-                    + snapshot.revision().commit().substring(0, 8) + " " + snapshot.revision().subject());
         }
         if (json) {
-            out().println(store().json(i, Map.of("computed", IncidentView.computed(i, clock.instant()))));
+            Map<String, Object> computed = new java.util.LinkedHashMap<>(IncidentView.computed(i, clock.instant()));
+            computed.putAll(extra);
+            out().println(store().json(i, Map.of("computed", computed)));
         } else {
             java.io.StringWriter view = new java.io.StringWriter();
             java.io.PrintWriter w = new java.io.PrintWriter(view);
@@ -54,16 +76,15 @@ public final class ShowCommand extends IrCommand {
         return 0;
     }
 
-    private java.time.Instant asOfTime;
-
-    /** A time when {@code --as-of} reads as one, else a git revision. */
-    private ir.store.IncidentStore.Snapshot asOfSnapshot(String id) {
+    /** {@code --as-of} as a time when ir's time parser reads it as one; otherwise it names a commit (null). */
+    private java.time.Instant asTime() {
         try {
-            asOfTime = ir.model.Times.parseAny(asOf, clock(), "--as-of");
+            return ir.model.Times.parseAny(asOf, clock(), "--as-of");
         } catch (ir.model.IrException notATime) {
-            return store().snapshotAt(id, asOf);
+            if (notATime.getMessage().contains("outside the years")) {
+                throw notATime; // a time after all, one ir does not keep
+            }
+            return null;
         }
-        return store().snapshotAsOf(id, asOfTime);
     }
-
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,11 +23,14 @@ import java.util.function.Predicate;
  * The semantic three-way merge of one incident changed in two clones (README, "Sharing with a team").
  *
  * <ul>
- *   <li>Timeline events and action items: union by id; the timeline sorted by ({@code at}, {@code id}). An item
- *       changed on both sides: the later change wins.</li>
+ *   <li>Timeline events and action items: union by id; the timeline sorted by ({@code at}, {@code id}), the action
+ *       items in the order they were added ({@link ActionItem#ordered}). An item changed on both sides: the later
+ *       change wins.</li>
  *   <li>Scalars (title, severity, status, drill, milestones, texts, unknown keys) and role assignments: three-way. A
  *       side that changed wins; both changed differently: the change made at the later event time wins and a
- *       {@code merge} event records the value that lost.</li>
+ *       {@code merge} event records the value that lost. Severity is the exception: two different escalations or
+ *       downgrades resolve to the more severe value (ir.yaml's order), the safe answer during a response.</li>
+ *   <li>The {@code merge} events are dated at the merge ({@link Context#at}), when the two values met.</li>
  *   <li>List fields (tags, went-well, ...): three-way on their items, so both sides' additions are kept.</li>
  *   <li>No base (the same ID declared in two clones): one incident, both declarations kept, a warning.</li>
  * </ul>
@@ -45,6 +47,7 @@ public final class IncidentMerge {
     private final Incident base;
     private final Incident ours;
     private final Incident theirs;
+    private final Context context;
     private final Set<String> baseEventIds = new HashSet<>();
     private final List<TimelineEvent> mergeEvents = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -56,10 +59,39 @@ public final class IncidentMerge {
         }
     }
 
-    private IncidentMerge(Incident base, Incident ours, Incident theirs) {
+    /**
+     * What a merge takes from outside the two files: the workspace's severity levels, most severe first (ir.yaml), and
+     * the merging session's clock reading, the time of the {@code merge} events (null: the later change's time).
+     */
+    public record Context(List<String> severityOrder, Instant at) {
+        /** Without a workspace's configuration: the severity levels {@code ir init} writes. */
+        public static final List<String> DEFAULT_SEVERITIES = List.of("SEV-1", "SEV-2", "SEV-3", "SEV-4", "SEV-5");
+
+        public Context {
+            severityOrder = List.copyOf(severityOrder);
+            at = at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        }
+
+        public static Context of(IrConfig config, Instant at) {
+            return new Context(config.severities().stream().map(IrConfig.Severity::name).toList(), at);
+        }
+
+        /** Index in the order, lower is more severe; an unknown severity ranks after every known one. */
+        int rank(String severity) {
+            for (int i = 0; i < severityOrder.size(); i++) {
+                if (severityOrder.get(i).equalsIgnoreCase(severity)) {
+                    return i;
+                }
+            }
+            return severityOrder.size();
+        }
+    }
+
+    private IncidentMerge(Incident base, Incident ours, Incident theirs, Context context) {
         this.base = base;
         this.ours = ours;
         this.theirs = theirs;
+        this.context = context;
         if (base != null) {
             base.timeline().forEach(e -> baseEventIds.add(e.id()));
         }
@@ -72,7 +104,8 @@ public final class IncidentMerge {
      * @param ours   one side
      * @param theirs the other side
      */
-    public static Result merge(Incident base, Incident ours, Incident theirs) {
+    public static Result merge(Incident base, Incident ours, Incident theirs, Context context) {
+        Objects.requireNonNull(context, "context");
         Objects.requireNonNull(ours, "ours");
         Objects.requireNonNull(theirs, "theirs");
         if (base != null && ours.equals(base)) {
@@ -81,7 +114,15 @@ public final class IncidentMerge {
         if (base != null && theirs.equals(base) || ours.equals(theirs)) {
             return new Result(ours, List.of());
         }
-        return new IncidentMerge(base, ours, theirs).run();
+        return new IncidentMerge(base, ours, theirs, context).run();
+    }
+
+    /**
+     * A merge without a workspace or a session: {@code ir init}'s severity levels, merge events dated at the later of
+     * the two changes. Commands merge with {@link #merge(Incident, Incident, Incident, Context)}.
+     */
+    public static Result merge(Incident base, Incident ours, Incident theirs) {
+        return merge(base, ours, theirs, new Context(Context.DEFAULT_SEVERITIES, null));
     }
 
     private Result run() {
@@ -90,7 +131,7 @@ public final class IncidentMerge {
                     + "declarations are in its timeline; check its title and severity");
         }
         String title = scalar("title", Incident::title, any(), Function.identity());
-        String severity = scalar("severity", Incident::severity, type(TimelineEvent.SEVERITY), Function.identity());
+        String severity = severity();
         String status = scalar("status", Incident::status, type(TimelineEvent.STATUS), Function.identity());
         Boolean drill = scalar("drill", Incident::drill, any(), String::valueOf);
 
@@ -160,7 +201,29 @@ public final class IncidentMerge {
             c = Comparator.<String>nullsFirst(Comparator.naturalOrder()).compare(so, st);
         }
         boolean oursWins = c > 0;
-        record(field, oursWins ? so : st, oursWins ? st : so, to.isAfter(tt) ? to : tt);
+        record(field, oursWins ? so : st, oursWins ? st : so, to.isAfter(tt) ? to : tt, "the later change wins");
+        return oursWins ? o : t;
+    }
+
+    /**
+     * Severity, three-way like any scalar, except that two different changes resolve to the more severe value: a
+     * concurrent SEV-2 and SEV-4 is a SEV-2 until someone decides otherwise. Levels ir.yaml does not rank alike fall
+     * back to the later change.
+     */
+    private String severity() {
+        Predicate<TimelineEvent> touches = type(TimelineEvent.SEVERITY);
+        String b = valueOf(base, Incident::severity);
+        String o = ours.severity();
+        String t = theirs.severity();
+        int ro = context.rank(o);
+        int rt = context.rank(t);
+        if (Objects.equals(o, t) || Objects.equals(o, b) || Objects.equals(t, b) || ro == rt) {
+            return pick("severity", b, o, t, touches, Function.identity());
+        }
+        boolean oursWins = ro < rt;
+        Instant to = changedAt(ours, touches);
+        Instant tt = changedAt(theirs, touches);
+        record("severity", oursWins ? o : t, oursWins ? t : o, to.isAfter(tt) ? to : tt, "the more severe wins");
         return oursWins ? o : t;
     }
 
@@ -340,20 +403,10 @@ public final class IncidentMerge {
                 out.add(a);
             }
         }
-        // Actions have no time of their own: order them by the event that added them, then by id.
-        Map<String, Instant> added = new HashMap<>();
-        for (Incident side : List.of(ours, theirs)) {
-            for (TimelineEvent e : side.timeline()) {
-                for (ActionItem a : out) {
-                    if (mentions(e, a.id())) {
-                        added.merge(a.id(), e.at(), (x, y) -> x.isBefore(y) ? x : y);
-                    }
-                }
-            }
-        }
-        out.sort(Comparator.comparing((ActionItem a) -> added.getOrDefault(a.id(), Instant.MAX))
-                .thenComparing(ActionItem::id));
-        return out;
+        // The order they were added in (added_at, then the adding event), whichever side each came from.
+        List<TimelineEvent> events = new ArrayList<>(ours.timeline());
+        events.addAll(theirs.timeline());
+        return ActionItem.ordered(out, events);
     }
 
     /**
@@ -438,17 +491,21 @@ public final class IncidentMerge {
 
     // ---- merge events --------------------------------------------------------------------------------------------
 
-    private void record(String field, String kept, String lost, Instant at) {
+    /** Records a value that lost; {@code changedAt} dates it when the merge has no clock of its own. */
+    private void record(String field, String kept, String lost, Instant changedAt, String rule) {
+        Instant at = context.at() != null ? context.at() : changedAt;
         String k = kept == null ? "(none)" : kept;
         String l = lost == null ? "(none)" : lost;
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("field", field);
         attrs.put("kept", k);
         attrs.put("lost", l);
-        String id = "m" + hash(ours.id() + "\0" + field + "\0" + k + "\0" + l + "\0" + at).substring(0, 11);
+        // Named by the conflict (the later change's time, not the merge's): two clones that merge the same changes at
+        // different times make one event, which the next merge unites instead of doubling.
+        String id = "m" + hash(ours.id() + "\0" + field + "\0" + k + "\0" + l + "\0" + changedAt).substring(0, 11);
         mergeEvents.add(new TimelineEvent(id, at, MERGE_AUTHOR, TimelineEvent.MERGE,
                 "concurrent changes to " + field + ": kept " + oneLine(k) + ", lost " + oneLine(l)
-                        + " (the later change wins)", false, attrs));
+                        + " (" + rule + ")", false, attrs));
     }
 
     private static List<TimelineEvent> dedup(List<TimelineEvent> add, List<TimelineEvent> existing) {

@@ -378,8 +378,9 @@ public final class Lifecycle {
                 throw IrException.usage("action item " + a.id() + " has type '" + a.type() + "': use one of "
                         + String.join(", ", ActionItem.TYPES));
             }
-            if (!ActionItem.OPEN.equals(a.status()) && !ActionItem.DONE.equals(a.status())) {
-                throw IrException.usage("action item " + a.id() + " has status '" + a.status() + "': use open or done");
+            if (!ActionItem.STATUSES.contains(a.status())) {
+                throw IrException.usage("action item " + a.id() + " has status '" + a.status() + "': use one of "
+                        + String.join(", ", ActionItem.STATUSES));
             }
         }
     }

@@ -168,10 +168,15 @@ public final class PostmortemView {
         v.put("authors_line", String.join(", ", authors.stream().map(a -> (String) a.get("name")).toList()));
 
         List<Map<String, Object>> actions = new ArrayList<>();
-        for (ActionItem a : incident.actions()) {
+        // In the order they were added, the same in every clone (a merge meets them in any order).
+        for (ActionItem a : ActionItem.ordered(incident.actions(), incident.timeline())) {
             actions.add(map("id", a.id(), "text", Markdown.cell(a.text()), "type", Markdown.cell(a.type()),
                     "owner", Markdown.cell(a.owner()), "due", Markdown.cell(a.due()),
-                    "status", Markdown.cell(a.status()), "open", a.isOpen(), "link", Markdown.cell(a.link())));
+                    "status", Markdown.cell(actionStatus(a)), "status_key", a.status(),
+                    "reason", Markdown.cell(a.reason()),
+                    "done", a.doneAt() == null ? "" : a.doneAt().atOffset(java.time.ZoneOffset.UTC).toLocalDate()
+                            .toString(),
+                    "open", a.isOpen(), "link", Markdown.cell(a.link())));
         }
         v.put("actions", actions);
         v.put("has_actions", !actions.isEmpty());
@@ -487,5 +492,14 @@ public final class PostmortemView {
             }
         }
         return m;
+    }
+
+    /** An action item's status for people: "in progress", "won't do (the reason)". */
+    static String actionStatus(ActionItem a) {
+        return switch (a.status()) {
+            case ActionItem.IN_PROGRESS -> "in progress";
+            case ActionItem.WONT_DO -> "won't do" + (a.reason() == null ? "" : " (" + a.reason().strip() + ")");
+            default -> a.status();
+        };
     }
 }

@@ -197,11 +197,6 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Snapshot snapshotAsOf(String id, java.time.Instant at) {
-        return new History(backend).asOf(id, at);
-    }
-
-    @Override
     public Incident parse(byte[] yaml, String name) {
         try {
             return IncidentCodec.parse(yaml, name);

@@ -118,6 +118,19 @@ final class GitSync {
     private record Step(boolean fetchedNew, boolean merged, List<String> incidents) {
     }
 
+    /**
+     * What the semantic merge takes from this workspace and session: ir.yaml's severity order (ours: the merged one
+     * is not known before the merge) and the session's clock, which dates the merge events.
+     */
+    private ir.model.IncidentMerge.Context mergeContext() {
+        java.time.Instant now = session.clock().instant();
+        try {
+            return ir.model.IncidentMerge.Context.of(backend.config(), now);
+        } catch (IrException unreadable) {
+            return new ir.model.IncidentMerge.Context(ir.model.IncidentMerge.Context.DEFAULT_SEVERITIES, now);
+        }
+    }
+
     /** Brings {@code theirs} into the current branch: nothing, a fast-forward, or a merge commit. */
     private Step integrate(ObjectId theirs, String theirName) {
         if (theirs == null) {
@@ -147,7 +160,7 @@ final class GitSync {
             RevCommit base = rw.next();
             rw.reset();
             rw.setRevFilter(RevFilter.ALL);
-            SyncMerge.TreeResult merged = new SyncMerge(repo, ws, hook).mergeTrees(base == null ? null : rw.parseCommit(base), rw.parseCommit(h),
+            SyncMerge.TreeResult merged = new SyncMerge(repo, ws, hook, mergeContext()).mergeTrees(base == null ? null : rw.parseCommit(base), rw.parseCommit(h),
                     rw.parseCommit(t), reader, ins);
             merged.warnings().forEach(warn);
             if (!merged.conflicts().isEmpty()) {

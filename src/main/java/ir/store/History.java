@@ -2,7 +2,6 @@ package ir.store;
 
 import ir.model.IncidentIds;
 import ir.model.IrException;
-import ir.model.Times;
 import ir.model.ExitCode;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,20 +40,6 @@ final class History {
                     + "'ir history' or a time");
         }
         return snapshot(id, c);
-    }
-
-    IncidentStore.Snapshot asOf(String id, Instant at) {
-        RevCommit found = null;
-        for (RevCommit c : log(paths(id))) {
-            if (!c.getAuthorIdent().getWhenAsInstant().isAfter(at)) {
-                found = c;
-            }
-        }
-        if (found == null) {
-            throw IrException.notFound("incident " + id + " had not been recorded by " + Times.format(at)
-                    + ": see 'ir history' for when it was");
-        }
-        return snapshot(id, found);
     }
 
     private IncidentStore.Snapshot snapshot(String id, RevCommit c) {

@@ -29,7 +29,8 @@ import java.util.Set;
 /** Maps incidents to the YAML document of the README's file format and back, keeping the key order and unknown keys. */
 final class IncidentCodec {
     private static final Set<String> EVENT_KEYS = Set.of("id", "at", "author", "type", "text", "important");
-    private static final Set<String> ACTION_KEYS = Set.of("id", "text", "type", "owner", "due", "status", "link");
+    private static final Set<String> ACTION_KEYS = Set.of("id", "text", "type", "owner", "due", "status", "reason",
+            "done_at", "link", "added_at");
     private static final Set<String> KNOWN;
 
     static {
@@ -266,7 +267,10 @@ final class IncidentCodec {
         putIf(n, "owner", a.owner());
         putIf(n, "due", a.due());
         putIf(n, "status", a.status());
+        putIf(n, "reason", a.reason());
+        putIf(n, "done_at", a.doneAt() == null ? null : Times.format(a.doneAt()));
         putIf(n, "link", a.link());
+        putIf(n, "added_at", a.addedAt() == null ? null : Times.format(a.addedAt()));
         a.extra().forEach((k, v) -> n.set(k, toNode(v)));
         return n;
     }
@@ -302,7 +306,7 @@ final class IncidentCodec {
             throw bad(name, "has an action item without 'id' or 'text'");
         }
         return new ActionItem(id, text, text(n, "type"), text(n, "owner"), text(n, "due"), text(n, "status"),
-                text(n, "link"), extra);
+                text(n, "link"), instant(n, "done_at", name), instant(n, "added_at", name), text(n, "reason"), extra);
     }
 
     /**

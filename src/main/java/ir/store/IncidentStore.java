@@ -120,9 +120,6 @@ public interface IncidentStore extends AutoCloseable {
      */
     Snapshot snapshotAt(String id, String revision);
 
-    /** The incident as last committed at or before {@code at}; exit 3 when it had not been committed yet. */
-    Snapshot snapshotAsOf(String id, java.time.Instant at);
-
     /** Parses an incident document (as {@code ir edit} saves it); a usage error says what and where is wrong. */
     Incident parse(byte[] yaml, String name);
 

@@ -43,11 +43,13 @@ final class SyncMerge {
     private final Repository repo;
     private final Workspace ws;
     private final PostmortemHook hook;
+    private final ir.model.IncidentMerge.Context context;
 
-    SyncMerge(Repository repo, Workspace ws, PostmortemHook hook) {
+    SyncMerge(Repository repo, Workspace ws, PostmortemHook hook, ir.model.IncidentMerge.Context context) {
         this.repo = repo;
         this.ws = ws;
         this.hook = hook;
+        this.context = context;
     }
 
     record TreeResult(ObjectId tree, List<String> conflicts, List<String> incidents, List<String> warnings) {
@@ -109,7 +111,7 @@ final class SyncMerge {
                 String id = incidentId(path, incidentsPrefix, ".yaml");
                 if (id != null) {
                     try {
-                        IncidentFileMerge.Result r = IncidentFileMerge.merge(bb, ob, tb, path);
+                        IncidentFileMerge.Result r = IncidentFileMerge.merge(bb, ob, tb, path, context);
                         result.put(path, new Entry(mode, ins.insert(Constants.OBJ_BLOB, r.bytes())));
                         incidents.add(id);
                         mergedIncidents.put(id, r.incident());

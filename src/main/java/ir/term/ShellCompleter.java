@@ -151,8 +151,8 @@ final class ShellCompleter implements Completer {
             }
             case "action" -> {
                 if (first == 1 && index == 1) {
-                    plain(out, List.of("add", "done"));
-                } else if (words.get(1).equals("done") && position == 0) {
+                    plain(out, List.of("add", "done", "set"));
+                } else if ((words.get(1).equals("done") || words.get(1).equals("set")) && position == 0) {
                     actions(out);
                 }
             }

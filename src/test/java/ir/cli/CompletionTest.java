@@ -130,6 +130,8 @@ class CompletionTest {
                 "ir mark ",
                 "ir action ",
                 "ir action add --",
+                "ir action set x --status ",
+                "ir actions --status ",
                 "ir help action ",
                 "ir completion ",
                 "ir -C ../elsewhere severity "));
@@ -145,7 +147,9 @@ class CompletionTest {
         assertThat(c.get("ir status ")).containsExactly("investigating", "identified", "monitoring", "resolved",
                 "closed");
         assertThat(c.get("ir mark ")).contains("started", "detected", "mitigated").doesNotContain("opened");
-        assertThat(c.get("ir action ")).contains("add", "done");
+        assertThat(c.get("ir action ")).contains("add", "done", "set");
+        assertThat(c.get("ir action set x --status ")).containsExactly("open", "in-progress", "done", "wont-do");
+        assertThat(c.get("ir actions --status ")).containsExactly("open", "in-progress", "done", "wont-do");
         assertThat(c.get("ir action add --")).contains("--owner", "--due", "--incident", "--help");
         assertThat(c.get("ir help action ")).contains("add", "done");
         assertThat(c.get("ir completion ")).containsExactly("bash", "zsh");

@@ -576,7 +576,7 @@ class LifecycleCommandsTest {
     @Test
     void showAsOfRefusesUnknownCommitsAndTimesBeforeTheIncident() {
         refused(3, "no commit 'deadbeef1234'", "show", "--as-of", "deadbeef1234");
-        refused(3, "had not been recorded by 2015-10-21T14:00:00Z", "show", "--as-of", "14:00");
+        refused(3, "was not declared yet at 2015-10-21T14:00:00Z", "show", "--as-of", "14:00");
     }
 
     // ---- help --------------------------------------------------------------------------------------------------

@@ -67,9 +67,9 @@ class PostmortemCommandTest {
                 List.of("Incident Commander", "Carol Chen carol@example.com (took over from Bob Builder "
                         + "bob@example.com)"),
                 List.of("Scribe", "Alice Responder alice@example.com"));
-        assertThat(doc.tableAfter("Action items")).hasSize(2).allSatisfy(row -> assertThat(row).hasSize(6))
+        assertThat(doc.tableAfter("Action items")).hasSize(2).allSatisfy(row -> assertThat(row).hasSize(7))
                 .first().isEqualTo(List.of("Deploy region by region with automatic rollback on p99 latency",
-                        "prevent", "Bob Builder bob@example.com", "2026-12-12", "open",
+                        "prevent", "Bob Builder bob@example.com", "2026-12-12", "open", "",
                         "https://tracker.example.com/OPS-101"));
 
         List<List<String>> timeline = doc.tableAfter("Timeline");

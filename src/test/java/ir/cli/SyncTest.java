@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -148,7 +149,7 @@ class SyncTest {
     }
 
     @Test
-    void concurrentSeverityAndRoleChangesAgreeEverywhereAndKeepTheLosersInMergeEvents() throws Exception {
+    void concurrentSeverityGoesToTheMoreSevereRoleToTheLaterAndTheLosersAreInMergeEventsDatedAtTheSync() throws Exception {
         threeClones();
         var t0 = a.now();
         Clones.severity(a.at(t0.plus(Duration.ofMinutes(5))), id, "SEV-1");
@@ -161,7 +162,8 @@ class SyncTest {
         syncAll();
         assertConverged();
         JsonNode incident = c.yaml(id);
-        assertThat(incident.get("severity").asText()).isEqualTo("SEV-4");
+        // SEV-4 was the later change, but for severity the safe answer is the more severe one
+        assertThat(incident.get("severity").asText()).isEqualTo("SEV-1");
         assertThat(incident.get("roles").get("commander").asText()).isEqualTo(BOB);
         List<JsonNode> merges = new ArrayList<>();
         incident.get("timeline").forEach(e -> {
@@ -171,13 +173,37 @@ class SyncTest {
         });
         assertThat(merges).anySatisfy(e -> {
             assertThat(e.get("field").asText()).isEqualTo("severity");
-            assertThat(e.get("kept").asText()).isEqualTo("SEV-4");
-            assertThat(e.get("lost").asText()).isEqualTo("SEV-1");
+            assertThat(e.get("kept").asText()).isEqualTo("SEV-1");
+            assertThat(e.get("lost").asText()).isEqualTo("SEV-4");
         });
+        // dated when the clones' values met (the syncing session's clock), not at the last change (minute 9)
+        assertThat(merges).allSatisfy(e -> assertThat(Instant.parse(e.get("at").asText()))
+                .isEqualTo(t0.plus(Duration.ofMinutes(10))));
         assertThat(merges).anySatisfy(e -> {
             assertThat(e.get("field").asText()).isEqualTo("roles.commander");
             assertThat(e.get("lost").asText()).isEqualTo(CAROL);
         });
+    }
+
+    @Test
+    void actionItemsAddedInThreeClonesComeOutInTheOrderTheyWereAddedInEveryClone() throws Exception {
+        threeClones();
+        var t0 = a.now();
+        for (String text : List.of("first in a", "second in a")) {
+            IrTester.Result r = a.at(t0.plus(Duration.ofMinutes(1))).run("action", "add", text);
+            assertThat(r.exit()).as(r.toString()).isZero();
+        }
+        assertThat(b.at(t0.plus(Duration.ofMinutes(2))).run("action", "add", "in b").exit()).isZero();
+        // the same second as a's two, added after them
+        assertThat(c.at(t0.plus(Duration.ofMinutes(1))).run("action", "add", "in c").exit()).isZero();
+        for (IrTester t : List.of(a, b, c)) {
+            t.at(t0.plus(Duration.ofMinutes(10)));
+        }
+        syncAll();
+        assertConverged();
+        List<String> order = new ArrayList<>();
+        c.yaml(id).get("actions").forEach(x -> order.add(x.get("text").asText()));
+        assertThat(order).containsExactly("first in a", "second in a", "in c", "in b");
     }
 
     @Test

@@ -70,18 +70,66 @@ class IncidentMergeTest {
     }
 
     @Test
-    void severityChangedOnBothSidesKeepsTheLaterChangeAndRecordsTheLoser() {
+    void severityChangedOnBothSidesKeepsTheMoreSevereAndRecordsTheLoser() {
         Incident b = base();
-        Incident o = severity(b, "s1", 5, "SEV-1");
-        Incident t = severity(b, "s2", 7, "SEV-2");
-        Incident m = both(b, o, t).incident();
-        assertThat(m.severity()).isEqualTo("SEV-2");
+        Incident o = severity(b, "s1", 5, "SEV-2");
+        Incident t = severity(b, "s2", 7, "SEV-4");
+        Instant mergedAt = T0.plusSeconds(3600);
+        IncidentMerge.Context context = new IncidentMerge.Context(IncidentMerge.Context.DEFAULT_SEVERITIES, mergedAt);
+        IncidentMerge.Result r = IncidentMerge.merge(b, o, t, context);
+        assertThat(IncidentMerge.merge(b, t, o, context).incident()).as("symmetric").isEqualTo(r.incident());
+        Incident m = r.incident();
+        assertThat(m.severity()).as("the later change was a downgrade: the more severe value wins").isEqualTo("SEV-2");
         TimelineEvent merge = m.timeline().stream().filter(e -> e.type().equals(TimelineEvent.MERGE)).findFirst()
                 .orElseThrow();
         assertThat(merge.attr("field")).isEqualTo("severity");
         assertThat(merge.attr("kept")).isEqualTo("SEV-2");
-        assertThat(merge.attr("lost")).isEqualTo("SEV-1");
-        assertThat(merge.at()).isEqualTo(T0.plusSeconds(7 * 60));
+        assertThat(merge.attr("lost")).isEqualTo("SEV-4");
+        assertThat(merge.text()).contains("more severe");
+        assertThat(merge.at()).as("dated at the merge, not at the last event").isEqualTo(mergedAt);
+        assertThat(m.sortedTimeline()).last().isEqualTo(merge);
+    }
+
+    @Test
+    void twoClonesMergingTheSameChangesAtDifferentTimesMakeOneMergeEvent() {
+        Incident b = base();
+        Incident o = severity(b, "s1", 5, "SEV-1");
+        Incident t = severity(b, "s2", 7, "SEV-2");
+        List<String> order = IncidentMerge.Context.DEFAULT_SEVERITIES;
+        Incident inA = IncidentMerge.merge(b, o, t, new IncidentMerge.Context(order, T0.plusSeconds(600))).incident();
+        Incident inB = IncidentMerge.merge(b, t, o, new IncidentMerge.Context(order, T0.plusSeconds(900))).incident();
+        Incident both = IncidentMerge.merge(b, inA, inB, new IncidentMerge.Context(order, T0.plusSeconds(1200)))
+                .incident();
+        assertThat(both.timeline()).filteredOn(e -> e.type().equals(TimelineEvent.MERGE)).singleElement()
+                .satisfies(e -> assertThat(e.at()).isIn(T0.plusSeconds(600), T0.plusSeconds(900)));
+        assertThat(IncidentMerge.merge(b, inB, inA, new IncidentMerge.Context(order, T0.plusSeconds(1500)))
+                .incident()).isEqualTo(both);
+    }
+
+    @Test
+    void severityRanksFollowTheWorkspaceOrder() {
+        Incident b = base().withSeverity("minor");
+        Incident o = severity(b, "s1", 9, "major");
+        Incident t = severity(b, "s2", 5, "critical");
+        IncidentMerge.Context context = new IncidentMerge.Context(List.of("critical", "major", "minor"),
+                T0.plusSeconds(600));
+        assertThat(IncidentMerge.merge(b, o, t, context).incident().severity()).isEqualTo("critical");
+        assertThat(IncidentMerge.merge(b, t, o, context).incident().severity()).isEqualTo("critical");
+        // levels the order does not know fall back to the later change
+        IncidentMerge.Context unknown = new IncidentMerge.Context(List.of("SEV-1"), T0.plusSeconds(600));
+        assertThat(IncidentMerge.merge(b, o, t, unknown).incident().severity()).isEqualTo("major");
+    }
+
+    @Test
+    void everyMergeEventIsDatedAtTheMergeClockToTheSecond() {
+        Incident b = base();
+        Incident o = b.withTitle("Database down hard").withEvent(note("x", 3))
+                .withText(TextField.SUMMARY, "primary lost");
+        Incident t = b.withTitle("DB outage").withEvent(note("y", 4)).withText(TextField.SUMMARY, "replica lag");
+        Instant mergedAt = Instant.parse("2026-11-29T08:15:30.250Z");
+        Incident m = IncidentMerge.merge(b, o, t, new IncidentMerge.Context(List.of("SEV-3"), mergedAt)).incident();
+        assertThat(m.timeline()).filteredOn(e -> e.type().equals(TimelineEvent.MERGE)).hasSize(2)
+                .allSatisfy(e -> assertThat(e.at()).isEqualTo(Instant.parse("2026-11-29T08:15:30Z")));
     }
 
     @Test
@@ -141,6 +189,28 @@ class IncidentMergeTest {
                 .satisfies(x -> assertThat(x.status()).isEqualTo("done"));
         assertThat(m.timeline()).anyMatch(e -> e.type().equals(TimelineEvent.MERGE)
                 && "actions.a1".equals(e.attr("field")));
+    }
+
+    private static Incident addAction(Incident i, String actionId, Integer addedMinute, String eventId, int minute) {
+        List<ActionItem> next = new java.util.ArrayList<>(i.actions());
+        next.add(new ActionItem(actionId, "item " + actionId, "prevent", null, null, "open", null, null,
+                addedMinute == null ? null : T0.plusSeconds(60L * addedMinute), null, Map.of()));
+        return i.withActions(next).withEvent(event(eventId, minute, TimelineEvent.ACTION_ITEM, "Action item",
+                Map.of("action", actionId, "status", "open")));
+    }
+
+    @Test
+    void actionItemsAddedInTwoClonesComeOutInTheOrderTheyWereAddedOnBothSides() {
+        Incident b = addAction(base(), "a0", 1, "e01", 1);
+        // two items added in one second: ids in the reverse order of adding, the adding events in adding order
+        Incident o = addAction(addAction(b, "zz1", 5, "e05a", 5), "aa2", 5, "e05b", 5);
+        // and, on the other side, one earlier and one written before added_at existed (placed by its event)
+        Incident t = addAction(addAction(b, "mm3", 3, "e03", 3), "old4", null, "e04", 4);
+        Incident m = both(b, o, t).incident();
+        assertThat(m.actions()).extracting(ActionItem::id).containsExactly("a0", "mm3", "old4", "zz1", "aa2");
+        // the merged order is stable: merging it again with either side changes nothing
+        assertThat(both(o, m, o).incident().actions()).isEqualTo(m.actions());
+        assertThat(ActionItem.ordered(m.actions(), m.timeline())).isEqualTo(m.actions());
     }
 
     @Test
