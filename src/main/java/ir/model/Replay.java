@@ -63,7 +63,33 @@ public final class Replay {
         for (Milestone m : Milestone.values()) {
             out = out.withTime(m, milestone(i, m, events, at));
         }
-        return out.withActions(actions(i, events, at));
+        return out.withActions(actions(i, events, at)).withImpactWindows(windows(i, at))
+                .withDataLoss(dataLoss(i, events, at));
+    }
+
+    /**
+     * The impact windows as they stood at {@code at}: windows that began later are not there yet, and a window that
+     * ended later is still open.
+     */
+    static List<ImpactWindow> windows(Incident i, Instant at) {
+        List<ImpactWindow> out = new ArrayList<>();
+        for (ImpactWindow w : i.impactWindows()) {
+            if (w.startedAt() != null && w.startedAt().isAfter(at)) {
+                continue;
+            }
+            out.add(w.mitigatedAt() != null && w.mitigatedAt().isAfter(at) ? w.withEnd(null) : w);
+        }
+        return out;
+    }
+
+    /** The data-loss window once an entry recorded it (at or before {@code at}); none before. */
+    static DataLoss dataLoss(Incident i, List<TimelineEvent> events, Instant at) {
+        if (i.dataLoss() == null) {
+            return null;
+        }
+        boolean recorded = events.stream().anyMatch(e -> Phases.DATA_LOSS.equals(e.type()) && !e.at().isAfter(at));
+        boolean anyEvent = events.stream().anyMatch(e -> Phases.DATA_LOSS.equals(e.type()));
+        return recorded || !anyEvent ? i.dataLoss() : null;
     }
 
     // ---- severity and status -------------------------------------------------------------------------------------

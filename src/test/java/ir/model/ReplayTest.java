@@ -148,4 +148,28 @@ class ReplayTest {
                 .containsEntry("commander", List.of(ALICE));
         assertThat(Replay.asOf(i, CONFIG, t("15:35")).roles()).containsOnly(Map.entry("sme", List.of(CAROL)));
     }
+
+    @Test
+    void impactWindowsAndDataLossAreThoseKnownAtTheMoment() {
+        Incident i = declared();
+        i = Phases.startWindow(i, t("14:50"), "degraded", ALICE).incident();
+        i = Lifecycle.status(i, CONFIG, "monitoring", null, t("15:30"), BOB).incident();
+        i = Phases.startWindow(i, t("16:00"), "full outage", BOB).incident();
+        i = Phases.endWindow(i, t("17:00"), BOB).incident();
+        i = Phases.dataLoss(i, t("16:00"), t("16:10"), "writes lost", ALICE).incident();
+
+        Incident during = Replay.asOf(i, CONFIG, t("15:10"));
+        assertThat(during.impactWindows()).hasSize(1);
+        assertThat(during.impactWindows().get(0).open()).as("mitigated only at 15:30").isTrue();
+        assertThat(during.dataLoss()).isNull();
+
+        Incident between = Replay.asOf(i, CONFIG, t("15:45"));
+        assertThat(between.impactWindows()).extracting(ImpactWindow::label).containsExactly("degraded");
+        assertThat(between.impactWindows().get(0).mitigatedAt()).isEqualTo(t("15:30"));
+
+        Incident outage = Replay.asOf(i, CONFIG, t("16:30"));
+        assertThat(outage.impactWindows()).extracting(ImpactWindow::label).containsExactly("degraded", "full outage");
+        assertThat(outage.impactWindows().get(1).open()).isTrue();
+        assertThat(outage.dataLoss()).isEqualTo(i.dataLoss());
+    }
 }
