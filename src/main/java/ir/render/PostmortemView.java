@@ -266,6 +266,7 @@ public final class PostmortemView {
             case TimelineEvent.STATUS -> "Status " + arrow(e);
             case TimelineEvent.ROLE -> "Role";
             case TimelineEvent.MILESTONE -> milestoneHead(e);
+            case Phases.DATA_LOSS -> "Data loss";
             case TimelineEvent.DECLARED -> "Declared" + (e.attr("severity") == null ? ""
                     : " " + safeWord(e.attr("severity")));
             default -> "";
@@ -293,7 +294,8 @@ public final class PostmortemView {
     private static String milestoneHead(TimelineEvent e) {
         Milestone m = e.attr("milestone") == null ? null : Milestone.parse(e.attr("milestone"));
         if (m == null) {
-            return "Milestone " + safeWord(e.attr("milestone"));
+            // An impact window's label carries no milestone of its own.
+            return e.attr("milestone") == null ? "Impact window" : "Milestone " + safeWord(e.attr("milestone"));
         }
         return m == Milestone.STARTED ? "Impact started" : capitalise(m.label());
     }
@@ -308,8 +310,9 @@ public final class PostmortemView {
             case TimelineEvent.SEVERITY, TimelineEvent.STATUS -> to == null ? null
                     : "(?is)^(?:(?:escalated|downgraded|severity|status)\\b[^:\\n]*?)?" + Pattern.quote(to)
                     + "\\s*(?::\\s*|$)";
-            case TimelineEvent.MILESTONE -> e.attr("milestone") == null ? null
+            case TimelineEvent.MILESTONE -> e.attr("milestone") == null ? "(?i)^impact\\s+window\\s*"
                     : "(?i)^(?:impact\\s+)?(?:milestone:?\\s*)?" + Pattern.quote(e.attr("milestone")) + "\\b:?\\s*";
+            case Phases.DATA_LOSS -> "(?i)^data\\s+lost\\s*";
             default -> null;
         };
         return echo == null ? t : t.replaceFirst(echo, "").strip();
