@@ -1,0 +1,111 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The alert-storm measurement of the performance budget: GROUPS alert groups, UPDATES notifications each (Alertmanager
+ * webhook version 4: each update adds a firing alert to its group, the last one resolves them all), posted by SENDERS
+ * concurrent senders to a running {@code ir serve}. Prints one tab-separated line per figure: notifications,
+ * acknowledged (2xx), failures, acknowledgement p50/p99/max in ms, wall seconds and throughput per second.
+ *
+ * Usage: java bench/AlertStorm.java URL [GROUPS] [UPDATES] [SENDERS]   (run by bench/alert-storm.sh)
+ */
+public final class AlertStorm {
+    public static void main(String[] args) throws Exception {
+        URI url = URI.create(args[0]);
+        int groups = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int updates = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int senders = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
+        List<String> bodies = new ArrayList<>();
+        // Round by round, so each group's updates arrive in order but interleaved with every other group's.
+        for (int u = 0; u < updates; u++) {
+            for (int g = 0; g < groups; g++) {
+                bodies.add(payload(g, u, updates, start));
+            }
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long[] nanos = new long[bodies.size()];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        long t0 = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            done.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < bodies.size(); ) {
+                    HttpRequest req = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(bodies.get(i)))
+                            .build();
+                    long a = System.nanoTime();
+                    try {
+                        int code = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        (code / 100 == 2 ? ok : failed).incrementAndGet();
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                    nanos[i] = System.nanoTime() - a;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("notifications\t%d%n", bodies.size());
+        System.out.printf("acknowledged\t%d%n", ok.get());
+        System.out.printf("failed\t%d%n", failed.get());
+        System.out.printf("ack_p50_ms\t%.1f%n", pct(sorted, 50));
+        System.out.printf("ack_p99_ms\t%.1f%n", pct(sorted, 99));
+        System.out.printf("ack_max_ms\t%.1f%n", sorted[sorted.length - 1] / 1e6);
+        System.out.printf("wall_s\t%.2f%n", wall);
+        System.out.printf("per_second\t%.0f%n", bodies.size() / wall);
+    }
+
+    private static double pct(long[] sorted, int p) {
+        int k = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, k)] / 1e6;
+    }
+
+    /** Update {@code u} of group {@code g}: alerts 0..u firing, or (the last update) all of them resolved. */
+    private static String payload(int g, int u, int updates, Instant start) {
+        boolean resolved = u == updates - 1;
+        StringBuilder alerts = new StringBuilder();
+        for (int a = 0; a <= Math.min(u, updates - 2); a++) {
+            if (a > 0) {
+                alerts.append(',');
+            }
+            alerts.append("{\"status\":\"").append(resolved ? "resolved" : "firing").append("\",")
+                    .append("\"labels\":{\"alertname\":\"StormAlert").append(g).append("\",\"instance\":\"host")
+                    .append(a).append("\",\"severity\":\"critical\"},")
+                    .append("\"annotations\":{\"summary\":\"Storm alert ").append(g).append("\"},")
+                    .append("\"startsAt\":\"").append(start.plusSeconds(a)).append("\",")
+                    .append("\"endsAt\":\"").append(resolved ? start.plusSeconds(600).toString()
+                            : "0001-01-01T00:00:00Z").append("\",")
+                    .append("\"generatorURL\":\"http://prometheus.example/graph\",")
+                    .append("\"fingerprint\":\"").append(String.format("%08x%08x", g, a)).append("\"}");
+        }
+        String group = "{}:{alertname=\\\"StormAlert" + g + "\\\"}";
+        return "{\"version\":\"4\",\"groupKey\":\"" + group + "\",\"truncatedAlerts\":0,\"status\":\""
+                + (resolved ? "resolved" : "firing") + "\",\"receiver\":\"ir\",\"groupLabels\":{\"alertname\":"
+                + "\"StormAlert" + g + "\"},\"commonLabels\":{\"alertname\":\"StormAlert" + g + "\",\"severity\":"
+                + "\"critical\"},\"commonAnnotations\":{\"summary\":\"Storm alert " + g + "\"},\"externalURL\":"
+                + "\"http://alertmanager.example\",\"alerts\":[" + alerts + "]}";
+    }
+}
