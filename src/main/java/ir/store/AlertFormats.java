@@ -60,8 +60,7 @@ final class AlertFormats {
                     + String.join(", ", AlertIntake.FORMATS));
         }
         if (body.length > MAX_BYTES) {
-            throw IrException.usage("the payload is " + body.length + " bytes, over the limit of " + MAX_BYTES
-                    + " (1 MiB)");
+            throw IrException.usage("the payload is over the limit of 1 MiB (" + MAX_BYTES + " bytes)");
         }
         JsonNode root = read(body, format);
         if (!root.isObject()) {
@@ -163,6 +162,12 @@ final class AlertFormats {
         List<String> links = new ArrayList<>();
         if (annotations.get("runbook_url") != null) {
             links.add(annotations.get("runbook_url"));
+        }
+        for (Alert a : list) {
+            String runbook = a.annotations().get("runbook_url");
+            if (runbook != null && !runbook.isBlank() && !links.contains(runbook) && links.size() < 5) {
+                links.add(runbook);
+            }
         }
         return new Notification(source, groupKey, status, title, labels, annotations,
                 plainFields(root), list, null, null, first(annotations.get("description"), null), links);
