@@ -255,7 +255,7 @@ public final class AlertMapping {
             Incident acked = setIfInOrder(next, Milestone.ACKNOWLEDGED, n.acknowledgedAt().truncatedTo(
                     ChronoUnit.SECONDS));
             if (acked != next) {
-                notes.add("acknowledged");
+                notes.add("marked acknowledged");
                 next = acked;
             }
         }

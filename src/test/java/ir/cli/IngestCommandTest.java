@@ -200,7 +200,7 @@ class IngestCommandTest {
         assertThat(y.path("links").get(0).asText()).isEqualTo("https://acme.pagerduty.com/incidents/PGR0VU2");
         r = t.at("2025-05-01T11:58:01Z").run("ingest", "--format", "pagerduty", payload("pagerduty-acknowledged.json")
                 .toString());
-        assertThat(r.out().strip()).isEqualTo("added 1 alert to " + id + " (1 acknowledged; acknowledged)");
+        assertThat(r.out().strip()).isEqualTo("added 1 alert to " + id + " (1 acknowledged; marked acknowledged)");
         y = t.committedYaml(id);
         assertThat(y.path("acknowledged_at").asText()).isEqualTo("2025-05-01T11:58:00Z");
         r = t.at("2025-05-01T12:30:01Z").run("ingest", payload("pagerduty-resolved.json").toString());
