@@ -28,7 +28,7 @@ final class CommandGroups {
     private static Map<String, List<String>> groups() {
         Map<String, List<String>> g = new LinkedHashMap<>();
         g.put("Respond", List.of("open", "use", "severity", "role", "status", "mark", "resolve", "reopen", "cancel",
-                "shell"));
+                "shell", "ingest"));
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "edit"));
         g.put("Review", List.of("show", "list", "actions", "history", "stats"));
         g.put("Share", List.of("postmortem", "sync"));

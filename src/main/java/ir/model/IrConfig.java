@@ -5,9 +5,22 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses. */
+/**
+ * A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses, its custom fields, and how
+ * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}).
+ */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
-                       List<String> postmortemRequiredFor, List<Field> fields) {
+                       List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
+                       String intakeAuthor) {
+
+    /** Who alert events and their commits are attributed to when ir.yaml names nobody ({@code intake.author}). */
+    public static final String DEFAULT_INTAKE_AUTHOR = "ir intake <intake@localhost>";
+
+    /** A configuration without triggers. */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor, List<Field> fields) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, fields, List.of(), null);
+    }
 
     /** A configuration without custom fields. */
     public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
@@ -61,6 +74,8 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         statuses = List.copyOf(statuses);
         postmortemRequiredFor = List.copyOf(postmortemRequiredFor);
         fields = fields == null ? List.of() : List.copyOf(fields);
+        triggers = triggers == null ? List.of() : List.copyOf(triggers);
+        intakeAuthor = intakeAuthor == null || intakeAuthor.isBlank() ? DEFAULT_INTAKE_AUTHOR : intakeAuthor.strip();
         if (severities.isEmpty()) {
             throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
         }

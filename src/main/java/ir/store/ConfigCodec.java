@@ -79,7 +79,152 @@ final class ConfigCodec {
             throw new IrException(ExitCode.USAGE, name + ": default_severity '" + def + "' is not one of "
                     + c.severityNames());
         }
-        return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields);
+        return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields,
+                triggers(n, bytes, name, c), intakeAuthor(n, bytes, name));
+    }
+
+    /** The keys a rule of {@code triggers:} may have. */
+    static final java.util.Set<String> TRIGGER_KEYS = java.util.Set.of("match", "severity", "tags", "title",
+            "commander", "ignore", "resolve", "refire");
+
+    /**
+     * The routing rules under {@code triggers:} (see docs/alerts.md). A bad rule is refused by its line and what is
+     * wrong when ir.yaml is read, rather than skipped: an alert routed by the wrong rule pages the wrong people.
+     */
+    private static List<ir.model.TriggerRule> triggers(ObjectNode n, byte[] bytes, String name, IrConfig c) {
+        JsonNode v = n.get("triggers");
+        List<ir.model.TriggerRule> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw wrongType(bytes, name, "a list of routing rules, each a mapping such as {match: {severity: "
+                    + "critical}, severity: SEV-2}", v, "triggers");
+        }
+        List<Integer> lines = YamlCodec.get().itemLines(bytes, "triggers");
+        int k = 0;
+        for (JsonNode r : v) {
+            int line = k < lines.size() ? lines.get(k) : 0;
+            k++;
+            String at = name + ": trigger " + k + (line > 0 ? " (line " + line + ")" : "");
+            try {
+                out.add(trigger(r, line, c));
+            } catch (IrException e) {
+                throw new IrException(ExitCode.FAILURE, at + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static ir.model.TriggerRule trigger(JsonNode r, int line, IrConfig c) {
+        if (!r.isObject()) {
+            throw IrException.usage("must be a mapping such as {match: {severity: critical}, severity: SEV-2}");
+        }
+        java.util.Iterator<String> names = r.fieldNames();
+        while (names.hasNext()) {
+            String key = names.next();
+            if (!TRIGGER_KEYS.contains(key)) {
+                throw IrException.usage("unknown key '" + key + "': use " + String.join(", ",
+                        new java.util.TreeSet<>(TRIGGER_KEYS)));
+            }
+        }
+        List<ir.model.TriggerRule.Matcher> match = new ArrayList<>();
+        JsonNode m = r.get("match");
+        if (m != null && !m.isNull()) {
+            if (!m.isObject()) {
+                throw IrException.usage("'match' must be a mapping of labels or fields to values, such as {severity: "
+                        + "critical, service: \"~check.*\"}");
+            }
+            m.fields().forEachRemaining(f -> match.add(ir.model.Triggers.matcher(f.getKey(),
+                    IncidentCodec.plain(f.getValue()))));
+        }
+        String severity = scalar(r, "severity");
+        if (severity != null) {
+            severity = c.severity(severity);
+        }
+        List<String> tags = new ArrayList<>();
+        JsonNode t = r.get("tags");
+        if (t != null && !t.isNull()) {
+            if (t.isValueNode()) {
+                tags.add(t.asText().strip());
+            } else if (t.isArray() && allScalars(t)) {
+                t.forEach(x -> tags.add(x.asText().strip()));
+            } else {
+                throw IrException.usage("'tags' must be a list of tags, such as [paging, checkout]");
+            }
+            tags.removeIf(String::isEmpty);
+        }
+        String title = scalar(r, "title");
+        if (title != null) {
+            ir.model.Triggers.checkTemplate(title);
+        }
+        String commander = scalar(r, "commander");
+        if (commander != null) {
+            String problem = ir.model.Person.problem(commander);
+            if (problem != null && !ir.model.Person.informal(commander)) {
+                throw IrException.usage("'commander' " + problem + ": write it as \"Name <email>\"");
+            }
+            commander = commander.strip();
+        }
+        JsonNode ig = r.get("ignore");
+        if (ig != null && !ig.isNull() && !ig.isBoolean()) {
+            throw IrException.usage("'ignore' must be true or false");
+        }
+        ir.model.TriggerRule.OnResolve resolve = choice(r, "resolve", ir.model.TriggerRule.OnResolve.class,
+                ir.model.TriggerRule.OnResolve.RECORD);
+        ir.model.TriggerRule.OnRefire refire = choice(r, "refire", ir.model.TriggerRule.OnRefire.class,
+                ir.model.TriggerRule.OnRefire.REOPEN);
+        return new ir.model.TriggerRule(line, match, severity, tags, title, commander, ig != null && ig.asBoolean(),
+                resolve, refire);
+    }
+
+    private static String scalar(JsonNode r, String key) {
+        JsonNode v = r.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isValueNode() || v.asText().isBlank()) {
+            throw IrException.usage("'" + key + "' must be a single value");
+        }
+        return v.asText();
+    }
+
+    private static <E extends Enum<E>> E choice(JsonNode r, String key, Class<E> type, E fallback) {
+        String v = scalar(r, key);
+        if (v == null) {
+            return fallback;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.strip())) {
+                return e;
+            }
+        }
+        throw IrException.usage("'" + key + "' is '" + v.strip() + "': use " + String.join(" or ",
+                java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT))
+                        .toList()));
+    }
+
+    /** {@code intake: {author: "Name <email>"}}: who alerts are recorded as; null for the built-in default. */
+    private static String intakeAuthor(ObjectNode n, byte[] bytes, String name) {
+        JsonNode v = n.get("intake");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw wrongType(bytes, name, "a mapping such as {author: \"Alertmanager <alerts@example.com>\"}", v,
+                    "intake");
+        }
+        JsonNode a = v.get("author");
+        if (a == null || a.isNull()) {
+            return null;
+        }
+        String problem = a.isValueNode() ? ir.model.Person.problem(a.asText()) : "is not a single value";
+        if (problem != null) {
+            int line = YamlCodec.get().lineOf(bytes, "intake", "author");
+            throw new IrException(ExitCode.FAILURE, name + ": 'intake.author'" + (line > 0 ? " at line " + line : "")
+                    + " " + problem + ": write it as \"Name <email>\", e.g. \"Alertmanager <alerts@example.com>\"");
+        }
+        return a.asText().strip();
     }
 
     /**

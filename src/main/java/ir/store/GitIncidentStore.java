@@ -127,7 +127,7 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     /** The incident's file (and {@code others}) as one commit; the parse of the new bytes is kept for the next load. */
-    private Transaction.Plan<Incident> plan(Incident next, Change change, Map<Path, byte[]> others) {
+    Transaction.Plan<Incident> plan(Incident next, Change change, Map<Path, byte[]> others) {
         Workspace ws = workspace();
         Path file = ws.incidentFile(next.id());
         com.fasterxml.jackson.databind.node.ObjectNode tree = IncidentCodec.toTree(next);
@@ -169,6 +169,11 @@ public final class GitIncidentStore implements IncidentStore {
             }
             throw e;
         }
+    }
+
+    @Override
+    public AlertIntake intake() {
+        return new Intake(backend, this, session);
     }
 
     @Override

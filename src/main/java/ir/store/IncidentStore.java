@@ -94,6 +94,15 @@ public interface IncidentStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot sync");
     }
 
+    /**
+     * Where alerts enter this workspace ({@code ir ingest}, {@code ir serve}): alert payloads checked, routed by
+     * ir.yaml's {@code triggers:} and recorded as the intake identity ({@code intake.author}), one commit per changed
+     * incident.
+     */
+    default AlertIntake intake() {
+        throw new UnsupportedOperationException("this store takes no alerts");
+    }
+
     /** JSON text of a value built from incidents, maps, lists, strings, numbers and booleans. */
     String json(Object value);
 

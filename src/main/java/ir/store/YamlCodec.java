@@ -206,6 +206,48 @@ final class YamlCodec {
         return 0;
     }
 
+    /**
+     * The line of each item of the top-level list at {@code key} in a document {@link #readObject} has accepted (0 for
+     * an item whose line is unknown). Only for messages: it parses the document again.
+     */
+    java.util.List<Integer> itemLines(byte[] bytes, String key) {
+        java.util.List<Integer> lines = new java.util.ArrayList<>();
+        try (JsonParser p = yaml.createParser(bytes)) {
+            int depth = 0;
+            boolean inList = false;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (inList && depth == 2 && t != JsonToken.END_ARRAY) {
+                    lines.add(p.currentTokenLocation().getLineNr());
+                }
+                switch (t) {
+                    case START_OBJECT, START_ARRAY -> {
+                        depth++;
+                    }
+                    case END_OBJECT, END_ARRAY -> {
+                        depth--;
+                        if (inList && depth < 2) {
+                            return lines;
+                        }
+                    }
+                    case FIELD_NAME -> {
+                        if (depth == 1 && p.currentName().equals(key)) {
+                            JsonToken v = p.nextToken();
+                            if (v != JsonToken.START_ARRAY) {
+                                return lines;
+                            }
+                            depth++;
+                            inList = true;
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return lines;
+        }
+        return lines;
+    }
+
     /** The value at the parser's current token, as databind's {@code readTree} would build it. */
     private static JsonNode readTree(JsonParser p, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
