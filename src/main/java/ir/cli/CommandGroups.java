@@ -32,6 +32,7 @@ final class CommandGroups {
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "edit"));
         g.put("Review", List.of("show", "list", "actions", "history", "stats"));
         g.put("Share", List.of("postmortem", "sync"));
+        g.put("Alerts", List.of("ingest", "serve"));
         g.put("Set up", List.of("init", "help", "completion", "daemon"));
         return g;
     }
