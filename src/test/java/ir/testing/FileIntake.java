@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * A small but real {@link AlertIntake} for testing the receiver apart from the alert formats: a payload must be a JSON
  * object; its group is {@code group} (else {@code groupKey}, else PagerDuty's {@code event.data.id}, else
- * {@code default}); recording writes {@code alerts/<group>/<sha-256 of the body>.json} and commits each group's new
+ * {@code default}); recording writes {@code alert-<group>-<sha-256 of the body>.json} and commits each group's new
  * files in one commit per {@link #record} call, so recording the same payload again changes nothing, as the contract
  * asks.
  */
@@ -57,9 +57,12 @@ public final class FileIntake implements AlertIntake {
         return out;
     }
 
-    /** Where the test intake records a payload of {@code group}. */
+    /**
+     * Where the test intake records a payload of {@code group}: in the workspace's top directory, one of those whose
+     * temporary files a crash may leave the store cleans up (see ir.store.Recovery), as it does for incident files.
+     */
     public static Path file(String group, byte[] body) {
-        return Path.of("alerts", group, sha256(body).substring(0, 32) + ".json");
+        return Path.of("alert-" + group + "-" + sha256(body).substring(0, 24) + ".json");
     }
 
     /** The group of a payload, as this intake reads it; a usage error when it is not a JSON object. */
