@@ -86,11 +86,12 @@ public final class Pusher {
             }
             try {
                 String what = sync.get();
-                syncs++;
-                if (lastError != null) {
-                    log.accept("serve: push: " + what + " (after failing: " + lastError + ")");
-                }
+                String failed = lastError;
                 lastError = null;
+                syncs++;
+                if (failed != null) {
+                    log.accept("serve: push: " + what + " (after failing: " + failed + ")");
+                }
                 backoff = 0;
             } catch (RuntimeException e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
