@@ -171,9 +171,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReceiverGoesThroughTheStoreForGitAndJsonAndNeverReachesUpToCommands() throws Exception {
+        assertThat(violations("ir/serve", n -> n.startsWith("org/eclipse/jgit/") || n.startsWith("com/fasterxml/")
+                || n.startsWith("ir/cli/") || n.startsWith("ir/term/") || n.startsWith("ir/daemon/")))
+                .as("ir.serve records through ir.store.AlertIntake; commands wire it up").isEmpty();
+    }
+
+    @Test
     void lowerLayersNeverReachUpToCommandsOrTheTerminal() throws Exception {
         Predicate<String> upward = n -> n.startsWith("ir/cli/") || n.startsWith("ir/term/")
-                || n.startsWith("ir/daemon/");
+                || n.startsWith("ir/daemon/") || n.startsWith("ir/serve/");
         for (String pkg : List.of("ir/env", "ir/store", "ir/render", "ir/model")) {
             assertThat(violations(pkg, upward)).as(pkg).isEmpty();
         }

@@ -24,8 +24,7 @@ public final class Cli {
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
             "edit", "action", "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "ingest",
-            "daemon",
-            "help", "completion", CompleteCommand.NAME);
+            "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
     static final java.util.Set<String> WHOLE_MODEL = java.util.Set.of("help", "completion");
@@ -33,12 +32,13 @@ public final class Cli {
     /**
      * The subcommands that run only in the caller's own process, never in ir's background process: {@code init} (set
      * up once, may ask), {@code edit} (an editor on the terminal), {@code shell} (a session on the terminal or standard
-     * input), {@code sync} (a remote, which may ask for credentials), {@code merge-file} (run by git, with git's
-     * environment), {@code ingest} (a payload read from a file or standard input, recorded as the intake identity) and
-     * {@code daemon} (it must work when the background process does not).
+     * input), {@code sync} (a remote, which may ask for credentials), {@code serve} (a long-lived receiver with a
+     * backend of its own), {@code merge-file} (run by git, with git's environment), {@code ingest} (a payload read from
+     * a file or standard input, recorded as the intake identity) and {@code daemon} (it must work when the background
+     * process does not).
      */
     static final java.util.Set<String> IN_PROCESS_ONLY = java.util.Set.of("init", "edit", "shell", "sync",
-            "merge-file", "ingest", "daemon");
+            "serve", "merge-file", "ingest", "daemon");
 
     /**
      * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
@@ -91,6 +91,7 @@ public final class Cli {
             case "stats" -> new StatsCommand();
             case "postmortem" -> new PostmortemCommand();
             case "sync" -> new SyncCommand();
+            case "serve" -> new ServeCommand();
             case "merge-file" -> new MergeFileCommand();
             case "shell" -> new ShellCommand();
             case "ingest" -> new IngestCommand();

@@ -32,7 +32,7 @@ final class CommandGroups {
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "edit"));
         g.put("Review", List.of("show", "list", "actions", "history", "stats"));
         g.put("Share", List.of("postmortem", "sync"));
-        g.put("Set up", List.of("init", "help", "completion", "daemon"));
+        g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));
         return g;
     }
 
