@@ -48,7 +48,7 @@ class HelpGroupsTest {
 
         assertThat(grouped).doesNotHaveDuplicates().containsAll(visibleCommands())
                 .doesNotContain("merge-file", CompleteCommand.NAME);
-        assertThat(CommandGroups.GROUPS.keySet()).containsExactly("Respond", "Document", "Review", "Share", "Alerts", "Set up");
+        assertThat(CommandGroups.GROUPS.keySet()).containsExactly("Respond", "Document", "Review", "Share", "Set up");
     }
 
     @Test
@@ -72,10 +72,8 @@ class HelpGroupsTest {
         assertThat(out.substring(respond, document)).contains("  severity ", "  status ", "  shell ")
                 .doesNotContain("  list ");
         assertThat(out.substring(share, setUp)).contains("  sync ");
-        int alerts = out.indexOf("\nAlerts:\n");
-        assertThat(alerts).isGreaterThan(share).isLessThan(setUp);
-        assertThat(out.substring(alerts, setUp)).contains("  serve ");
-        assertThat(out.substring(setUp)).contains("  help ", "  completion ", "  daemon ")
+        assertThat(out.substring(respond, document)).contains("  ingest ");
+        assertThat(out.substring(setUp)).contains("  serve ", "  help ", "  completion ", "  daemon ")
                 .contains("Run 'ir COMMAND --help'");
         // Each visible command once, and every section in the same two columns.
         for (String name : visibleCommands()) {
