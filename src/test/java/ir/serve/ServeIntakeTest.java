@@ -8,6 +8,7 @@ import ir.store.IncidentStore;
 import ir.store.Session;
 import ir.store.Workspace;
 import ir.testing.IrTester;
+import ir.testing.MutableClock;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,17 +29,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,41 +72,13 @@ class ServeIntakeTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock(Instant.parse("2025-05-01T11:53:00Z"));
+    private final MutableClock clock = new MutableClock("2025-05-01T11:53:00Z");
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private IrTester ir;
     private Backends backends;
     private IncidentStore store;
     private Receiver receiver;
-
-    /** A clock the test moves: the receipt time of what is posted next. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void set(String rfc3339) {
-            now.set(Instant.parse(rfc3339));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
