@@ -8,8 +8,10 @@ import ir.serve.Signals;
 import ir.store.AlertIntake;
 import ir.store.Backends;
 import ir.store.IncidentStore;
+import ir.store.Session;
 import ir.store.SyncResult;
 import ir.store.UserConfig;
+import ir.store.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,7 +77,9 @@ public final class ServeCommand extends IrCommand {
         }
         try (Backends kept = Backends.kept(); IncidentStore store = kept.open(workspace(), session())) {
             AlertIntake intake = intakes.apply(store);
-            Pusher pusher = push ? new Pusher(() -> sync(store), this::warn) : null;
+            String mergeDriver = SyncCommand.mergeDriver(env());
+            Pusher pusher = push ? new Pusher(() -> sync(store.workspace(), session(), mergeDriver), this::warn)
+                    : null;
             Object logLock = new Object();
             Receiver receiver = Receiver.start(new Receiver.Settings(address, token, secrets.pagerdutySecret(),
                     Duration.ofSeconds(1), THREADS), store.workspace().stateDir(), intake, pusher, clock(), line -> {
@@ -111,9 +115,9 @@ public final class ServeCommand extends IrCommand {
      * One sync for {@code --push}, on a store of its own (the push thread never shares the recording thread's
      * store); the workspace lock keeps the two apart while the branch moves, never during network I/O.
      */
-    private String sync(IncidentStore recording) {
-        try (IncidentStore own = Backends.oneShot().open(recording.workspace(), session())) {
-            SyncResult r = own.sync(null, SyncCommand.postmortemHook(own), SyncCommand.mergeDriver(env()));
+    static String sync(Workspace workspace, Session session, String mergeDriver) {
+        try (IncidentStore own = Backends.oneShot().open(workspace, session)) {
+            SyncResult r = own.sync(null, SyncCommand.postmortemHook(own), mergeDriver);
             return r.pushed() ? "pushed to " + r.remote() : "in sync with " + r.remote();
         }
     }

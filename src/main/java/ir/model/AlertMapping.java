@@ -118,7 +118,7 @@ public final class AlertMapping {
         attrs.put("source", n.source());
         attrs.put("group", n.groupKey());
         TimelineEvent declared = new TimelineEvent("d" + eventHash(n.source(), n.groupKey(), id), at, author,
-                TimelineEvent.DECLARED, "Declared " + sev + " from a " + sourceName(n.source()) + " alert: " + title,
+                TimelineEvent.DECLARED, "Declared " + sev + " from " + sourceName(n.source()) + " alert: " + title,
                 false, attrs);
         Incident i = Incident.declare(id, title, sev, config.initialStatus(), false, at, declared)
                 .withTime(Milestone.DETECTED, at);
@@ -187,9 +187,9 @@ public final class AlertMapping {
             Instant resolved = i.time(Milestone.RESOLVED);
             Instant at = resolved != null && resolved.isAfter(now) ? resolved : now;
             try {
-                next = Lifecycle.reopen(next, config, "alerts of its group fire again ("
+                next = derivedIds(i, Lifecycle.reopen(next, config, "alerts of its group fire again ("
                         + String.join(", ", n.alerts().stream().filter(Alert::firing).map(Alert::name).distinct()
-                        .limit(5).toList()) + ")", at, author).incident();
+                        .limit(5).toList()) + ")", at, author).incident(), "reopen");
                 notes.add("reopened");
             } catch (IrException e) {
                 notes.add("not reopened: " + e.getMessage());
@@ -230,7 +230,10 @@ public final class AlertMapping {
                 at = Alert.RESOLVED.equals(prevState) || Alert.ACKNOWLEDGED.equals(prevState)
                         ? validTime(n.occurredAt(), a.startsAt(), now) : validTime(a.startsAt(), n.occurredAt(), now);
             }
-            TimelineEvent e = event(n, a, at, author, text);
+            // An update is dated at its receipt, so its id is derived from what it follows instead: two receivers
+            // that record the same change a second apart write one event.
+            boolean update = prev != null && a.status().equals(prevState);
+            TimelineEvent e = event(n, a, at, update ? "after " + prev.id() : Times.format(at), author, text);
             if (!ids.add(e.id())) {
                 continue;
             }
@@ -279,7 +282,8 @@ public final class AlertMapping {
                 }
                 for (Instant t : List.of(at, now)) {
                     try {
-                        Incident m = Lifecycle.mark(i, Milestone.MITIGATED, t, author).incident();
+                        Incident m = derivedIds(i, Lifecycle.mark(i, Milestone.MITIGATED, t, author).incident(),
+                                "mitigate " + Times.format(t));
                         notes.add("mitigated");
                         return m;
                     } catch (IrException e) {
@@ -294,8 +298,8 @@ public final class AlertMapping {
                 }
                 for (Instant t : List.of(at, now)) {
                     try {
-                        Incident r = Lifecycle.status(i, config, IrConfig.RESOLVED, "every alert of its group "
-                                + "resolved", t, author).incident();
+                        Incident r = derivedIds(i, Lifecycle.status(i, config, IrConfig.RESOLVED, "every alert "
+                                + "of its group resolved", t, author).incident(), "resolve " + Times.format(t));
                         notes.add("resolved");
                         return r;
                     } catch (IrException e) {
@@ -308,6 +312,38 @@ public final class AlertMapping {
                 return i;
             }
         }
+    }
+
+    /**
+     * Gives the events a lifecycle change made for the intake (a reopening, a mitigation, a resolution) ids derived
+     * from their content and {@code cause} instead of random ones, as alert events have: two receivers that apply the
+     * same notification write the same events, and a merge keeps one of each. The time of an event is left out when
+     * it is the receipt (a reopening's), so that receipts a second apart still agree; {@code cause} holds it when
+     * it comes from the alerts (a mitigation at the last alert's end).
+     */
+    static Incident derivedIds(Incident before, Incident after, String cause) {
+        Set<String> old = new HashSet<>();
+        before.timeline().forEach(e -> old.add(e.id()));
+        Set<String> taken = new HashSet<>();
+        after.timeline().forEach(e -> taken.add(e.id()));
+        List<TimelineEvent> timeline = new ArrayList<>(after.timeline().size());
+        int k = 0;
+        for (TimelineEvent e : after.timeline()) {
+            if (old.contains(e.id())) {
+                timeline.add(e);
+                continue;
+            }
+            String id;
+            int n = k++;
+            do {
+                id = "i" + eventHash(after.id(), cause, e.type(), String.valueOf(e.text()), e.author() == null ? ""
+                        : e.author(), String.valueOf(new TreeMap<>(e.attrs())), String.valueOf(n));
+                n += 1000;
+            } while (taken.contains(id));
+            taken.add(id);
+            timeline.add(new TimelineEvent(id, e.at(), e.author(), e.type(), e.text(), e.important(), e.attrs()));
+        }
+        return after.withTimeline(timeline);
     }
 
     /** The state the incident knows of each alert of the group: its last {@code alert} event by fingerprint. */
@@ -334,7 +370,8 @@ public final class AlertMapping {
         return changed;
     }
 
-    private static TimelineEvent event(Notification n, Alert a, Instant at, String author, String text) {
+    private static TimelineEvent event(Notification n, Alert a, Instant at, String when, String author,
+                                       String text) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("source", n.source());
         attrs.put("fingerprint", a.fingerprint());
@@ -351,7 +388,7 @@ public final class AlertMapping {
         if (a.link() != null && !a.link().isBlank()) {
             attrs.put("link", a.link());
         }
-        String id = "a" + eventHash(n.source(), n.groupKey(), a.fingerprint(), a.status(), Times.format(at),
+        String id = "a" + eventHash(n.source(), n.groupKey(), a.fingerprint(), a.status(), when,
                 String.valueOf(new TreeMap<>(a.annotations())));
         return new TimelineEvent(id, at, author, ALERT, Triggers.oneLine(text), false, attrs);
     }
@@ -399,10 +436,10 @@ public final class AlertMapping {
 
     private static String sourceName(String source) {
         return switch (source) {
-            case "alertmanager" -> "Alertmanager";
-            case "grafana" -> "Grafana";
-            case "pagerduty" -> "PagerDuty";
-            default -> "JSON";
+            case "alertmanager" -> "an Alertmanager";
+            case "grafana" -> "a Grafana";
+            case "pagerduty" -> "a PagerDuty";
+            default -> "a JSON";
         };
     }
 

@@ -32,7 +32,11 @@ import java.util.function.Predicate;
  *       downgrades resolve to the more severe value (ir.yaml's order), the safe answer during a response.</li>
  *   <li>The {@code merge} events are dated at the merge ({@link Context#at}), when the two values met.</li>
  *   <li>List fields (tags, went-well, ...): three-way on their items, so both sides' additions are kept.</li>
- *   <li>No base (the same ID declared in two clones): one incident, both declarations kept, a warning.</li>
+ *   <li>No base (the same ID declared in two clones): one incident, both declarations kept, a warning. Unless both
+ *       sides hold the same declaration (one alert group opened the incident in both, see {@link AlertMapping}): then
+ *       it is one opening, received at two times, and {@code opened_at} and {@code detected_at} are the earlier.</li>
+ *   <li>An event with the same id on both sides but not in the base (ids derived from content) at two times: the
+ *       earlier.</li>
  * </ul>
  *
  * <p>The merge is symmetric: swapping {@code ours} and {@code theirs} gives an equal incident (ties are broken by
@@ -51,6 +55,8 @@ public final class IncidentMerge {
     private final Set<String> baseEventIds = new HashSet<>();
     private final List<TimelineEvent> mergeEvents = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** No base, and both sides hold the same declaration: one alert group opened it in both (see below). */
+    private final boolean sameOpening;
 
     /** The merged incident and what the person should know about it (one line each). */
     public record Result(Incident incident, List<String> warnings) {
@@ -95,6 +101,21 @@ public final class IncidentMerge {
         if (base != null) {
             base.timeline().forEach(e -> baseEventIds.add(e.id()));
         }
+        this.sameOpening = base == null && declarations(ours).stream().anyMatch(declarations(theirs)::contains);
+    }
+
+    /**
+     * The ids of an incident's declarations. A person's declaration has a random id; one an alert group made has an id
+     * derived from the group and the incident ID, so two receivers that opened the same incident share it.
+     */
+    private static Set<String> declarations(Incident i) {
+        Set<String> ids = new HashSet<>();
+        i.timeline().forEach(e -> {
+            if (TimelineEvent.DECLARED.equals(e.type())) {
+                ids.add(e.id());
+            }
+        });
+        return ids;
     }
 
     /**
@@ -126,7 +147,7 @@ public final class IncidentMerge {
     }
 
     private Result run() {
-        if (base == null) {
+        if (base == null && !sameOpening) {
             warnings.add("incident " + ours.id() + " was declared in two clones: merged into one, both "
                     + "declarations are in its timeline; check its title and severity");
         }
@@ -137,7 +158,9 @@ public final class IncidentMerge {
 
         Map<Milestone, Instant> times = new EnumMap<>(Milestone.class);
         for (Milestone m : Milestone.values()) {
-            Instant at = scalar(m.key(), i -> i.time(m), milestone(m), Times::format);
+            Instant at = sameOpening && (m == Milestone.OPENED || m == Milestone.DETECTED)
+                    ? earlier(ours.time(m), theirs.time(m))
+                    : scalar(m.key(), i -> i.time(m), milestone(m), Times::format);
             if (at != null) {
                 times.put(m, at);
             }
@@ -377,7 +400,16 @@ public final class IncidentMerge {
         Map<String, TimelineEvent> t = byId(theirs.timeline(), TimelineEvent::id);
         List<TimelineEvent> out = new ArrayList<>();
         for (String id : union(b.keySet(), o.keySet(), t.keySet())) {
-            TimelineEvent e = unionPick(b.get(id), o.get(id), t.get(id), String::valueOf, null);
+            TimelineEvent bo = b.get(id);
+            TimelineEvent eo = o.get(id);
+            TimelineEvent et = t.get(id);
+            if (bo == null && eo != null && et != null && !eo.at().equals(et.at())) {
+                // The same event made on both sides (an id derived from its content: an alert group's declaration,
+                // the same change recorded by two receivers) at different receipts: the first one.
+                out.add(eo.at().isBefore(et.at()) ? eo : et);
+                continue;
+            }
+            TimelineEvent e = unionPick(bo, eo, et, String::valueOf, null);
             if (e != null) {
                 out.add(e);
             }
@@ -470,6 +502,10 @@ public final class IncidentMerge {
         }
         Instant at = touching != null ? touching : newest != null ? newest : any;
         return at == null ? Instant.EPOCH : at;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b != null && b.isBefore(a) ? b : a;
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -53,7 +53,11 @@ public final class Pusher {
         return syncs;
     }
 
-    /** Ends after the sync under way, if any (waiting at most {@code max}); a pending request is left to a later run. */
+    /**
+     * Ends after the sync under way, if any, and one last sync when commits were made since it (so that what was
+     * recorded before a stop is shared), waiting at most {@code max}; what a failed last sync leaves goes out with
+     * the next {@code ir sync} or {@code ir serve --push}.
+     */
     void stop(Duration max) {
         synchronized (this) {
             stopping = true;
@@ -79,7 +83,7 @@ public final class Pusher {
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (stopping) {
+                if (stopping && !requested) {
                     return;
                 }
                 requested = false;
@@ -96,10 +100,14 @@ public final class Pusher {
             } catch (RuntimeException e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 backoff = backoff == 0 ? FIRST_BACKOFF.toNanos() : Math.min(backoff * 2, MAX_BACKOFF.toNanos());
-                log.accept("serve: push failed, trying again in " + (backoff / 1_000_000_000L) + " s: " + lastError);
                 synchronized (this) {
+                    if (stopping) {
+                        log.accept("serve: the last push failed: " + lastError + " (run 'ir sync')");
+                        return;
+                    }
                     requested = true;
                 }
+                log.accept("serve: push failed, trying again in " + (backoff / 1_000_000_000L) + " s: " + lastError);
             }
         }
     }

@@ -238,4 +238,25 @@ class IncidentMergeTest {
         Incident again = IncidentMerge.merge(b, t, o).incident();
         assertThat(IncidentMerge.merge(b, once, again).incident()).isEqualTo(once);
     }
+
+    @Test
+    void oneAlertGroupOpeningTheSameIncidentInTwoClonesIsOneOpeningAtTheEarlierReceipt() {
+        // Two receivers got the same notification a second apart: the same declaration (its id derived from the
+        // group), received at two times. Not a conflict: opened and detected at the first receipt, no warning.
+        Instant first = T0;
+        Instant second = T0.plusSeconds(1);
+        Incident o = Incident.declare("2026-11-28-db", "Database down", "SEV-2", "investigating", false, second,
+                new TimelineEvent("dgroup", second, "ir intake", TimelineEvent.DECLARED, "declared", false, Map.of()))
+                .withTime(Milestone.DETECTED, second).withEvent(note("alert1", -1));
+        Incident t = Incident.declare("2026-11-28-db", "Database down", "SEV-2", "investigating", false, first,
+                new TimelineEvent("dgroup", first, "ir intake", TimelineEvent.DECLARED, "declared", false, Map.of()))
+                .withTime(Milestone.DETECTED, first).withEvent(note("alert1", -1));
+        IncidentMerge.Result r = both(null, o, t);
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.incident().time(Milestone.OPENED)).isEqualTo(first);
+        assertThat(r.incident().time(Milestone.DETECTED)).isEqualTo(first);
+        assertThat(r.incident().timeline()).noneMatch(e -> e.type().equals(TimelineEvent.MERGE));
+        assertThat(r.incident().timeline()).extracting(TimelineEvent::id).containsExactly("alert1", "dgroup");
+        assertThat(r.incident().timeline().get(1).at()).isEqualTo(first);
+    }
 }

@@ -110,4 +110,37 @@ class PushTest {
             pusher.stop(Duration.ofSeconds(5));
         }
     }
+
+    @Test
+    void commitsMadeWhileTheLastSyncRanArePushedBeforeStopping() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        Pusher pusher = new Pusher(() -> {
+            if (calls.incrementAndGet() == 1) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return "pushed";
+        }, log::add);
+        pusher.start();
+        pusher.request();
+        assertThat(entered.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        pusher.request(); // a batch committed while the first sync runs
+        Thread stopping = new Thread(() -> pusher.stop(Duration.ofSeconds(20)));
+        stopping.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (stopping.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until stop() is waiting for the pusher: the stop was asked before the sync ended
+        }
+        release.countDown();
+        stopping.join(30_000);
+        assertThat(stopping.isAlive()).isFalse();
+        assertThat(calls.get()).as("the pending request got its sync; log: %s", log).isEqualTo(2);
+        assertThat(pusher.syncs()).isEqualTo(2);
+    }
 }

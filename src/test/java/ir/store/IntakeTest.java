@@ -83,4 +83,39 @@ class IntakeTest {
         }
         assertThat(t.commits()).hasSize(commits);
     }
+
+    /**
+     * Two receivers (two workspaces) recording the same notifications at receipts a second apart write events with
+     * the same ids, so their clones' merge keeps one of each: alert events, an annotation update (dated at its
+     * receipt), and what the rule made of them (a resolution, and a reopening when the group fires again).
+     */
+    @Test
+    void twoReceiversRecordingTheSameNotificationsWriteTheSameEventIds() throws IOException {
+        String firing = new String(resource("alertmanager-firing.json"), StandardCharsets.UTF_8);
+        String updated = firing.replace("https://runbooks/checkout", "https://runbooks/checkout-v2");
+        String refire = firing.replace("2025-05-01T11:52:00Z", "2025-05-01T13:00:00Z");
+        List<List<String>> ids = new java.util.ArrayList<>();
+        for (int lag = 0; lag < 2; lag++) {
+            IrTester t = IrTester.workspace(dir.resolve("clone" + lag)).at("2025-05-01T11:53:00Z");
+            java.nio.file.Files.writeString(t.dir().resolve("ir.yaml"), t.read("ir.yaml")
+                    + "triggers:\n  - resolve: resolve\n");
+            Instant at = Instant.parse("2025-05-01T11:53:00Z").plusSeconds(lag);
+            try (GitIncidentStore s = store(t)) {
+                s.intake().record(List.of(new AlertIntake.Payload("alertmanager", firing.getBytes(
+                        StandardCharsets.UTF_8), at)));
+                s.intake().record(List.of(new AlertIntake.Payload("alertmanager", updated.getBytes(
+                        StandardCharsets.UTF_8), at.plusSeconds(300))));
+                s.intake().record(List.of(new AlertIntake.Payload("alertmanager", resource(
+                        "alertmanager-resolved.json"), at.plusSeconds(1800))));
+                List<AlertIntake.Outcome> out = s.intake().record(List.of(new AlertIntake.Payload("alertmanager",
+                        refire.getBytes(StandardCharsets.UTF_8), at.plusSeconds(4000))));
+                assertThat(out).singleElement().satisfies(o -> assertThat(o.what()).contains("reopened"));
+                ir.model.Incident i = s.load(out.get(0).incidentId());
+                assertThat(i.timeline()).extracting(ir.model.TimelineEvent::type).containsExactlyInAnyOrder("alert",
+                        "declared", "alert", "alert", "status", "status", "alert");
+                ids.add(i.timeline().stream().map(ir.model.TimelineEvent::id).sorted().toList());
+            }
+        }
+        assertThat(ids.get(1)).isEqualTo(ids.get(0)).doesNotHaveDuplicates();
+    }
 }
