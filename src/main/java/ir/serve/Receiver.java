@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  * <p>What a request goes through, in order, each refusal writing nothing: the path and method (404, 405); the bearer
  * token when one is configured (401); the body limit, by {@code Content-Length} and then by reading at most one byte
  * more than the limit (413); PagerDuty's signature when a secret is configured (401); {@link AlertIntake#check} (400).
- * Then the payload is journaled in the {@link Inbox} (on disk, forced) and only then answered 202; recording it is
- * the {@link Batcher}'s job, on its own thread, so no handler waits for git. Handlers run on a bounded pool; when it
+ * Then the payload is journaled in the {@link Inbox} (appended to a segment with the payloads of concurrent requests,
+ * forced to disk once for all of them) and only then answered 202 (503 when the journal cannot keep up or the disk
+ * fails); recording it is the {@link Batcher}'s job, on its own thread, so no handler waits for git. Handlers run on a bounded pool; when it
  * is full, the server's own thread runs the request, which slows accepting instead of dropping anything.
  */
 public final class Receiver implements AutoCloseable {
@@ -104,7 +105,7 @@ public final class Receiver implements AutoCloseable {
      */
     public static Receiver start(Settings settings, Path stateDir, AlertIntake intake, Pusher pusher, Clock clock,
                                  Consumer<String> log) {
-        Inbox inbox = Inbox.open(stateDir);
+        Inbox inbox = Inbox.open(stateDir, log);
         Receiver r;
         try {
             r = new Receiver(settings, intake, inbox, pusher, clock, log);
@@ -118,6 +119,7 @@ public final class Receiver implements AutoCloseable {
                     + e.getMessage(), e);
         }
         r.batcher.start();
+        r.inbox.start(r.batcher::offer); // the journal's writer hands on each payload once it is on disk
         if (pusher != null) {
             pusher.start();
         }
@@ -171,6 +173,7 @@ public final class Receiver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        inbox.stopWriting(Duration.ofSeconds(10)); // what handlers queued reaches the batcher first
         boolean all = batcher.stop(max);
         if (pusher != null) {
             pusher.stop(Duration.ofSeconds(10));
@@ -249,14 +252,15 @@ public final class Receiver implements AutoCloseable {
         } catch (IrException e) {
             return send(ex, 400, error(e.getMessage()));
         }
-        Inbox.Entry entry;
         try {
-            entry = inbox.write(payload);
+            inbox.write(payload); // returns once on disk; the journal's writer has handed it to the batcher
+        } catch (Inbox.Full e) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            return send(ex, 503, error("too many payloads waiting for the disk; try again"));
         } catch (IOException | RuntimeException e) {
             log.accept("serve: cannot journal a payload, answered 503: " + e.getMessage());
             return send(ex, 503, error("cannot journal the payload; try again"));
         }
-        batcher.offer(entry);
         return send(ex, 202, "{\"status\":\"accepted\"}\n");
     }
 
