@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -85,6 +86,12 @@ public final class Receiver implements AutoCloseable {
         List<Inbox.Entry> leftovers = inbox.pending();
         leftovers.forEach(batcher::offer); // recorded first, in the order they were received
         this.replayed = leftovers.size();
+        // The JDK's server writes a response's headers and body in two writes: with Nagle's algorithm on, the body
+        // waits for the sender's delayed acknowledgement of the headers (40 ms on Linux), on every request. Read once,
+        // when the first server of this JVM is made.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         this.server = HttpServer.create(settings.listen(), 256);
         AtomicInteger n = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
@@ -118,6 +125,7 @@ public final class Receiver implements AutoCloseable {
             throw new IrException(ExitCode.FAILURE, "cannot listen on " + shown(settings.listen()) + ": "
                     + e.getMessage(), e);
         }
+        r.warmUp();
         r.batcher.start();
         r.inbox.start(r.batcher::offer); // the journal's writer hands on each payload once it is on disk
         if (pusher != null) {
@@ -125,6 +133,43 @@ public final class Receiver implements AutoCloseable {
         }
         r.server.start();
         return r;
+    }
+
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    /** A small payload of each format, checked before listening (see {@link #warmUp}). */
+    static final Map<String, String> SAMPLES = Map.of(
+            "alertmanager", "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"WarmUp\\\"}\",\"status\":\"firing\","
+                    + "\"receiver\":\"ir\",\"groupLabels\":{\"alertname\":\"WarmUp\"},\"commonLabels\":{},"
+                    + "\"commonAnnotations\":{},\"externalURL\":\"\",\"truncatedAlerts\":0,\"alerts\":[{\"status\":"
+                    + "\"firing\",\"labels\":{\"alertname\":\"WarmUp\"},\"annotations\":{\"summary\":\"s\"},"
+                    + "\"startsAt\":\"2025-05-01T11:52:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+                    + "\"fingerprint\":\"0\"}]}",
+            "grafana", "{\"receiver\":\"ir\",\"status\":\"firing\",\"orgId\":1,\"groupKey\":\"warm-up\",\"title\":"
+                    + "\"t\",\"state\":\"alerting\",\"message\":\"m\",\"alerts\":[{\"status\":\"firing\",\"labels\":"
+                    + "{\"alertname\":\"WarmUp\"},\"startsAt\":\"2025-05-01T11:52:00Z\",\"fingerprint\":\"0\"}]}",
+            "pagerduty", "{\"event\":{\"id\":\"e\",\"event_type\":\"incident.triggered\",\"resource_type\":"
+                    + "\"incident\",\"occurred_at\":\"2025-05-01T11:52:00Z\",\"data\":{\"id\":\"PWARMUP\",\"type\":"
+                    + "\"incident\",\"title\":\"t\",\"urgency\":\"high\"}}}",
+            "json", "{\"group\":\"warm-up\",\"title\":\"t\",\"status\":\"firing\",\"labels\":{\"severity\":"
+                    + "\"critical\"},\"starts_at\":\"2025-05-01T11:52:00Z\"}");
+
+    /**
+     * Checks a small payload of each format before listening ({@link AlertIntake#check} writes nothing), so that the
+     * parsers and the routing rules are loaded once now instead of by the first requests of a storm, each of which
+     * would wait for them (~150 ms). Whatever it throws is ignored: the requests will say it.
+     */
+    private void warmUp() {
+        for (int round = 0; round < 3; round++) {
+            for (Map.Entry<String, String> s : SAMPLES.entrySet()) {
+                try {
+                    intake.check(new AlertIntake.Payload(s.getKey(), s.getValue().getBytes(StandardCharsets.UTF_8),
+                            clock.instant()));
+                } catch (RuntimeException e) {
+                    // a sample the rules refuse is as good for loading the classes
+                }
+            }
+        }
     }
 
     /** Where the receiver listens (with the port chosen, when 0 was asked for). */

@@ -320,6 +320,17 @@ class ReceiverTest {
     }
 
     @Test
+    void theWarmUpSamplesAreValidPayloadsOfEveryFormat() {
+        // Checked before listening so that a storm's first requests do not each wait for the parsers to load: each
+        // must go all the way through the workspace's real intake, not stop at a refusal.
+        assertThat(Receiver.SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(AlertIntake.FORMATS);
+        Map<String, String> before = ir.snapshot();
+        Receiver.SAMPLES.forEach((format, body) -> store.intake().check(new AlertIntake.Payload(format,
+                body.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        assertThat(ir.snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void aSecondReceiverForTheSameCloneIsRefused() {
         start(null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Receiver.start(new Receiver.Settings(
