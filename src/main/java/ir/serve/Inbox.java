@@ -99,6 +99,11 @@ public final class Inbox implements AutoCloseable {
         }
     }
 
+    /** Sizes: where a segment is closed, and how much may wait for the writer. Tests make them small. */
+    record Limits(long segmentBytes, int maxWaiting, long maxWaitingBytes) {
+        static final Limits DEFAULT = new Limits(SEGMENT_BYTES, MAX_WAITING, MAX_WAITING_BYTES);
+    }
+
     /** How a segment is forced to disk: the seam tests count forces through. */
     interface Disk {
         void force(FileChannel channel) throws IOException;
@@ -129,6 +134,7 @@ public final class Inbox implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Disk disk;
+    private final Limits limits;
     private final Consumer<String> log;
     private final List<Entry> pending = new ArrayList<>();
 
@@ -144,17 +150,18 @@ public final class Inbox implements AutoCloseable {
     private Thread writer;
     private volatile Consumer<Entry> journaled;
 
-    private Inbox(Path dir, FileChannel lockChannel, FileLock lock, Disk disk, Consumer<String> log) {
+    private Inbox(Path dir, FileChannel lockChannel, FileLock lock, Disk disk, Limits limits, Consumer<String> log) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.disk = disk;
+        this.limits = limits;
         this.log = log;
     }
 
-    /** {@link #open(Path, Consumer, Disk)} with a real force. */
+    /** {@link #open(Path, Consumer, Disk, Limits)} with a real force and the default sizes. */
     public static Inbox open(Path stateDir, Consumer<String> log) {
-        return open(stateDir, log, FORCE);
+        return open(stateDir, log, FORCE, Limits.DEFAULT);
     }
 
     /**
@@ -162,7 +169,7 @@ public final class Inbox implements AutoCloseable {
      * receiver of this clone holds it. Reads what a previous run left (see {@link #pending()}), repairing torn
      * segment tails; what it skips or repairs is said on {@code log}. Call {@link #start} before {@link #write}.
      */
-    static Inbox open(Path stateDir, Consumer<String> log, Disk disk) {
+    static Inbox open(Path stateDir, Consumer<String> log, Disk disk, Limits limits) {
         Path dir = stateDir.resolve(DIR);
         FileChannel ch = null;
         try {
@@ -179,7 +186,7 @@ public final class Inbox implements AutoCloseable {
                 throw new IrException(ExitCode.BUSY, "another 'ir serve' is receiving alerts for this clone (it "
                         + "holds " + dir.resolve(LOCK) + "): stop it first, or serve from another clone");
             }
-            Inbox inbox = new Inbox(dir, ch, l, disk, log);
+            Inbox inbox = new Inbox(dir, ch, l, disk, limits, log);
             try {
                 inbox.recover();
             } catch (IOException | RuntimeException e) {
@@ -240,7 +247,8 @@ public final class Inbox implements AutoCloseable {
             if (writer == null || stopping) {
                 throw new IOException("the inbox is not open for writing");
             }
-            if (queue.size() >= MAX_WAITING || queuedBytes + payload.body().length > MAX_WAITING_BYTES) {
+            if (queue.size() >= limits.maxWaiting()
+                    || queuedBytes + payload.body().length > limits.maxWaitingBytes()) {
                 throw new Full("the journal is behind (" + queue.size() + " payloads waiting for the disk)");
             }
             queue.addLast(w);
@@ -318,7 +326,7 @@ public final class Inbox implements AutoCloseable {
         boolean created = false;
         try {
             synchronized (segments) {
-                if (active != null && active.size >= SEGMENT_BYTES) {
+                if (active != null && active.size >= limits.segmentBytes()) {
                     seal(active);
                 }
                 if (active == null) {
