@@ -3,7 +3,7 @@
 # concurrent senders to the installed `ir serve` in a fresh workspace. Reports acknowledgement p50/p99, throughput,
 # the commits made (at most one per incident per second is the budget) and the receiver's resident memory.
 #
-#   ./install.sh && bench/alert-storm.sh [GROUPS UPDATES SENDERS]
+#   ./install.sh && bench/alert-storm.sh [GROUPS UPDATES SENDERS]   (WARM_UP=0: senders start cold, see AlertStorm.java)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 IR=${IR:-$(command -v ir 2>/dev/null || printf '%s' "$HOME/.local/bin/ir")}

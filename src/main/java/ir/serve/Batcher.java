@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * arrive while a batch is recorded, or within {@link #spacing} after it, are recorded together in the next batch:
  * {@link AlertIntake#record} makes at most one commit per incident for a batch, and batches start at least
  * {@code spacing} (one second) after the previous one ended, so no incident gets more than one commit per second
- * however many notifications a storm brings. An entry is deleted from the {@link Inbox} only after its batch was
- * recorded.
+ * however many notifications a storm brings. An entry is marked recorded in the {@link Inbox} (which then deletes
+ * what it no longer needs) only after its batch was recorded.
  *
  * <p>A batch that fails is tried payload by payload: a payload the intake refuses as invalid ({@link ExitCode#USAGE})
  * is set aside in the inbox's {@code rejected/} and logged; any other failure (the workspace busy, a full disk) keeps
@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  */
 final class Batcher {
     static final int MAX_BATCH = 1000;
-    static final long MAX_BATCH_BYTES = 64L * 1024 * 1024;
+    /** With 1 MiB bodies, 16 of them: what a batch holds parsed stays well inside serve's heap (256 MiB). */
+    static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final AlertIntake intake;
@@ -65,7 +66,7 @@ final class Batcher {
         thread.start();
     }
 
-    /** Queues a journaled entry; never blocks. */
+    /** Queues a journaled entry (entries come in the order they were journaled); never blocks. */
     void offer(Inbox.Entry e) {
         queued.incrementAndGet();
         queue.addLast(e);
@@ -227,7 +228,7 @@ final class Batcher {
 
     private void done(List<Inbox.Entry> batch, List<AlertIntake.Outcome> outcomes) {
         for (Inbox.Entry e : batch) {
-            inbox.delete(e);
+            inbox.recorded(e);
             queued.decrementAndGet();
         }
         lastError = null;

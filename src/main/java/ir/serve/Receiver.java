@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,8 +32,9 @@ import java.util.function.Consumer;
  * <p>What a request goes through, in order, each refusal writing nothing: the path and method (404, 405); the bearer
  * token when one is configured (401); the body limit, by {@code Content-Length} and then by reading at most one byte
  * more than the limit (413); PagerDuty's signature when a secret is configured (401); {@link AlertIntake#check} (400).
- * Then the payload is journaled in the {@link Inbox} (on disk, forced) and only then answered 202; recording it is
- * the {@link Batcher}'s job, on its own thread, so no handler waits for git. Handlers run on a bounded pool; when it
+ * Then the payload is journaled in the {@link Inbox} (appended to a segment with the payloads of concurrent requests,
+ * forced to disk once for all of them) and only then answered 202 (503 when the journal cannot keep up or the disk
+ * fails); recording it is the {@link Batcher}'s job, on its own thread, so no handler waits for git. Handlers run on a bounded pool; when it
  * is full, the server's own thread runs the request, which slows accepting instead of dropping anything.
  */
 public final class Receiver implements AutoCloseable {
@@ -84,6 +86,12 @@ public final class Receiver implements AutoCloseable {
         List<Inbox.Entry> leftovers = inbox.pending();
         leftovers.forEach(batcher::offer); // recorded first, in the order they were received
         this.replayed = leftovers.size();
+        // The JDK's server writes a response's headers and body in two writes: with Nagle's algorithm on, the body
+        // waits for the sender's delayed acknowledgement of the headers (40 ms on Linux), on every request. Read once,
+        // when the first server of this JVM is made.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         this.server = HttpServer.create(settings.listen(), 256);
         AtomicInteger n = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
@@ -104,7 +112,7 @@ public final class Receiver implements AutoCloseable {
      */
     public static Receiver start(Settings settings, Path stateDir, AlertIntake intake, Pusher pusher, Clock clock,
                                  Consumer<String> log) {
-        Inbox inbox = Inbox.open(stateDir);
+        Inbox inbox = Inbox.open(stateDir, log);
         Receiver r;
         try {
             r = new Receiver(settings, intake, inbox, pusher, clock, log);
@@ -117,12 +125,51 @@ public final class Receiver implements AutoCloseable {
             throw new IrException(ExitCode.FAILURE, "cannot listen on " + shown(settings.listen()) + ": "
                     + e.getMessage(), e);
         }
+        r.warmUp();
         r.batcher.start();
+        r.inbox.start(r.batcher::offer); // the journal's writer hands on each payload once it is on disk
         if (pusher != null) {
             pusher.start();
         }
         r.server.start();
         return r;
+    }
+
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    /** A small payload of each format, checked before listening (see {@link #warmUp}). */
+    static final Map<String, String> SAMPLES = Map.of(
+            "alertmanager", "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"WarmUp\\\"}\",\"status\":\"firing\","
+                    + "\"receiver\":\"ir\",\"groupLabels\":{\"alertname\":\"WarmUp\"},\"commonLabels\":{},"
+                    + "\"commonAnnotations\":{},\"externalURL\":\"\",\"truncatedAlerts\":0,\"alerts\":[{\"status\":"
+                    + "\"firing\",\"labels\":{\"alertname\":\"WarmUp\"},\"annotations\":{\"summary\":\"s\"},"
+                    + "\"startsAt\":\"2025-05-01T11:52:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"generatorURL\":\"\","
+                    + "\"fingerprint\":\"0\"}]}",
+            "grafana", "{\"receiver\":\"ir\",\"status\":\"firing\",\"orgId\":1,\"groupKey\":\"warm-up\",\"title\":"
+                    + "\"t\",\"state\":\"alerting\",\"message\":\"m\",\"alerts\":[{\"status\":\"firing\",\"labels\":"
+                    + "{\"alertname\":\"WarmUp\"},\"startsAt\":\"2025-05-01T11:52:00Z\",\"fingerprint\":\"0\"}]}",
+            "pagerduty", "{\"event\":{\"id\":\"e\",\"event_type\":\"incident.triggered\",\"resource_type\":"
+                    + "\"incident\",\"occurred_at\":\"2025-05-01T11:52:00Z\",\"data\":{\"id\":\"PWARMUP\",\"type\":"
+                    + "\"incident\",\"title\":\"t\",\"urgency\":\"high\"}}}",
+            "json", "{\"group\":\"warm-up\",\"title\":\"t\",\"status\":\"firing\",\"labels\":{\"severity\":"
+                    + "\"critical\"},\"starts_at\":\"2025-05-01T11:52:00Z\"}");
+
+    /**
+     * Checks a small payload of each format before listening ({@link AlertIntake#check} writes nothing), so that the
+     * parsers and the routing rules are loaded once now instead of by the first requests of a storm, each of which
+     * would wait for them (~150 ms). Whatever it throws is ignored: the requests will say it.
+     */
+    private void warmUp() {
+        for (int round = 0; round < 3; round++) {
+            for (Map.Entry<String, String> s : SAMPLES.entrySet()) {
+                try {
+                    intake.check(new AlertIntake.Payload(s.getKey(), s.getValue().getBytes(StandardCharsets.UTF_8),
+                            clock.instant()));
+                } catch (RuntimeException e) {
+                    // a sample the rules refuse is as good for loading the classes
+                }
+            }
+        }
     }
 
     /** Where the receiver listens (with the port chosen, when 0 was asked for). */
@@ -171,6 +218,7 @@ public final class Receiver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        inbox.stopWriting(Duration.ofSeconds(10)); // what handlers queued reaches the batcher first
         boolean all = batcher.stop(max);
         if (pusher != null) {
             pusher.stop(Duration.ofSeconds(10));
@@ -249,14 +297,15 @@ public final class Receiver implements AutoCloseable {
         } catch (IrException e) {
             return send(ex, 400, error(e.getMessage()));
         }
-        Inbox.Entry entry;
         try {
-            entry = inbox.write(payload);
+            inbox.write(payload); // returns once on disk; the journal's writer has handed it to the batcher
+        } catch (Inbox.Full e) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            return send(ex, 503, error("too many payloads waiting for the disk; try again"));
         } catch (IOException | RuntimeException e) {
             log.accept("serve: cannot journal a payload, answered 503: " + e.getMessage());
             return send(ex, 503, error("cannot journal the payload; try again"));
         }
-        batcher.offer(entry);
         return send(ex, 202, "{\"status\":\"accepted\"}\n");
     }
 

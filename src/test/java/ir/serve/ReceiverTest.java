@@ -104,9 +104,21 @@ class ReceiverTest {
         return Workspace.at(dir).stateDir().resolve("inbox");
     }
 
+    /** Journal segments and payload files of the previous format: what would be replayed at the next start. */
     private List<Path> inboxEntries() throws IOException {
         try (Stream<Path> s = Files.list(inbox())) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".payload")).toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(Inbox.SEGMENT_SUFFIX)
+                    || p.getFileName().toString().endsWith(Inbox.LEGACY_SUFFIX)).toList();
+        }
+    }
+
+    /** Journals a payload as a run that crashed before recording it would have left it. */
+    private void leaveInInbox(String body) {
+        try (Inbox inbox = Inbox.open(Workspace.at(dir).stateDir(), log::add)) {
+            inbox.start(e -> { });
+            inbox.write(new AlertIntake.Payload("json", body.getBytes(StandardCharsets.UTF_8), Instant.now()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -262,9 +274,7 @@ class ReceiverTest {
     @Test
     void aPayloadLeftInTheInboxIsRecordedAtStart() throws Exception {
         String body = alert("left-over", 7);
-        try (Inbox inbox = Inbox.open(Workspace.at(dir).stateDir())) {
-            inbox.write(new AlertIntake.Payload("json", body.getBytes(StandardCharsets.UTF_8), Instant.now()));
-        }
+        leaveInInbox(body);
         assertThat(inboxEntries()).hasSize(1);
         start(null, null);
         assertThat(receiver.replayed()).isEqualTo(1);
@@ -281,14 +291,43 @@ class ReceiverTest {
         stop();
         int commits = ir.commits().size();
         // As if the process died after the commit and before the entry was deleted.
-        try (Inbox inbox = Inbox.open(Workspace.at(dir).stateDir())) {
-            inbox.write(new AlertIntake.Payload("json", alert("twice", 1).getBytes(StandardCharsets.UTF_8),
-                    Instant.now()));
-        }
+        leaveInInbox(alert("twice", 1));
         start(null, null);
+        assertThat(receiver.replayed()).isEqualTo(1);
         stop();
         assertThat(ir.commits()).hasSize(commits);
         assertThat(inboxEntries()).isEmpty();
+    }
+
+    @Test
+    void payloadFilesOfThePreviousFormatAreRecordedAtStartThenRemoved() throws Exception {
+        // What an earlier build left: one file per payload, a header line and the body, named by receipt order.
+        Files.createDirectories(inbox());
+        String older = alert("old-format", 1);
+        String newer = alert("old-format", 2);
+        Files.writeString(inbox().resolve("0001714550000000000000-00000001-0a0b0c0d.payload"),
+                "ir-inbox 1 json 2024-05-01T08:00:00Z\n" + older);
+        Files.writeString(inbox().resolve("0001714550001000000000-00000002-01020304.payload"),
+                "ir-inbox 1 json 2024-05-01T08:00:01Z\n" + newer);
+        leaveInInbox(alert("new-format", 1));
+        start(null, null);
+        assertThat(receiver.replayed()).isEqualTo(3);
+        stop();
+        assertThat(recorded(older)).isTrue();
+        assertThat(recorded(newer)).isTrue();
+        assertThat(recorded(alert("new-format", 1))).isTrue();
+        assertThat(inboxEntries()).isEmpty();
+    }
+
+    @Test
+    void theWarmUpSamplesAreValidPayloadsOfEveryFormat() {
+        // Checked before listening so that a storm's first requests do not each wait for the parsers to load: each
+        // must go all the way through the workspace's real intake, not stop at a refusal.
+        assertThat(Receiver.SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(AlertIntake.FORMATS);
+        Map<String, String> before = ir.snapshot();
+        Receiver.SAMPLES.forEach((format, body) -> store.intake().check(new AlertIntake.Payload(format,
+                body.getBytes(StandardCharsets.UTF_8), Instant.now())));
+        assertThat(ir.snapshot()).isEqualTo(before);
     }
 
     @Test
