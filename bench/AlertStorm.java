@@ -1,7 +1,4 @@
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrent senders to a running {@code ir serve}. Prints one tab-separated line per figure: notifications,
  * acknowledged (2xx), failures, acknowledgement p50/p99/max in ms, wall seconds and throughput per second.
  *
- * Usage: java bench/AlertStorm.java URL [GROUPS] [UPDATES] [SENDERS]   (run by bench/alert-storm.sh)
+ * Usage: java bench/AlertStorm.java URL [GROUPS] [UPDATES] [SENDERS] [GROUP-NAME-PREFIX]   (run by bench/alert-storm.sh)
  */
 public final class AlertStorm {
     public static void main(String[] args) throws Exception {
@@ -28,15 +25,15 @@ public final class AlertStorm {
         int groups = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int updates = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int senders = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        String prefix = args.length > 4 ? args[4] : "StormAlert";
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
         List<String> bodies = new ArrayList<>();
         // Round by round, so each group's updates arrive in order but interleaved with every other group's.
         for (int u = 0; u < updates; u++) {
             for (int g = 0; g < groups; g++) {
-                bodies.add(payload(g, u, updates, start));
+                bodies.add(payload(prefix, g, u, updates, start));
             }
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long[] nanos = new long[bodies.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
@@ -53,19 +50,19 @@ public final class AlertStorm {
         List<Future<?>> done = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             done.add(pool.submit(() -> {
-                for (int w = 0; w < warmUps; w++) {
-                    http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(30)).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                try {
+                    for (int w = 0; w < warmUps; w++) {
+                        get(health);
+                    }
+                } finally {
+                    ready.countDown(); // a receiver not there fails the posts below, not this wait
                 }
-                ready.countDown();
                 go.await();
                 for (int i; (i = next.getAndIncrement()) < bodies.size(); ) {
-                    HttpRequest req = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(bodies.get(i)))
-                            .build();
+                    byte[] body = bodies.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     long a = System.nanoTime();
                     try {
-                        int code = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        int code = post(url, body);
                         (code / 100 == 2 ? ok : failed).incrementAndGet();
                     } catch (Exception e) {
                         failed.incrementAndGet();
@@ -96,34 +93,64 @@ public final class AlertStorm {
         System.out.printf("per_second\t%.0f%n", bodies.size() / wall);
     }
 
+    /** A POST on this thread's kept-alive connection (HttpURLConnection reuses it); returns the status. */
+    static int post(URI url, byte[] body) throws java.io.IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(30000);
+        c.setRequestProperty("Content-Type", "application/json");
+        c.setFixedLengthStreamingMode(body.length);
+        try (var out = c.getOutputStream()) {
+            out.write(body);
+        }
+        int code = c.getResponseCode();
+        try (var in = code < 400 ? c.getInputStream() : c.getErrorStream()) {
+            if (in != null) {
+                in.readAllBytes();
+            }
+        }
+        return code;
+    }
+
+    static void get(URI url) throws java.io.IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.toURL().openConnection();
+        try (var in = c.getInputStream()) {
+            in.readAllBytes();
+        }
+    }
+
     private static double pct(long[] sorted, int p) {
         int k = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, k)] / 1e6;
     }
 
     /** Update {@code u} of group {@code g}: alerts 0..u firing, or (the last update) all of them resolved. */
-    private static String payload(int g, int u, int updates, Instant start) {
+    private static String payload(String prefix, int g, int u, int updates, Instant start) {
         boolean resolved = u == updates - 1;
+        String name = prefix + g;
         StringBuilder alerts = new StringBuilder();
         for (int a = 0; a <= Math.min(u, updates - 2); a++) {
             if (a > 0) {
                 alerts.append(',');
             }
             alerts.append("{\"status\":\"").append(resolved ? "resolved" : "firing").append("\",")
-                    .append("\"labels\":{\"alertname\":\"StormAlert").append(g).append("\",\"instance\":\"host")
+                    .append("\"labels\":{\"alertname\":\"").append(name).append("\",\"instance\":\"host")
                     .append(a).append("\",\"severity\":\"critical\"},")
-                    .append("\"annotations\":{\"summary\":\"Storm alert ").append(g).append("\"},")
+                    .append("\"annotations\":{\"summary\":\"").append(name).append(" firing\"},")
                     .append("\"startsAt\":\"").append(start.plusSeconds(a)).append("\",")
                     .append("\"endsAt\":\"").append(resolved ? start.plusSeconds(600).toString()
                             : "0001-01-01T00:00:00Z").append("\",")
                     .append("\"generatorURL\":\"http://prometheus.example/graph\",")
-                    .append("\"fingerprint\":\"").append(String.format("%08x%08x", g, a)).append("\"}");
+                    .append("\"fingerprint\":\"").append(String.format("%08x%08x", name.hashCode(), a))
+                    .append("\"}");
         }
-        String group = "{}:{alertname=\\\"StormAlert" + g + "\\\"}";
+        String group = "{}:{alertname=\\\"" + name + "\\\"}";
         return "{\"version\":\"4\",\"groupKey\":\"" + group + "\",\"truncatedAlerts\":0,\"status\":\""
-                + (resolved ? "resolved" : "firing") + "\",\"receiver\":\"ir\",\"groupLabels\":{\"alertname\":"
-                + "\"StormAlert" + g + "\"},\"commonLabels\":{\"alertname\":\"StormAlert" + g + "\",\"severity\":"
-                + "\"critical\"},\"commonAnnotations\":{\"summary\":\"Storm alert " + g + "\"},\"externalURL\":"
+                + (resolved ? "resolved" : "firing") + "\",\"receiver\":\"ir\",\"groupLabels\":{\"alertname\":\""
+                + name + "\"},\"commonLabels\":{\"alertname\":\"" + name + "\",\"severity\":\"critical\"},"
+                + "\"commonAnnotations\":{\"summary\":\"" + name + " firing\"},\"externalURL\":"
                 + "\"http://alertmanager.example\",\"alerts\":[" + alerts + "]}";
     }
 }

@@ -25,16 +25,26 @@ for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.1
 done
+drain() {   # until everything received is recorded
+    for _ in $(seq 1 600); do
+        q=$(curl -fs "http://127.0.0.1:$port/healthz" 2>/dev/null | sed -n 's/.*"queued":\([0-9]*\).*/\1/p')
+        [ "${q:-0}" = 0 ] && return
+        sleep 0.1
+    done
+}
+# A receiver runs for days: the measured storm meets a warm JVM. WARM_STORM=0 measures a cold one instead.
+if [ "${WARM_STORM:-1}" != 0 ]; then
+    java "$here/AlertStorm.java" "http://127.0.0.1:$port/alerts/alertmanager" 20 10 "$senders" WarmUp >/dev/null
+    drain; sleep 0.5; drain
+fi
 before=$(git -C "$work/ws" rev-list --count HEAD)
+before_incidents=$(ls "$work/ws/incidents"/*.yaml 2>/dev/null | wc -l)
 java "$here/AlertStorm.java" "http://127.0.0.1:$port/alerts/alertmanager" "$groups" "$updates" "$senders" | tee "$work/storm.tsv"
 # Let the receiver finish its batches, then stop it cleanly (SIGTERM finishes the last batch).
-for _ in $(seq 1 600); do
-    q=$(curl -fs "http://127.0.0.1:$port/healthz" 2>/dev/null | sed -n 's/.*"queued":\([0-9]*\).*/\1/p')
-    [ "${q:-0}" = 0 ] && break
-    sleep 0.1
-done
+drain
 rss_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$(pgrep -f -n "serve --listen 127.0.0.1:$port" || echo $serve_pid)/status" 2>/dev/null || echo 0)
 kill -TERM "$serve_pid"; wait "$serve_pid" || true; serve_pid=
 after=$(git -C "$work/ws" rev-list --count HEAD)
-incidents=$(ls "$work/ws/incidents"/*.yaml 2>/dev/null | wc -l)
+incidents=$(( $(ls "$work/ws/incidents"/*.yaml 2>/dev/null | wc -l) - before_incidents ))
+printf 'warm_storm\t%s\n' "${WARM_STORM:-1}"
 printf 'incidents\t%s\ncommits\t%s\nserve_rss_mib\t%s\n' "$incidents" "$((after - before))" "$((rss_kib / 1024))"

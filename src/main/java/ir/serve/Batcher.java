@@ -32,6 +32,13 @@ final class Batcher {
     /** With 1 MiB bodies, 16 of them: what a batch holds parsed stays well inside serve's heap (256 MiB). */
     static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /**
+     * A storm is acknowledged first: a batch waits until notifications pause for {@code QUIET}, at most
+     * {@code MAX_SETTLE} after its first payload arrived, so the commits (JGit's work, most of a batch's CPU) do not
+     * take the cores from the senders waiting for their answers. A lone alert is recorded {@code QUIET} later.
+     */
+    static final long QUIET_NANOS = Duration.ofMillis(200).toNanos();
+    static final long MAX_SETTLE_NANOS = Duration.ofSeconds(3).toNanos();
 
     private final AlertIntake intake;
     private final Inbox inbox;
@@ -47,6 +54,7 @@ final class Batcher {
     private volatile Instant lastCommit;
     private volatile String lastError;
     private volatile long commits;
+    private volatile long lastArrival = System.nanoTime();
 
     /**
      * @param afterCommit called on this thread after a batch changed something (e.g. to push); must not block long
@@ -68,6 +76,7 @@ final class Batcher {
 
     /** Queues a journaled entry (entries come in the order they were journaled); never blocks. */
     void offer(Inbox.Entry e) {
+        lastArrival = System.nanoTime();
         queued.incrementAndGet();
         queue.addLast(e);
     }
@@ -130,6 +139,7 @@ final class Batcher {
             // At most one batch per spacing, counted from the end of the last one; a stop does not wait for it.
             long due = Math.max(lastEnd + spacing.toNanos(), lastEnd + backoff);
             sleepUntil(due);
+            settle(System.nanoTime() + MAX_SETTLE_NANOS);
             List<Inbox.Entry> batch = new ArrayList<>();
             batch.add(first);
             long bytes = first.bytes();
@@ -151,6 +161,15 @@ final class Batcher {
                     return;
                 }
             }
+        }
+    }
+
+    /** Waits for a pause in arrivals of {@link #QUIET_NANOS}, or until {@code deadline}, or a stop. */
+    private void settle(long deadline) {
+        long quietAt;
+        while (!stopping && (quietAt = lastArrival + QUIET_NANOS) - System.nanoTime() > 0
+                && deadline - System.nanoTime() > 0) {
+            sleepUntil(Math.min(quietAt, deadline));
         }
     }
 
