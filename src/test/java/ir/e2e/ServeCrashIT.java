@@ -1,8 +1,5 @@
 package ir.e2e;
 
-import ir.cli.ServeWithTestIntake;
-import ir.store.AlertIntake;
-import ir.testing.FileIntake;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SIGTERM at the end stops it cleanly (exit 0, nothing left to record). Senders retry a payload that got no answer, as
  * Alertmanager does, so a payload journaled but not answered before a kill is posted twice (the intake is idempotent).
  *
- * <p>The receiver records through the test intake ({@link FileIntake}, a file per payload, one commit per group per
- * batch): what is checked is the receiver's promise, on the intake's contract alone.
+ * <p>Each payload is one alert (generic JSON) of one of seven groups; each acknowledged alert must be an entry of its
+ * group's incident in the end.
  */
 class ServeCrashIT {
     static final int POSTS = 200;
@@ -77,7 +74,9 @@ class ServeCrashIT {
             done.add(senders.submit(() -> {
                 Random r = new Random(senderSeed);
                 for (int i; (i = next.getAndIncrement()) < POSTS; ) {
-                    String body = "{\"group\":\"g" + (i % 7) + "\",\"n\":" + i + "}";
+                    String body = "{\"group\":\"g" + (i % 7) + "\",\"title\":\"Crash group " + (i % 7)
+                            + "\",\"alerts\":[{\"id\":\"a" + i + "\",\"status\":\"firing\",\"labels\":{\"n\":\""
+                            + i + "\"}}]}";
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                     while (!post(port, body)) {
                         assertThat(System.nanoTime()).as("payload %d acknowledged in time", i).isLessThan(deadline);
@@ -112,12 +111,21 @@ class ServeCrashIT {
 
         assertThat(acked).hasSize(POSTS);
         assertThat(kills).as("kills during the stream").isPositive();
-        String tree = git(repo, env, "ls-tree", "-r", "--name-only", "HEAD");
+        // Every acknowledged payload's alert is an entry of its group's incident, as committed.
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        for (String path : git(repo, env, "ls-tree", "-r", "--name-only", "HEAD", "incidents/").lines()
+                .filter(f -> f.endsWith(".yaml")).toList()) {
+            com.fasterxml.jackson.databind.JsonNode incident = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                    .readTree(git(repo, env, "show", "HEAD:" + path));
+            incident.path("timeline").forEach(e -> {
+                if ("alert".equals(e.path("type").asText())) {
+                    recorded.add(e.path("fingerprint").asText());
+                }
+            });
+        }
         for (String body : acked) {
-            byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            String path = FileIntake.file(FileIntake.group(new AlertIntake.Payload("json", b, Instant.EPOCH)), b)
-                    .toString();
-            assertThat(tree).as("%s committed (seed %d)\n%s", body, seed, serveLog).contains(path);
+            String alert = body.replaceAll(".*\"id\":\"(a\\d+)\".*", "$1");
+            assertThat(recorded).as("%s committed (seed %d)\n%s", body, seed, serveLog).contains(alert);
         }
         // After the clean stop nothing is left to replay: no journal segment, no payload file.
         try (Stream<Path> inbox = Files.list(repo.resolve(".git/ir/inbox"))) {
@@ -134,15 +142,9 @@ class ServeCrashIT {
                 + "leftover inbox, %d commits%n", seed, acked.size(), kills, replays, commits);
     }
 
-    /** The jar as packaged, with the test classes for the test intake only. */
+    /** {@code ir serve} from the jar as packaged, recording through the workspace's own alert intake. */
     private static Process startServer(Path repo, Map<String, String> env, int port, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Processes.java());
-        cmd.addAll(Processes.JVM_FLAGS);
-        cmd.add("-cp");
-        cmd.add(Processes.jar() + File.pathSeparator + testClasses());
-        cmd.add(ServeWithTestIntake.class.getName());
-        cmd.addAll(List.of("serve", "--listen", "127.0.0.1:" + port));
+        List<String> cmd = Processes.irJar("serve", "--listen", "127.0.0.1:" + port);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -150,15 +152,6 @@ class ServeCrashIT {
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return pb.start();
-    }
-
-    private static String testClasses() {
-        try {
-            return Path.of(ServeWithTestIntake.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** True when the payload was answered 2xx; false when the server was not there or did not answer. */
