@@ -7,14 +7,23 @@ import java.util.stream.Collectors;
 
 /**
  * A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses, its custom fields, and how
- * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}).
+ * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}), and
+ * where notifications go ({@code channels:}).
  */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
                        List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
-                       String intakeAuthor) {
+                       String intakeAuthor, List<Channel> channels) {
 
     /** Who alert events and their commits are attributed to when ir.yaml names nobody ({@code intake.author}). */
     public static final String DEFAULT_INTAKE_AUTHOR = "ir intake <intake@localhost>";
+
+    /** A configuration without channels. */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
+                    String intakeAuthor) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, fields, triggers, intakeAuthor,
+                List.of());
+    }
 
     /** A configuration without triggers. */
     public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
@@ -75,6 +84,7 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         postmortemRequiredFor = List.copyOf(postmortemRequiredFor);
         fields = fields == null ? List.of() : List.copyOf(fields);
         triggers = triggers == null ? List.of() : List.copyOf(triggers);
+        channels = channels == null ? List.of() : List.copyOf(channels);
         intakeAuthor = intakeAuthor == null || intakeAuthor.isBlank() ? DEFAULT_INTAKE_AUTHOR : intakeAuthor.strip();
         if (severities.isEmpty()) {
             throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
@@ -147,6 +157,11 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     public Optional<Field> findField(String name) {
         String n = CustomFields.key(name);
         return fields.stream().filter(f -> f.name().equals(n)).findFirst();
+    }
+
+    /** The channel ir.yaml names {@code name}, if any. */
+    public Optional<Channel> findChannel(String name) {
+        return channels.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     public boolean postmortemRequired(String severity) {

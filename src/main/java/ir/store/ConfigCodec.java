@@ -80,7 +80,114 @@ final class ConfigCodec {
                     + c.severityNames());
         }
         return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields,
-                triggers(n, bytes, name, c), intakeAuthor(n, bytes, name));
+                triggers(n, bytes, name, c), intakeAuthor(n, bytes, name), channels(n, bytes, name, c));
+    }
+
+    /** The keys a channel of {@code channels:} may have. */
+    static final java.util.Set<String> CHANNEL_KEYS = java.util.Set.of("kind", "events", "audiences", "min_severity",
+            "drills");
+    /** Keys that would put a secret in the repository: refused, with where it belongs. */
+    private static final java.util.Set<String> SECRET_KEYS = java.util.Set.of("url", "webhook", "webhook_url",
+            "token", "routing_key", "integration_key", "key", "secret", "endpoint");
+
+    /**
+     * The channels under {@code channels:} (see docs/notifications.md): name -> {kind, events, audiences,
+     * min_severity, drills}. A URL, token or routing key is refused: a cloned repository never decides where a
+     * responder's messages go.
+     */
+    private static List<ir.model.Channel> channels(ObjectNode n, byte[] bytes, String name, IrConfig c) {
+        JsonNode v = n.get("channels");
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isObject()) {
+            throw wrongType(bytes, name, "a mapping of channel names such as {incidents: {kind: slack}}", v,
+                    "channels");
+        }
+        List<ir.model.Channel> out = new ArrayList<>();
+        var it = v.fields();
+        while (it.hasNext()) {
+            var entry = it.next();
+            String ch = entry.getKey();
+            JsonNode d = entry.getValue();
+            String where = name + ": channels." + ch;
+            int line = YamlCodec.get().lineOf(bytes, "channels", ch);
+            String at = line > 0 ? " (line " + line + ")" : "";
+            if (!ch.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+                throw IrException.usage(where + at + ": a channel name is letters, digits, '-' and '_'");
+            }
+            if (d != null && d.isTextual() && looksLikeSecret(d.textValue())) {
+                throw secretRefused(where + at, ch);
+            }
+            if (d == null || !d.isObject()) {
+                throw IrException.usage(where + at + " must be a mapping such as {kind: slack, events: [declared]}");
+            }
+            var keys = d.fieldNames();
+            while (keys.hasNext()) {
+                String k = keys.next();
+                if (SECRET_KEYS.contains(k) || looksLikeSecret(d.get(k).isTextual() ? d.get(k).textValue() : "")) {
+                    throw secretRefused(where + at, ch);
+                }
+                if (!CHANNEL_KEYS.contains(k)) {
+                    throw IrException.usage(where + at + ": unknown key '" + k + "': use "
+                            + String.join(", ", new java.util.TreeSet<>(CHANNEL_KEYS)));
+                }
+            }
+            ir.model.Channel.Kind kind = ir.model.Channel.Kind.of(d.path("kind").asText(null));
+            if (kind == null) {
+                throw IrException.usage(where + at + ": 'kind' must be one of slack, teams, google-chat, webhook, "
+                        + "pagerduty");
+            }
+            List<String> events = names(d, "events", ir.model.Channel.EVENTS, where + at);
+            List<String> audiences = names(d, "audiences", ir.model.Channel.AUDIENCES, where + at);
+            String min = null;
+            JsonNode m = d.get("min_severity");
+            if (m != null && !m.isNull()) {
+                if (c.findSeverity(m.asText()).isEmpty()) {
+                    throw IrException.usage(where + at + ": min_severity '" + m.asText() + "' is not one of "
+                            + c.severityNames());
+                }
+                min = c.severity(m.asText());
+            }
+            JsonNode drills = d.get("drills");
+            if (drills != null && !drills.isNull() && !drills.isBoolean()) {
+                throw IrException.usage(where + at + ": 'drills' is true or false");
+            }
+            out.add(new ir.model.Channel(ch, kind, events, audiences, min, drills != null && drills.asBoolean()));
+        }
+        return out;
+    }
+
+    private static List<String> names(JsonNode d, String key, List<String> allowed, String where) {
+        JsonNode v = d.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw IrException.usage(where + ": '" + key + "' is a list such as [" + allowed.get(0) + "]");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            String s = e.asText("").strip().toLowerCase(java.util.Locale.ROOT);
+            if (!allowed.contains(s)) {
+                throw IrException.usage(where + ": unknown " + key.replaceAll("s$", "") + " '" + e.asText()
+                        + "': use " + String.join(", ", allowed));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static boolean looksLikeSecret(String s) {
+        String t = s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT);
+        return t.startsWith("http://") || t.startsWith("https://");
+    }
+
+    private static IrException secretRefused(String where, String channel) {
+        String env = ir.model.Channel.envPrefix(channel);
+        return IrException.usage(where + " names a URL, token or routing key: that belongs in your own "
+                + "~/.config/ir/config.yaml (channels: {" + channel + ": {url: ...}}) or " + env + "URL / " + env
+                + "ROUTING_KEY, never in the repository; remove it from ir.yaml");
     }
 
     /** The keys a rule of {@code triggers:} may have. */

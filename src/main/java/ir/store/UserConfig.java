@@ -61,6 +61,49 @@ public final class UserConfig {
         return new ServeSecrets(token, secret);
     }
 
+    /** Where one channel's messages go: its URL and (PagerDuty) routing key, each null when not configured. */
+    public record Endpoint(String url, String routingKey) {
+        @Override
+        public String toString() {
+            return "Endpoint[url=" + (url == null ? "none" : "set") + ", routingKey="
+                    + (routingKey == null ? "none" : "set") + "]";
+        }
+    }
+
+    /**
+     * {@code IR_CHANNEL_<NAME>_URL} and {@code IR_CHANNEL_<NAME>_ROUTING_KEY}, else {@code channels: {name: {url,
+     * routing_key}}} of the user's config file: the endpoint of the channel ir.yaml names {@code name}.
+     */
+    public static Endpoint channel(Map<String, String> environment, String name) {
+        String prefix = ir.model.Channel.envPrefix(name);
+        String url = nonBlank(environment.get(prefix + "URL"));
+        String key = nonBlank(environment.get(prefix + "ROUTING_KEY"));
+        if (url != null && key != null) {
+            return new Endpoint(url, key);
+        }
+        ObjectNode doc = read(environment);
+        JsonNode channels = doc == null ? null : doc.get("channels");
+        if (channels != null && !channels.isNull() && !channels.isObject()) {
+            throw new IrException(ExitCode.USAGE, file(environment) + ": 'channels' must be a mapping such as "
+                    + "channels: {incidents: {url: \"https://...\"}}");
+        }
+        JsonNode c = channels == null ? null : channels.get(name);
+        if (c != null && !c.isNull() && !c.isObject()) {
+            throw new IrException(ExitCode.USAGE, file(environment) + ": channels." + name
+                    + " must be a mapping such as {url: \"https://...\"}");
+        }
+        if (url == null) {
+            url = text(c, "url", environment, "channels." + name);
+        }
+        if (key == null) {
+            key = text(c, "routing_key", environment, "channels." + name);
+        }
+        if (url != null && !(url.startsWith("https://") || url.startsWith("http://"))) {
+            throw IrException.usage(file(environment) + ": channels." + name + ".url must be an http(s) URL");
+        }
+        return new Endpoint(url, key);
+    }
+
     /** The user's config file (it may not exist). */
     public static Path file(Map<String, String> environment) {
         String xdg = nonBlank(environment.get("XDG_CONFIG_HOME"));
@@ -140,12 +183,16 @@ public final class UserConfig {
     }
 
     private static String text(JsonNode serve, String key, Map<String, String> environment) {
+        return text(serve, key, environment, "serve");
+    }
+
+    private static String text(JsonNode serve, String key, Map<String, String> environment, String where) {
         JsonNode v = serve == null ? null : serve.get(key);
         if (v == null || v.isNull()) {
             return null;
         }
         if (!v.isTextual()) {
-            throw IrException.usage(file(environment) + ": serve." + key + " must be a quoted string");
+            throw IrException.usage(file(environment) + ": " + where + "." + key + " must be a quoted string");
         }
         return nonBlank(v.textValue());
     }
