@@ -23,7 +23,7 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "actions", "history", "stats", "postmortem", "sync", "merge-file", "shell", "ingest",
+            "edit", "action", "actions", "history", "stats", "postmortem", "page", "notify", "sync", "merge-file", "shell", "ingest",
             "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
@@ -34,11 +34,12 @@ public final class Cli {
      * up once, may ask), {@code edit} (an editor on the terminal), {@code shell} (a session on the terminal or standard
      * input), {@code sync} (a remote, which may ask for credentials), {@code serve} (a long-lived receiver with a
      * backend of its own), {@code merge-file} (run by git, with git's environment), {@code ingest} (a payload read from
-     * a file or standard input, recorded as the intake identity) and {@code daemon} (it must work when the background
-     * process does not).
+     * a file or standard input, recorded as the intake identity), {@code daemon} (it must work when the background
+     * process does not), and {@code page} and {@code notify} (they send to services with the caller's own endpoints
+     * and wait, up to a second, to report the answer).
      */
     static final java.util.Set<String> IN_PROCESS_ONLY = java.util.Set.of("init", "edit", "shell", "sync",
-            "serve", "merge-file", "ingest", "daemon");
+            "serve", "merge-file", "ingest", "daemon", "page", "notify");
 
     /**
      * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
@@ -90,6 +91,8 @@ public final class Cli {
             case "history" -> new HistoryCommand();
             case "stats" -> new StatsCommand();
             case "postmortem" -> new PostmortemCommand();
+            case "page" -> new PageCommand();
+            case "notify" -> new NotifyCommand();
             case "sync" -> new SyncCommand();
             case "serve" -> new ServeCommand();
             case "merge-file" -> new MergeFileCommand();

@@ -42,9 +42,22 @@ public abstract class IrCommand implements Callable<Integer> {
             return run();
         } finally {
             if (store != null) {
+                deliver();
                 store.close();
                 store = null;
             }
+        }
+    }
+
+    /** The longest a command waits for the outbox's delivery before it returns; the rest is sent later. */
+    static final java.time.Duration DELIVERY_WAIT = java.time.Duration.ofSeconds(1);
+
+    /** Sends this clone's due notifications (see ir notify); a problem with them never fails the command. */
+    private void deliver() {
+        try {
+            store.deliver(DELIVERY_WAIT);
+        } catch (RuntimeException e) {
+            warn("notifications not sent: " + e.getMessage() + " (see 'ir notify')");
         }
     }
 

@@ -73,6 +73,11 @@ public final class ShowCommand extends IrCommand {
             w.flush();
             out().print(Text.forTerminal(view.getBuffer()));
         }
+        long waiting = store().outbox().stream().filter(m -> m.undelivered() && m.incident().equals(i.id())).count();
+        if (waiting > 0) {
+            info(waiting + " notification" + (waiting == 1 ? "" : "s") + " of " + i.id() + " not delivered yet: see "
+                    + "'ir notify'");
+        }
         return 0;
     }
 

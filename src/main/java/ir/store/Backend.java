@@ -41,6 +41,16 @@ final class Backend implements AutoCloseable {
         this.files = new IncidentFiles(ws, new SummaryCache(ws.stateDir(), ws.incidentsDir(), writes));
     }
 
+    private Outbox outbox;
+
+    /** This clone's outbox of notifications ({@code .git/ir/outbox/}). */
+    synchronized Outbox outbox() {
+        if (outbox == null) {
+            outbox = new Outbox(ws.stateDir());
+        }
+        return outbox;
+    }
+
     Workspace workspace() {
         return ws;
     }

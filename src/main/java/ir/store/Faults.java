@@ -20,6 +20,11 @@ final class Faults {
     /** After the work-tree files are written, before git's index is. */
     static final String FILES = "files";
 
+    /** Outbox: after a message is marked as being sent, before it is posted. */
+    static final String SENDING = "sending";
+    /** Outbox: after the service accepted a message, before the outbox records it. */
+    static final String SENT = "sent";
+
     private Faults() {
     }
 

@@ -10,6 +10,7 @@ import ir.model.IrException;
 import ir.model.PostmortemHook;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ public final class GitIncidentStore implements IncidentStore {
             if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw IrException.usage("incident " + incident.id() + " already exists: choose another --id");
             }
-            return plan(incident, change, Map.of());
+            return plan(null, incident, change, Map.of());
         });
     }
 
@@ -118,16 +119,21 @@ public final class GitIncidentStore implements IncidentStore {
     @Override
     public Incident updateWithFiles(String id, Function<Incident, Update> fn) {
         return Transaction.run(backend, session, false, () -> {
-            Update update = fn.apply(load(id));
+            Incident before = load(id);
+            Update update = fn.apply(before);
             if (!update.change().incident().id().equals(id)) {
                 throw new IllegalStateException("a change may not rename an incident");
             }
-            return plan(update.change().incident(), update.change(), update.files());
+            return plan(before, update.change().incident(), update.change(), update.files());
         });
     }
 
-    /** The incident's file (and {@code others}) as one commit; the parse of the new bytes is kept for the next load. */
-    Transaction.Plan<Incident> plan(Incident next, Change change, Map<Path, byte[]> others) {
+    /**
+     * The incident's file (and {@code others}) as one commit, with the messages its new events make for this clone's
+     * channels ({@code before} is the incident as it was, null for a new one); the parse of the new bytes is kept for
+     * the next load.
+     */
+    Transaction.Plan<Incident> plan(Incident before, Incident next, Change change, Map<Path, byte[]> others) {
         Workspace ws = workspace();
         Path file = ws.incidentFile(next.id());
         com.fasterxml.jackson.databind.node.ObjectNode tree = IncidentCodec.toTree(next);
@@ -139,7 +145,127 @@ public final class GitIncidentStore implements IncidentStore {
         files.put(ws.root().relativize(file), bytes);
         files.putAll(others);
         return new Transaction.Plan<>(files, next.id() + ": " + change.summary(), change.eventType(), next.id(),
-                next);
+                next, messages(before, next));
+    }
+
+    /**
+     * The messages for the events {@code next} has and {@code before} had not, for the channels of ir.yaml this
+     * responder has an endpoint for (a channel nobody configured here is this clone's to leave alone). A user config
+     * that cannot be read is a warning, never a reason to refuse recording the event.
+     */
+    private List<Outbox.Pending> messages(Incident before, Incident next) {
+        IrConfig config = config();
+        if (config.channels().isEmpty()) {
+            return List.of();
+        }
+        Set<String> old = new HashSet<>();
+        if (before != null) {
+            before.timeline().forEach(e -> old.add(e.id()));
+        }
+        List<ir.model.Channel> configured = new java.util.ArrayList<>();
+        try {
+            for (ir.model.Channel c : config.channels()) {
+                UserConfig.Endpoint ep = UserConfig.channel(session.environment(), c.name());
+                if (c.kind() == ir.model.Channel.Kind.PAGERDUTY ? ep.routingKey() != null : ep.url() != null) {
+                    configured.add(c);
+                }
+            }
+        } catch (IrException e) {
+            session.warn().accept(e.getMessage() + "; no notification was queued");
+            return List.of();
+        }
+        if (configured.isEmpty()) {
+            return List.of();
+        }
+        List<Outbox.Pending> out = new java.util.ArrayList<>();
+        for (ir.model.TimelineEvent e : next.sortedTimeline()) {
+            if (old.contains(e.id())) {
+                continue;
+            }
+            String type = ir.model.Messages.isPage(e) ? "page" : ir.model.Messages.notifiedType(e);
+            ir.model.Messages.forEvent(config, configured, next, e).forEach((channel, body) -> out.add(
+                    new Outbox.Pending(next.id(), e.id(), "resolved".equals(type) && body.containsKey("dedup_key")
+                            ? "page-resolve" : type, channel,
+                            config.findChannel(channel).orElseThrow().kind().label(), body)));
+        }
+        return out;
+    }
+
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
+    private static volatile java.net.http.HttpClient http;
+
+    private static java.net.http.HttpClient http() {
+        if (http == null) {
+            synchronized (GitIncidentStore.class) {
+                if (http == null) {
+                    http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+                }
+            }
+        }
+        return http;
+    }
+
+    @Override
+    public List<OutboxMessage> outbox() {
+        return backend.outbox().list();
+    }
+
+    @Override
+    public int retryOutbox(String which) {
+        return backend.outbox().retry(which, session.clock().instant());
+    }
+
+    @Override
+    public int dropOutbox(String which) {
+        return backend.outbox().drop(which);
+    }
+
+    /**
+     * Sends this clone's due messages on a thread of their own, waiting for it at most {@code wait}: a one-shot
+     * command is never held up longer, and what is left is sent by the next command (or the background process).
+     * Messages that a process killed in a transaction left staged are settled first, under the workspace lock.
+     */
+    @Override
+    public void deliver(Duration wait) {
+        Outbox outbox = backend.outbox();
+        if (!Files.isDirectory(outbox.dir())) {
+            return;
+        }
+        if (outbox.hasOrphans()) {
+            Transaction.locked(backend, session, () -> {
+                outbox.reconcile(o -> {
+                    try {
+                        String event = o.path("event").asText();
+                        return load(o.path("incident").asText()).timeline().stream()
+                                .anyMatch(e -> e.id().equals(event));
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                });
+                return null;
+            });
+        }
+        Map<String, String> env = session.environment();
+        java.time.Clock clock = session.clock();
+        java.util.concurrent.atomic.AtomicReference<Outbox.Report> report =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> report.set(outbox.deliver(env, clock, http(), DELIVERY_TIMEOUT)),
+                "ir-outbox");
+        t.setDaemon(true);
+        t.start();
+        if (!ownsBackend || wait.isZero() || wait.isNegative()) {
+            return; // a long-lived process (the background process, the shell): delivery goes on by itself
+        }
+        try {
+            t.join(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Outbox.Report r = report.get();
+        if (r != null) {
+            Outbox.report(r, session.warn());
+        }
     }
 
     @Override

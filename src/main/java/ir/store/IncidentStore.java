@@ -132,6 +132,25 @@ public interface IncidentStore extends AutoCloseable {
     /** Parses an incident document (as {@code ir edit} saves it); a usage error says what and where is wrong. */
     Incident parse(byte[] yaml, String name);
 
+    /** This clone's outbox of notifications, oldest first. */
+    default List<OutboxMessage> outbox() {
+        return List.of();
+    }
+
+    /** Makes failed and waiting messages (all, or of one key or incident) due now; returns how many. */
+    default int retryOutbox(String which) {
+        return 0;
+    }
+
+    /** Removes undelivered messages (all, or of one key or incident); returns how many. */
+    default int dropOutbox(String which) {
+        return 0;
+    }
+
+    /** Sends due messages, waiting at most {@code wait} for them (the rest goes on in the background). */
+    default void deliver(java.time.Duration wait) {
+    }
+
     @Override
     void close();
 }

@@ -149,7 +149,7 @@ final class Intake implements AlertIntake {
                 outcome[0] = new Outcome(cur.id(), what, true);
                 String summary = n + " alert" + (n == 1 ? "" : "s") + " (" + (opened ? "opened " + cur.severity()
                         + (detail.isEmpty() ? "" : ", ") : "") + detail + ")";
-                return store.plan(cur, new Change(cur, summary, AlertMapping.ALERT), Map.of());
+                return store.plan(base, cur, new Change(cur, summary, AlertMapping.ALERT), Map.of());
             });
             out.add(outcome[0]);
             pending = batch.subList(consumed[0], batch.size());

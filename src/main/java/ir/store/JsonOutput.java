@@ -26,7 +26,7 @@ final class JsonOutput {
         return YamlCodec.get().writeJson(doc);
     }
 
-    private static JsonNode toNode(Object v) {
+    static JsonNode toNode(Object v) {
         if (v instanceof Incident i) {
             return IncidentCodec.toTree(i);
         }

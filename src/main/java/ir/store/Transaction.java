@@ -43,7 +43,15 @@ final class Transaction {
      * @param incidentId the {@code Incident} trailer, or null
      * @param result     what the caller gets back
      */
-    record Plan<T>(Map<Path, byte[]> files, String subject, String eventType, String incidentId, T result) {
+    record Plan<T>(Map<Path, byte[]> files, String subject, String eventType, String incidentId, T result,
+                   List<Outbox.Pending> outbox) {
+        Plan {
+            outbox = outbox == null ? List.of() : List.copyOf(outbox);
+        }
+
+        Plan(Map<Path, byte[]> files, String subject, String eventType, String incidentId, T result) {
+            this(files, subject, eventType, incidentId, result, List.of());
+        }
     }
 
     /**
@@ -92,8 +100,24 @@ final class Transaction {
             }
             msg.append("Ir-Event: ").append(plan.eventType()).append('\n');
             Identity who = backend.identity(session);
-            ObjectId commit = commit(backend, session, files, msg.toString(), who.authorAt(session.clock()),
-                    who.committerAt(session.clock()));
+            // The event's messages are staged in the outbox before its commit and queued once it is made: a crash
+            // in between leaves them staged, and Outbox.reconcile decides from the incident (see Outbox).
+            Outbox outbox = backend.outbox();
+            List<String> staged = plan.outbox().isEmpty() ? List.of()
+                    : outbox.stage(plan.outbox(), session.clock().instant());
+            ObjectId commit;
+            try {
+                commit = commit(backend, session, files, msg.toString(), who.authorAt(session.clock()),
+                        who.committerAt(session.clock()));
+            } catch (RuntimeException e) {
+                outbox.unstage(staged);
+                throw e;
+            }
+            if (commit == null) {
+                outbox.unstage(staged);
+            } else {
+                outbox.queue(staged);
+            }
             return new Outcome<>(plan.result(), commit);
         }
     }

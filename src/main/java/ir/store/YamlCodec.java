@@ -375,6 +375,20 @@ final class YamlCodec {
         }
     }
 
+    /** JSON on one line, as a request body (the same escapes as {@link #writeJson}). */
+    String writeCompactJson(JsonNode node) {
+        try {
+            StringWriter text = new StringWriter();
+            try (JsonGenerator g = json.createGenerator(text)) {
+                g.setCharacterEscapes(JsonEscapes.INSTANCE);
+                writeTree(g, node);
+            }
+            return text.toString();
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
     String writeJson(JsonNode node) {
         try {
             DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
