@@ -26,6 +26,9 @@ public final class Messages {
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    private static final java.util.regex.Pattern STATUS_TEXT =
+            java.util.regex.Pattern.compile("Status (\\S+ -> )?\\S+");
+
     private Messages() {
     }
 
@@ -240,10 +243,16 @@ public final class Messages {
     private static String what(Incident i, TimelineEvent e, String type) {
         String t = e.text() == null || e.text().isBlank() ? null : e.text().strip();
         return switch (type) {
-            case "declared" -> t == null ? "Declared" : "Declared: " + t;
-            case "severity" -> "Severity " + (e.attr("from") == null ? "" : e.attr("from") + " -> ")
-                    + i.severity() + (t == null ? "" : " (" + t + ")");
-            case "resolved" -> t == null ? "Resolved" : t;
+            case "declared" -> t == null ? "Declared" : t;
+            case "severity" -> t != null ? t : "Severity " + (e.attr("from") == null ? "" : e.attr("from") + " -> ")
+                    + i.severity();
+            case "status", "resolved" -> {
+                // "Status a -> b[: why]": the headline shows the new status already, so only the why is kept.
+                if (t == null || STATUS_TEXT.matcher(t).matches()) {
+                    yield null;
+                }
+                yield t.startsWith(i.status() + ": ") ? t.substring(i.status().length() + 2) : t;
+            }
             default -> t;
         };
     }
