@@ -503,4 +503,70 @@ class NotifyCommandTest {
         assertThat(ok(ir, "notify").err()).contains("no notifications");
         assertThat(ok(ir, "notify", "--json").out().strip()).isEqualTo("[ ]");
     }
+
+    @Test
+    void onlyTheCloneThatRecordedAnEventSendsIt() throws Exception {
+        Path bare = ir.testing.Clones.bare(dir.resolve("remote.git"));
+        IrTester a = ir.testing.Clones.first(dir.resolve("a"), bare);
+        Files.writeString(dir.resolve("a/ir.yaml"), "\nchannels:\n  incidents: {kind: slack, events: [declared, "
+                + "status]}\n", StandardOpenOption.APPEND);
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.resolve("a").toFile())) {
+            git.add().addFilepattern("ir.yaml").call();
+            git.commit().setMessage("channels").setAuthor("A", "a@example.com").setCommitter("A", "a@example.com")
+                    .call();
+        }
+        ok(a, "sync");
+        IrTester b = ir.testing.Clones.clone(bare, dir.resolve("b"), "Bob <bob@example.com>");
+        try (FakeService forA = FakeService.start(); FakeService forB = FakeService.start()) {
+            a.env("IR_CHANNEL_INCIDENTS_URL", forA.url("/a"));
+            b.env("IR_CHANNEL_INCIDENTS_URL", forB.url("/b"));
+            String id = b.open("Checkout errors", "-s", "SEV-1");
+            ok(b, "sync");
+            ok(a, "sync");
+            ok(a, "status", "-i", id, "identified");
+            forA.awaitRequests(1);
+            forB.awaitRequests(1);
+            settled(a);
+            settled(b);
+            // each clone sent what it recorded, and nothing it only synced in
+            assertThat(forB.requests()).extracting(r -> json(r.body()).path("text").asText())
+                    .singleElement().asString().contains("Declared SEV-1");
+            assertThat(forA.requests()).extracting(r -> json(r.body()).path("text").asText())
+                    .singleElement().asString().contains("Identified");
+        }
+    }
+
+    @Test
+    void messagesLeftStagedByAKilledCommandAreSentWhenTheirEventWasCommittedAndDroppedWhenNot() throws Exception {
+        IrTester ir = workspace("  incidents: {kind: slack, events: [declared]}\n");
+        try (FakeService slack = FakeService.start()) {
+            ir.env("IR_CHANNEL_INCIDENTS_URL", slack.url("/hook"));
+            ok(ir, "open", "Checkout errors", "-s", "SEV-1");
+            slack.awaitRequests(1);
+            JsonNode delivered = settled(ir).get(0);
+            String event = delivered.path("event").asText();
+            // What a command killed between its outbox and its commit leaves: staged messages of a dead process,
+            // one for an event that was committed (here under a second channel) and one for an event that was not.
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            Path outbox = dir.resolve(".git/ir/outbox");
+            Path sample = outbox.resolve(delivered.path("key").asText() + ".json");
+            com.fasterxml.jackson.databind.node.ObjectNode staged =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(Files.readString(sample));
+            for (String[] kv : new String[][]{{event, "late"}, {"3zzzzzzzzzzzzz", "late"}}) {
+                staged.put("key", kv[0] + "." + kv[1]).put("event", kv[0]).put("channel", kv[1])
+                        .put("state", "staged").put("pid", gone.pid()).put("attempts", 0);
+                staged.remove(List.of("status", "answer", "delivered_at", "last_attempt_at"));
+                Files.writeString(outbox.resolve(kv[0] + "." + kv[1] + ".json"), staged.toString());
+            }
+            ir.env("IR_CHANNEL_LATE_URL", slack.url("/late"));
+            ok(ir, "show");
+            slack.awaitRequests(2);
+            JsonNode all = settled(ir);
+            assertThat(all).extracting(m -> m.path("key").asText() + " " + m.path("state").asText())
+                    .containsExactlyInAnyOrder(event + ".incidents delivered", event + ".late delivered");
+            assertThat(slack.requests()).extracting(FakeService.Request::pathAndQuery)
+                    .containsExactly("/hook", "/late");
+        }
+    }
 }
