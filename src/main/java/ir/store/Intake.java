@@ -65,6 +65,14 @@ final class Intake implements AlertIntake {
         Session as = new Session(session.clock(), session.environment(), config.intakeAuthor(), session.warn(),
                 session.lockTimeout(), session.umask());
         groups.forEach((g, items) -> out.addAll(recordGroup(g, items, config, as)));
+        if (out.stream().anyMatch(Outcome::changed) && !config.channels().isEmpty()) {
+            // ir serve runs for days: what the alerts queued is sent now, in the background, not at its exit.
+            try {
+                store.deliver(java.time.Duration.ZERO);
+            } catch (RuntimeException e) {
+                session.warn().accept("notifications not sent: " + e.getMessage() + " (see 'ir notify')");
+            }
+        }
         return out;
     }
 

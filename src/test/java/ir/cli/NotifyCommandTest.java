@@ -569,4 +569,21 @@ class NotifyCommandTest {
                     .containsExactly("/hook", "/late");
         }
     }
+
+    @Test
+    void anIncidentOpenedByAnAlertIsAnnounced() throws Exception {
+        IrTester ir = workspace("  incidents: {kind: webhook, events: [declared]}\n");
+        Path payload = dir.resolve("firing.json");
+        Files.writeString(payload, IngestCommandTest.resource("alertmanager-firing.json"));
+        try (FakeService hook = FakeService.start()) {
+            ir.env("IR_CHANNEL_INCIDENTS_URL", hook.url("/ir"));
+            ok(ir, "ingest", payload.toString());
+            JsonNode body = json(hook.awaitRequests(1).get(0).body());
+            assertThat(body.path("event").path("type").asText()).isEqualTo("declared");
+            assertThat(body.path("event").path("author").asText()).isEqualTo("ir intake <intake@localhost>");
+            ok(ir, "ingest", payload.toString()); // the same payload again: nothing new, nothing sent
+            settled(ir);
+            assertThat(hook.requests()).hasSize(1);
+        }
+    }
 }
