@@ -69,7 +69,7 @@ public final class Messages {
         if (type == null) {
             return out;
         }
-        if ("resolved".equals(type)) {
+        if ("resolved".equals(type) || IrConfig.CANCELED.equals(e.attr("to"))) {
             for (String paged : pagedChannels(after)) {
                 for (Channel c : channels) {
                     if (c.kind() == Channel.Kind.PAGERDUTY && c.name().equals(paged)
@@ -87,7 +87,7 @@ public final class Messages {
         return out;
     }
 
-    /** The PagerDuty channels an incident was paged through, in order. */
+    /** The PagerDuty channels an incident was paged through, in order (a resolution or a cancel resolves them). */
     public static List<String> pagedChannels(Incident i) {
         List<String> out = new ArrayList<>();
         for (TimelineEvent e : i.sortedTimeline()) {

@@ -586,4 +586,19 @@ class NotifyCommandTest {
             assertThat(hook.requests()).hasSize(1);
         }
     }
+
+    @Test
+    void cancelingAPagedIncidentResolvesThePage() throws Exception {
+        IrTester ir = workspace("  pager: {kind: pagerduty}\n");
+        try (FakeService pd = FakeService.start()) {
+            ir.env("IR_CHANNEL_PAGER_ROUTING_KEY", "K").env("IR_CHANNEL_PAGER_URL", pd.url("/e"));
+            ok(ir, "open", "Checkout errors", "-s", "SEV-1");
+            ok(ir, "page", "sme");
+            pd.awaitRequests(1);
+            ok(ir, "cancel", "false alarm");
+            List<FakeService.Request> got = pd.awaitRequests(2);
+            assertThat(got).extracting(r -> json(r.body()).path("event_action").asText())
+                    .containsExactly("trigger", "resolve");
+        }
+    }
 }
