@@ -7,11 +7,19 @@ import java.util.stream.Collectors;
 
 /**
  * A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses, its custom fields, and how
- * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}).
+ * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}), and how
+ * often each audience hears about an incident ({@code cadence:}).
  */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
                        List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
-                       String intakeAuthor) {
+                       String intakeAuthor, Cadence cadence) {
+
+    /** A configuration with the default update cadence ({@link Cadence#defaults}). */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
+                    String intakeAuthor) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, fields, triggers, intakeAuthor, null);
+    }
 
     /** Who alert events and their commits are attributed to when ir.yaml names nobody ({@code intake.author}). */
     public static final String DEFAULT_INTAKE_AUTHOR = "ir intake <intake@localhost>";
@@ -82,6 +90,7 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         if (statuses.isEmpty()) {
             throw IrException.usage("ir.yaml defines no statuses: add a 'statuses' list");
         }
+        cadence = cadence == null ? Cadence.defaults(severities.get(0).name()) : cadence;
     }
 
     /** The status a new incident starts in. */
