@@ -355,8 +355,30 @@ public final class Shell {
         b.style(AttributedStyle.DEFAULT.foreground(done ? AttributedStyle.GREEN : AttributedStyle.CYAN))
                 .append(status);
         b.style(AttributedStyle.DEFAULT).append(since == null ? "" : " " + Times.human(since))
-                .append(i.drill() ? " drill" : "").append("> ");
+                .append(i.drill() ? " drill" : "");
+        String due = due(i, config, env.clock());
+        if (!due.isEmpty()) {
+            b.append(' ').style(AttributedStyle.BOLD.foreground(AttributedStyle.RED)).append(due);
+        }
+        b.style(AttributedStyle.DEFAULT).append("> ");
         return b.toAnsi(terminal);
+    }
+
+    /**
+     * What {@code ir check} would say is due on the incident, in a word each ({@code due: commander, update public}),
+     * or empty. Cheap: pure rules over the incident the prompt already loaded.
+     */
+    static String due(Incident i, IrConfig config, java.time.Clock clock) {
+        List<ir.model.Checks.Finding> findings = ir.model.Checks.due(i, config, clock.instant(), clock.getZone());
+        if (findings.isEmpty()) {
+            return "";
+        }
+        java.util.Set<String> words = new java.util.LinkedHashSet<>();
+        for (ir.model.Checks.Finding f : findings) {
+            words.add(ir.env.Inert.text(f.rule() + (f.subject() == null || f.rule().equals(ir.model.Checks.ACTION)
+                    ? "" : " " + f.subject())));
+        }
+        return "due: " + String.join(", ", words);
     }
 
     /** No prompt, for lines piped in: only other responders' new entries are shown, as before a prompt. */
