@@ -365,20 +365,15 @@ public final class Shell {
     }
 
     /**
-     * What {@code ir check} would say is due on the incident, in a word each ({@code due: commander, update public}),
-     * or empty. Cheap: pure rules over the incident the prompt already loaded.
+     * What {@code ir check} would say is due on the incident, short enough for a prompt ({@code commander due},
+     * {@code 3 due}: {@code ir check} says what), or empty. Cheap: pure rules over the incident the prompt loaded.
      */
     static String due(Incident i, IrConfig config, java.time.Clock clock) {
         List<ir.model.Checks.Finding> findings = ir.model.Checks.due(i, config, clock.instant(), clock.getZone());
         if (findings.isEmpty()) {
             return "";
         }
-        java.util.Set<String> words = new java.util.LinkedHashSet<>();
-        for (ir.model.Checks.Finding f : findings) {
-            words.add(ir.env.Inert.text(f.rule() + (f.subject() == null || f.rule().equals(ir.model.Checks.ACTION)
-                    ? "" : " " + f.subject())));
-        }
-        return "due: " + String.join(", ", words);
+        return (findings.size() == 1 ? findings.get(0).rule() : String.valueOf(findings.size())) + " due";
     }
 
     /** No prompt, for lines piped in: only other responders' new entries are shown, as before a prompt. */
