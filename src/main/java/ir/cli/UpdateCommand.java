@@ -36,7 +36,7 @@ import java.util.Map;
                 + "--no-input or without a terminal they are left out.",
         "Templates: templates/update-internal.md.mustache, update-exec and update-public (ir init copies them)."},
         footer = {"", "Examples:", "  ir update rollback of release 412 under way --needs \"a DBA on the bridge\"",
-                "  ir update --audience exec checkout errors at 5% in EU --next-steps \"finish rollback\" --next 30m",
+                "  ir update --audience exec checkout errors at 5%% in EU --next-steps \"finish rollback\" --next 30m",
                 "  ir update --audience public Some customers cannot complete checkout --next 20m",
                 "  ir update --audience public --dry-run"})
 public final class UpdateCommand extends IrCommand {
