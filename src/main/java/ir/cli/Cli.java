@@ -23,8 +23,8 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "actions", "history", "stats", "postmortem", "page", "notify", "sync", "merge-file", "shell", "ingest",
-            "daemon", "serve", "help", "completion", CompleteCommand.NAME);
+            "edit", "action", "actions", "update", "check", "history", "stats", "postmortem", "page", "notify", "sync",
+            "merge-file", "shell", "ingest", "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
     static final java.util.Set<String> WHOLE_MODEL = java.util.Set.of("help", "completion");
@@ -45,7 +45,7 @@ public final class Cli {
      * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
      * background process only when they would not prompt (see {@link ir.daemon.Protocol#runsInBackground}).
      */
-    static final java.util.Set<String> PROMPTING = java.util.Set.of("open");
+    static final java.util.Set<String> PROMPTING = java.util.Set.of("open", "update");
 
     /**
      * The subcommands ir's background process may run: all but {@link #IN_PROCESS_ONLY}. The launcher's client keeps
@@ -88,6 +88,8 @@ public final class Cli {
             case "edit" -> new EditCommand();
             case "action" -> new ActionCommand();
             case "actions" -> new ActionsCommand();
+            case "update" -> new UpdateCommand();
+            case "check" -> new CheckCommand();
             case "history" -> new HistoryCommand();
             case "stats" -> new StatsCommand();
             case "postmortem" -> new PostmortemCommand();

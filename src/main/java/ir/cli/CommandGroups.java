@@ -28,9 +28,9 @@ final class CommandGroups {
     private static Map<String, List<String>> groups() {
         Map<String, List<String>> g = new LinkedHashMap<>();
         g.put("Respond", List.of("open", "use", "severity", "role", "status", "mark", "resolve", "reopen", "cancel",
-                "page", "shell", "ingest"));
+                "page", "update", "shell", "ingest"));
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "edit"));
-        g.put("Review", List.of("show", "list", "actions", "history", "stats"));
+        g.put("Review", List.of("show", "list", "check", "actions", "history", "stats"));
         g.put("Share", List.of("postmortem", "notify", "sync"));
         g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));
         return g;

@@ -78,14 +78,14 @@ public final class Protocol {
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
             "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "actions",
-            "history", "stats", "postmortem",
+            "update", "check", "history", "stats", "postmortem",
             "help", "completion", "__complete");
 
     /**
      * Of {@link #BACKGROUND}, the commands that prompt on a terminal for what was left out ({@code ir open} asks for
      * the title and severity): they go to the process only when they would not prompt.
      */
-    public static final Set<String> PROMPTING = Set.of("open");
+    public static final Set<String> PROMPTING = Set.of("open", "update");
 
     /** The global options that take a value (so the word after them is not the command's name). */
     static final Set<String> GLOBAL_VALUE_OPTIONS = Set.of("-C", "--as");
@@ -137,7 +137,8 @@ public final class Protocol {
         if (!BACKGROUND.contains(name)) {
             return false;
         }
-        return !PROMPTING.contains(name) || !terminal || noInput || openIsComplete(args, at + 1);
+        // ir update at a terminal may ask for any part it lacks: it runs in the background only when it cannot ask.
+        return !PROMPTING.contains(name) || !terminal || noInput || name.equals("open") && openIsComplete(args, at + 1);
     }
 
     /** Whether {@code ir open}'s arguments from {@code from} on give a title and a severity (so it asks nothing). */

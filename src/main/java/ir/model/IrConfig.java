@@ -7,12 +7,20 @@ import java.util.stream.Collectors;
 
 /**
  * A workspace's {@code ir.yaml}: the severity levels, roles and statuses a team uses, its custom fields, and how
- * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}), and
- * where notifications go ({@code channels:}).
+ * alerts become incidents ({@code triggers:}, and the identity alerts are recorded as, {@code intake.author}), where
+ * notifications go ({@code channels:}) and how often each audience hears about an incident ({@code cadence:}).
  */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
                        List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
-                       String intakeAuthor, List<Channel> channels) {
+                       String intakeAuthor, List<Channel> channels, Cadence cadence) {
+
+    /** A configuration with the default update cadence ({@link Cadence#defaults}). */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
+                    String intakeAuthor, List<Channel> channels) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, fields, triggers, intakeAuthor,
+                channels, null);
+    }
 
     /** Who alert events and their commits are attributed to when ir.yaml names nobody ({@code intake.author}). */
     public static final String DEFAULT_INTAKE_AUTHOR = "ir intake <intake@localhost>";
@@ -92,6 +100,7 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         if (statuses.isEmpty()) {
             throw IrException.usage("ir.yaml defines no statuses: add a 'statuses' list");
         }
+        cadence = cadence == null ? Cadence.defaults(severities.get(0).name()) : cadence;
     }
 
     /** The status a new incident starts in. */

@@ -80,7 +80,8 @@ final class ConfigCodec {
                     + c.severityNames());
         }
         return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields,
-                triggers(n, bytes, name, c), intakeAuthor(n, bytes, name), channels(n, bytes, name, c));
+                triggers(n, bytes, name, c), intakeAuthor(n, bytes, name), channels(n, bytes, name, c),
+                cadence(n, bytes, name, c));
     }
 
     /** The keys a channel of {@code channels:} may have. */
@@ -188,6 +189,90 @@ final class ConfigCodec {
         return IrException.usage(where + " names a URL, token or routing key: that belongs in your own "
                 + "~/.config/ir/config.yaml (channels: {" + channel + ": {url: ...}}) or " + env + "URL / " + env
                 + "ROUTING_KEY, never in the repository; remove it from ir.yaml");
+
+    }
+
+    /** The keys an audience's rule under {@code cadence:} may have. */
+    static final java.util.Set<String> CADENCE_KEYS = java.util.Set.of("first", "every", "for", "then",
+            "min_severity", "major");
+
+    /**
+     * {@code cadence:} per audience (see {@link ir.model.Cadence}): an audience named replaces its default rule,
+     * {@code off}/{@code false} removes it; a bad rule is refused by key and line.
+     */
+    private static ir.model.Cadence cadence(ObjectNode n, byte[] bytes, String name, IrConfig c) {
+        ir.model.Cadence defaults = ir.model.Cadence.defaults(c.severities().get(0).name());
+        JsonNode v = n.get("cadence");
+        if (v == null || v.isNull()) {
+            return defaults;
+        }
+        if (!v.isObject()) {
+            throw wrongType(bytes, name, "a mapping of audiences (internal, exec, public) to rules such as "
+                    + "{every: 20m}", v, "cadence");
+        }
+        java.util.Map<String, ir.model.Cadence.Rule> rules = new java.util.LinkedHashMap<>(defaults.rules());
+        var fields = v.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            String audience = e.getKey();
+            if (!ir.model.Updates.AUDIENCES.contains(audience)) {
+                throw badCadence(bytes, name, "unknown audience '" + audience + "': use "
+                        + String.join(", ", ir.model.Updates.AUDIENCES), "cadence", audience);
+            }
+            JsonNode r = e.getValue();
+            if (r.isNull() || r.isBoolean() && !r.asBoolean() || r.isTextual() && r.asText().strip().equals("off")) {
+                rules.remove(audience);
+                continue;
+            }
+            if (!r.isObject()) {
+                throw wrongType(bytes, name, "a rule such as {every: 20m}, or off", r, "cadence", audience);
+            }
+            var keys = r.fieldNames();
+            while (keys.hasNext()) {
+                String k = keys.next();
+                if (!CADENCE_KEYS.contains(k)) {
+                    throw badCadence(bytes, name, "unknown key '" + k + "': use "
+                            + String.join(", ", new java.util.TreeSet<>(CADENCE_KEYS)), "cadence", audience, k);
+                }
+            }
+            java.time.Duration every = duration(r, bytes, name, audience, "every");
+            if (every == null) {
+                throw badCadence(bytes, name, "needs 'every' (e.g. every: 20m)", "cadence", audience);
+            }
+            String min = null;
+            JsonNode m = r.get("min_severity");
+            if (m != null && !m.isNull()) {
+                min = m.asText().strip();
+                if (c.findSeverity(min).isEmpty()) {
+                    throw badCadence(bytes, name, "min_severity '" + min + "' is not one of " + c.severityNames(),
+                            "cadence", audience, "min_severity");
+                }
+            }
+            rules.put(audience, new ir.model.Cadence.Rule(duration(r, bytes, name, audience, "first"), every,
+                    duration(r, bytes, name, audience, "for"), duration(r, bytes, name, audience, "then"), min,
+                    r.path("major").asBoolean(false)));
+        }
+        return new ir.model.Cadence(rules);
+    }
+
+    private static java.time.Duration duration(JsonNode rule, byte[] bytes, String name, String audience,
+                                               String key) {
+        JsonNode v = rule.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        java.time.Duration d = v.isValueNode() ? ir.model.Cadence.parseDuration(v.asText()) : null;
+        if (d == null || d.isZero()) {
+            throw badCadence(bytes, name, "'" + v.asText() + "' is not a duration: write it as 20m, 2h or 1h30m",
+                    "cadence", audience, key);
+        }
+        return d;
+    }
+
+    private static IrException badCadence(byte[] bytes, String name, String problem, String... key) {
+        int line = YamlCodec.get().lineOf(bytes, key);
+        return new IrException(ExitCode.FAILURE, name + ": '" + String.join(".", key) + "'"
+                + (line > 0 ? " at line " + line : "") + ": " + problem);
     }
 
     /** The keys a rule of {@code triggers:} may have. */

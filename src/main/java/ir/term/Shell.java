@@ -355,8 +355,25 @@ public final class Shell {
         b.style(AttributedStyle.DEFAULT.foreground(done ? AttributedStyle.GREEN : AttributedStyle.CYAN))
                 .append(status);
         b.style(AttributedStyle.DEFAULT).append(since == null ? "" : " " + Times.human(since))
-                .append(i.drill() ? " drill" : "").append("> ");
+                .append(i.drill() ? " drill" : "");
+        String due = due(i, config, env.clock());
+        if (!due.isEmpty()) {
+            b.append(' ').style(AttributedStyle.BOLD.foreground(AttributedStyle.RED)).append(due);
+        }
+        b.style(AttributedStyle.DEFAULT).append("> ");
         return b.toAnsi(terminal);
+    }
+
+    /**
+     * What {@code ir check} would say is due on the incident, short enough for a prompt ({@code commander due},
+     * {@code 3 due}: {@code ir check} says what), or empty. Cheap: pure rules over the incident the prompt loaded.
+     */
+    static String due(Incident i, IrConfig config, java.time.Clock clock) {
+        List<ir.model.Checks.Finding> findings = ir.model.Checks.due(i, config, clock.instant(), clock.getZone());
+        if (findings.isEmpty()) {
+            return "";
+        }
+        return (findings.size() == 1 ? findings.get(0).rule() : String.valueOf(findings.size())) + " due";
     }
 
     /** No prompt, for lines piped in: only other responders' new entries are shown, as before a prompt. */

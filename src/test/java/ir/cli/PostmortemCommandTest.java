@@ -328,8 +328,8 @@ class PostmortemCommandTest {
         IrTester.Result r = t.run("postmortem", "--template", "nope", "--stdout");
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("ir: unknown template 'nope': use one of postmortem, update, a file in "
-                + "templates/ (templates/nope.md.mustache) or a path to a .mustache file in the workspace\n");
+        assertThat(r.err()).isEqualTo("ir: unknown template 'nope': use one of postmortem, update, update-internal, "
+                + "update-exec, update-public, a file in templates/ (templates/nope.md.mustache) or a path to a .mustache file in the workspace\n");
         assertThat(r.out()).isEmpty();
     }
 
