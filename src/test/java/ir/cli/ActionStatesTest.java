@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Action items through their states: ir action set, done dates, won't-do reasons, ir actions and the post-mortem. */
@@ -29,11 +30,6 @@ class ActionStatesTest {
         ir = IrTester.workspace(dir).at("2015-10-21T15:01:30Z");
         id = ir.open("Sonnet search down", "--severity", "SEV-2", "--at", "15:01");
         ir.at("2015-10-21T16:00:00Z");
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     private String add(String... words) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ir show} and {@code ir list} keep their columns whatever the names: long, CJK or emoji. */
@@ -41,11 +42,6 @@ class AlignedColumnsTest {
                         + "    description: 联络\n")
                 .replace("  - monitoring\n", "  - monitoring\n  - " + LONG_STATUS + "\n");
         Files.writeString(config, yaml);
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     /** The terminal column where {@code value} starts on {@code line}. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ir cancel}: a mistaken or duplicate incident keeps its record and leaves lists, stats and reports. */
@@ -31,11 +32,6 @@ class CancelCommandTest {
         ir.advance(java.time.Duration.ofMinutes(2));
         dup = ir.open("Checkout slow", "--severity", "SEV-2");
         ir.advance(java.time.Duration.ofMinutes(3));
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     private static JsonNode last(JsonNode doc) {

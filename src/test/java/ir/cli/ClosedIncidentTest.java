@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,11 +41,6 @@ class ClosedIncidentTest {
         ir.advance(Duration.ofDays(2));
         ok(ir.run("status", "closed"));
         ir.advance(Duration.ofDays(3));
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     private static String[] args(String command) {

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Custom fields declared under {@code fields:} in ir.yaml: ir set/add/edit, the incident file, the post-mortem. */
@@ -46,11 +47,6 @@ class CustomFieldsTest {
         ir = IrTester.workspace(dir).at("2026-11-28T15:00:00Z");
         Files.writeString(dir.resolve("ir.yaml"), FIELDS, StandardOpenOption.APPEND);
         id = ir.open("Database outage", "--severity", "SEV-2");
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each response-lifecycle command, and each of its refusals, against a real repository. */
@@ -30,11 +31,6 @@ class LifecycleCommandsTest {
         ir = IrTester.workspace(dir).at("2015-10-21T15:01:30Z");
         id = ir.open("Sonnet search down", "--severity", "SEV-2", "--at", "15:01");
         ir.at("2015-10-21T15:30:00Z");
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     /** Runs a command that must be refused: exit code, one-line message, and no file or commit changed. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,11 +31,6 @@ class MultiPhaseOutageReenactmentTest {
 
     @TempDir
     Path tmp;
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
-    }
 
     private static String out(Result r) {
         return ok(r).out().strip();

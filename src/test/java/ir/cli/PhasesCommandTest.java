@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,11 +33,6 @@ class PhasesCommandTest {
         ir = IrTester.workspace(dir).at("2018-10-21T22:56:00Z");
         id = ir.open("Database failover", "--severity", "SEV-2", "--at", "2018-10-21T22:54:00Z");
         ir.at("2018-10-22T23:30:00Z");
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     private RevCommit head() {

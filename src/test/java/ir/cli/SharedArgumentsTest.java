@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,11 +47,6 @@ class SharedArgumentsTest {
         ir = IrTester.workspace(dir).at("2015-10-21T15:01:30Z");
         id = ir.open("Sonnet search down", "--severity", "SEV-2", "--at", "15:01");
         ir.at("2015-10-21T15:30:00Z");
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     /** The type of the timeline event recorded at {@code rfc3339}, or null. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,11 +41,6 @@ class ShowAsOfTest {
         ok(ir.run("mark", "started", "--at", "14:55"));
         ir.at("2015-10-21T16:00:00Z");
         ok(ir.run("status", "monitoring", "--at", "15:40"));
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static ir.testing.IrTester.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** After a sync that brings in one open incident, a teammate with nothing to work on can log at once. */
@@ -29,11 +30,6 @@ class SyncCurrentIncidentTest {
         Path bare = Clones.bare(tmp.resolve("remote.git"));
         alice = Clones.first(tmp.resolve("alice"), bare);
         bob = Clones.clone(bare, tmp.resolve("bob"), BOB);
-    }
-
-    private static Result ok(Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
     }
 
     private String current(IrTester t) throws Exception {

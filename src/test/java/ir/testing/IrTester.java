@@ -318,6 +318,12 @@ public final class IrTester {
         return out;
     }
 
+    /** Asserts that {@code r} succeeded (exit 0; the message shows its output) and returns it. */
+    public static Result ok(Result r) {
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
     /** Opens an incident and returns its ID. */
     public String open(String... args) {
         String[] full = new String[args.length + 1];
