@@ -125,7 +125,8 @@ public final class Messages {
         }
         String next = nextUpdate(e);
         if (next != null) {
-            b.append(". Next update ").append(next);
+            // An update's own text may already end its sentence: never "UTC.. Next update".
+            b.append(b.toString().matches("(?s).*[.!?]\\s*") ? " " : ". ").append("Next update ").append(next);
         }
         return b.toString();
     }
@@ -143,12 +144,12 @@ public final class Messages {
         blocks.add(map("type", "section", "fields", fields));
         String what = what(i, e, type);
         if (what != null) {
-            blocks.add(map("type", "section", "text", map("type", "mrkdwn", "text", slackEscape(what))));
+            blocks.add(map("type", "section", "text", map("type", "mrkdwn", "text", slackMrkdwn(what))));
         }
         String next = nextUpdate(e);
         blocks.add(map("type", "context", "elements", List.of(map("type", "mrkdwn",
                 "text", (next == null ? "" : "Next update by " + next + " · ") + "sent by `ir`"))));
-        return map("text", slackEscape(text(i, e, type)), "blocks", blocks);
+        return map("text", slackMrkdwn(text(i, e, type)), "blocks", blocks);
     }
 
     static Map<String, Object> teams(Incident i, TimelineEvent e, String type) {
@@ -281,6 +282,11 @@ public final class Messages {
     /** Slack's three escaped characters, so a title cannot become a link or a mention. */
     static String slackEscape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Text for Slack's mrkdwn: escaped, and Markdown's {@code **bold**} (the update templates') as Slack's {@code *bold*}. */
+    static String slackMrkdwn(String s) {
+        return slackEscape(s).replace("**", "*");
     }
 
     private static String truncate(String s, int max) {
