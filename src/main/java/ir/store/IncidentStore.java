@@ -151,6 +151,24 @@ public interface IncidentStore extends AutoCloseable {
     default void deliver(java.time.Duration wait) {
     }
 
+    /**
+     * How current this clone's view is (see {@link ir.model.Freshness}). A store without a remote answers
+     * {@link ir.model.Freshness#local}.
+     */
+    default ir.model.Freshness freshness() {
+        return ir.model.Freshness.local(0);
+    }
+
+    /**
+     * Keeps this clone synced with its remote while the returned handle is open, if auto-sync is on and no other
+     * process on this machine does it already: for long-lived commands ({@code ir show --follow}, {@code ir shell}).
+     * Never blocks; closing it stops the work this call started.
+     */
+    default AutoCloseable keepSynced() {
+        return () -> {
+        };
+    }
+
     @Override
     void close();
 }
