@@ -40,33 +40,46 @@ final class SyncRemote {
         // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
         String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
         // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
-        try (Repository transport = user.transportView(repo)) {
-            FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
-                    .setCredentialsProvider(Credentials.forRemote(environment)).call();
+        try (Repository transport = user.transportView(repo); SshRemotes ssh = new SshRemotes(environment)) {
+            FetchResult r;
+            try {
+                r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
+                        .setCredentialsProvider(Credentials.forRemote(environment)).setTransportConfigCallback(ssh)
+                        .call();
+            } catch (org.eclipse.jgit.api.errors.TransportException e) {
+                if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
+                    return null; // an empty repository, or the branch is not there yet: the push creates it
+                }
+                throw cannotFetch(remote, ssh, e);
+            } catch (GitAPIException | RuntimeException e) {
+                throw cannotFetch(remote, ssh, e);
+            }
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
-        } catch (org.eclipse.jgit.api.errors.TransportException e) {
-            if (!named && String.valueOf(e.getMessage()).contains("does not have " + remoteRef)) {
-                return null; // an empty repository, or the branch is not there yet: the push creates it
-            }
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
-                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
-        } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
-                    + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
         }
+    }
+
+    private static IrException cannotFetch(String remote, SshRemotes ssh, Exception e) {
+        if (ssh.refusal() != null) {
+            return new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + ssh.refusal(), e);
+        }
+        return new IrException(ExitCode.FAILURE, "cannot fetch from " + inert(remote) + ": " + message(e)
+                + " (check the remote's URL and your access, e.g. with 'git fetch " + remote + "')", e);
     }
 
     /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
     boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
-        try (Repository transport = user.transportView(repo)) {
-            results = Git.wrap(transport).push().setRemote(remote)
-                    .setCredentialsProvider(Credentials.forRemote(environment))
-                    .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
-        } catch (GitAPIException | RuntimeException e) {
-            throw new IrException(ExitCode.FAILURE, "cannot push to " + inert(remote) + ": " + message(e)
-                    + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)", e);
+        try (Repository transport = user.transportView(repo); SshRemotes ssh = new SshRemotes(environment)) {
+            try {
+                results = Git.wrap(transport).push().setRemote(remote)
+                        .setCredentialsProvider(Credentials.forRemote(environment)).setTransportConfigCallback(ssh)
+                        .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
+            } catch (GitAPIException | RuntimeException e) {
+                throw new IrException(ExitCode.FAILURE, "cannot push to " + inert(remote) + ": "
+                        + (ssh.refusal() != null ? ssh.refusal() : message(e)
+                        + " (your commits are merged locally; run 'ir sync' again when the remote is reachable)"), e);
+            }
         }
         for (PushResult r : results) {
             RemoteRefUpdate u = r.getRemoteUpdate(remoteRef);
