@@ -95,7 +95,8 @@ final class SyncRemote {
                 }
                 default -> {
                     String m = u.getMessage() == null ? "" : u.getMessage();
-                    if (u.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && lockedMeanwhile(m)) {
+                    if (u.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
+                            && (lockedMeanwhile(m) || movedMeanwhile(r.getMessages(), remoteRef))) {
                         return false; // another push holds the ref: fetch, merge and try again
                     }
                     throw rejected(remote, branch, u, r.getMessages());
@@ -108,6 +109,14 @@ final class SyncRemote {
     /** A ref the remote could not lock because another push was updating it (JGit's and git's own words). */
     private static boolean lockedMeanwhile(String m) {
         return m.startsWith("lock error") || m.startsWith("failed to lock") || m.startsWith("cannot lock ref");
+    }
+
+    /**
+     * git's receive-pack when another push moved the ref after this push's old value was taken (it says only "failed to
+     * update ref" for the ref, and why on its side band): "cannot lock ref 'refs/heads/main': is at X but expected Y".
+     */
+    static boolean movedMeanwhile(String said, String remoteRef) {
+        return said != null && said.contains("cannot lock ref '" + remoteRef + "': is at ");
     }
 
     /**
