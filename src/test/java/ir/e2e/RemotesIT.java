@@ -79,7 +79,7 @@ class RemotesIT {
     }
 
     /**
-     * Alice and Bob in two clones: Alice opens and pushes, Bob fetches it; both log; Bob's push loses a race to Carol
+     * Alice and Bob in two clones: Alice opens, logs and pushes, Bob fetches it and logs; Bob's push loses a race to Carol
      * (the server's pre-receive hook pushes her entry first), so his sync fetches, merges and pushes again; every
      * entry ends up in both clones and on the remote. Then bad credentials: one line, non-zero, nothing lost.
      */
@@ -92,6 +92,7 @@ class RemotesIT {
 
         ok(ir(a, envA, "open", "Checkout returns 500", "--severity", "SEV-2"));
         String id = incidentId(a);
+        ok(ir(a, envA, "log", "from Alice: error rate at 40%"));
         ok(ir(a, envA, "sync"));
         assertThat(head(bare)).as("pushed").isEqualTo(head(a));
 
@@ -107,8 +108,6 @@ class RemotesIT {
         ok(ir(c, envC, "log", "-i", id, "from Carol: rolled back the deploy"));
         raceOnce(bare, c);
 
-        ok(ir(a, envA, "log", "-i", id, "from Alice: error rate at 40%"));
-        ok(ir(a, envA, "sync"));
         ok(ir(b, envB, "log", "-i", id, "from Bob: paged the payments team"));
         Processes.Result raced = ir(b, envB, "sync");
         ok(raced);
