@@ -150,6 +150,8 @@ final class Follow {
             out.flush();
         }
         out.flush();
+        // An interrupt ends following, not what the command does after it (closing the store may wait for a lock).
+        Thread.interrupted();
         return 0;
     }
 
