@@ -11,6 +11,8 @@ import picocli.CommandLine.Mixin;
         + "PERSON, /status monitoring, /show, /help, /quit).",
         "TAB completes commands, severities, roles, statuses, people and incident IDs. Ctrl-C cancels the line, "
                 + "Ctrl-D leaves. Up and Down browse this clone's history (kept under .git/ir, never committed).",
+        "Entries that arrive in this clone while you type (another responder's, or merged by a sync) are printed "
+                + "above the prompt as they come, without disturbing the line being typed.",
         "Without a terminal (or with --no-input) it reads lines from standard input, one entry or command each, "
                 + "prints no prompt (only what the commands print), and exits 1 if any of them failed."},
         footer = {"", "Examples:", "  ir shell", "  ir shell -i checkout", "  ir shell -i checkout < notes.txt"})

@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.model.Incident;
+import ir.model.IrException;
 import ir.model.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +14,9 @@ import java.util.Map;
         + "far, and the timeline in time order."},
         footer = {"", "Examples:", "  ir show", "  ir show -i checkout --local", "  ir show --json | jq '.timeline[]'",
                 "  ir show --as-of '2015-10-21 15:10'    (what was known at 15:10, incident time)",
-                "  ir show --as-of 3f9c2a1               (the file as recorded in that commit)"})
+                "  ir show --as-of 3f9c2a1               (the file as recorded in that commit)",
+                "  ir show --follow                      (then each new entry as it arrives, until Ctrl-C)",
+                "  ir show -f --json | jq -c 'select(.type == \"event\") | .event'"})
 public final class ShowCommand extends IrCommand {
     @Mixin
     IncidentOption incident;
@@ -31,8 +34,22 @@ public final class ShowCommand extends IrCommand {
             "A COMMIT (an id or ref, see 'ir history') shows the file as recorded in that commit."})
     String asOf;
 
+    @Option(names = {"-f", "--follow"}, description = {"After the state, print each new timeline entry as it arrives "
+            + "in this clone (logged by anyone here, or merged by a sync or auto-sync), with severity, status and "
+            + "role changes, until interrupted (Ctrl-C). Each entry is printed once: '+ DATE TIME  AUTHOR  TYPE  "
+            + "TEXT' (TYPE followed by '!' when important; a change as 'FROM -> TO'); a change that no entry speaks "
+            + "for (an edit) as '~ changed: FIELDS'.",
+            "With --json, one JSON object per line: {\"type\":\"state\",\"incident\":{...}} first, then "
+                    + "{\"type\":\"event\",\"incident\":ID,\"event\":{...}} per entry and "
+                    + "{\"type\":\"change\",\"incident\":ID,\"fields\":[...]}. While it runs, this clone "
+                    + "is kept synced if auto-sync is on."})
+    boolean follow;
+
     @Override
     protected int run() {
+        if (follow) {
+            return follow();
+        }
         String id = store().select(incident.incident);
         Incident i;
         java.time.Clock clock = clock();
@@ -67,11 +84,7 @@ public final class ShowCommand extends IrCommand {
             computed.putAll(extra);
             out().println(store().json(i, Map.of("computed", computed)));
         } else {
-            java.io.StringWriter view = new java.io.StringWriter();
-            java.io.PrintWriter w = new java.io.PrintWriter(view);
-            IncidentView.print(w, i, clock, local);
-            w.flush();
-            out().print(Text.forTerminal(view.getBuffer()));
+            printText(i, clock);
         }
         long waiting = store().outbox().stream().filter(m -> m.undelivered() && m.incident().equals(i.id())).count();
         if (waiting > 0) {
@@ -79,6 +92,51 @@ public final class ShowCommand extends IrCommand {
                     + "'ir notify'");
         }
         return 0;
+    }
+
+    /** {@code --follow}: the state, then what arrives, until a signal or an interrupt (exit 0). */
+    private int follow() {
+        if (asOf != null) {
+            throw IrException.usage("--follow shows what arrives from now on and --as-of what was known then: "
+                    + "give one of them");
+        }
+        String id = store().select(incident.incident);
+        Follow.Stamp stamp = Follow.Stamp.of(store().workspace().incidentFile(id));
+        Incident first = store().load(id);
+        Follow f = new Follow(store(), id, out(), clock(), local, json, this::warn);
+        // Ctrl-C and a service manager's stop end the loop, and the command exits 0 with its output flushed.
+        Runnable restore = ir.serve.Signals.onTerminate(f::stop, f::stop);
+        AutoCloseable synced = store().keepSynced();
+        try {
+            return f.follow(first, stamp, i -> {
+                if (json) {
+                    Map<String, Object> line = new java.util.LinkedHashMap<>();
+                    line.put("type", "state");
+                    line.put("incident", i);
+                    line.put("computed", IncidentView.computed(i, clock().instant()));
+                    out().println(store().jsonLine(line));
+                } else {
+                    printText(i, clock());
+                    info("Following " + id + ": new entries appear below as they arrive (times in "
+                            + (local ? clock().getZone().getId() : "UTC") + "; Ctrl-C stops).");
+                }
+            });
+        } finally {
+            restore.run();
+            try {
+                synced.close();
+            } catch (Exception e) {
+                warn("auto-sync did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    private void printText(Incident i, java.time.Clock clock) {
+        java.io.StringWriter view = new java.io.StringWriter();
+        java.io.PrintWriter w = new java.io.PrintWriter(view);
+        IncidentView.print(w, i, clock, local);
+        w.flush();
+        out().print(Text.forTerminal(view.getBuffer()));
     }
 
     /** {@code --as-of} as a time when ir's time parser reads it as one; otherwise it names a commit (null). */

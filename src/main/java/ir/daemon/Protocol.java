@@ -87,6 +87,13 @@ public final class Protocol {
      */
     public static final Set<String> PROMPTING = Set.of("open", "update");
 
+    /**
+     * Of {@link #BACKGROUND}, the commands an option makes long-lived, by that option's names: {@code ir show
+     * --follow} runs until interrupted, and the background process runs one command at a time, so with it the command
+     * runs in the caller's own process. {@code ir.cli.ShowCommand} declares the same names (a test holds them equal).
+     */
+    public static final Map<String, Set<String>> LONG_LIVED = Map.of("show", Set.of("-f", "--follow"));
+
     /** The global options that take a value (so the word after them is not the command's name). */
     static final Set<String> GLOBAL_VALUE_OPTIONS = Set.of("-C", "--as");
     /** {@code ir open}'s options that take a value, besides the global ones. */
@@ -134,11 +141,33 @@ public final class Protocol {
             }
             return args.length > 0;
         }
-        if (!BACKGROUND.contains(name)) {
+        if (!BACKGROUND.contains(name) || longLived(LONG_LIVED.get(name), args, at + 1)) {
             return false;
         }
         // ir update at a terminal may ask for any part it lacks: it runs in the background only when it cannot ask.
         return !PROMPTING.contains(name) || !terminal || noInput || name.equals("open") && openIsComplete(args, at + 1);
+    }
+
+    /**
+     * Whether {@code args} from {@code from} on give one of {@code options} (null: none to look for): by a long
+     * name (also {@code --follow=true}), or a short one alone or in a cluster ({@code -f}, {@code -fi ID}). A cluster
+     * that only seems to hold it ({@code -icheckoutfix}) answers yes too: such a command runs in-process, which is
+     * always right, only slower.
+     */
+    static boolean longLived(Set<String> options, String[] args, int from) {
+        if (options == null) {
+            return false;
+        }
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            for (String o : options) {
+                if (o.startsWith("--") ? a.equals(o) || a.startsWith(o + "=")
+                        : !a.startsWith("--") && a.startsWith("-") && a.indexOf(o.charAt(1), 1) > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code ir open}'s arguments from {@code from} on give a title and a severity (so it asks nothing). */

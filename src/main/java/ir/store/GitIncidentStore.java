@@ -308,6 +308,11 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     @Override
+    public String jsonLine(Object value) {
+        return JsonOutput.jsonLine(value);
+    }
+
+    @Override
     public String json(Incident incident, Map<String, Object> extra) {
         return JsonOutput.json(incident, extra);
     }

@@ -106,6 +106,12 @@ public interface IncidentStore extends AutoCloseable {
     /** JSON text of a value built from incidents, maps, lists, strings, numbers and booleans. */
     String json(Object value);
 
+    /**
+     * {@link #json(Object)} on a single line (timeline entries as the incident document writes them), for output read
+     * one line at a time: {@code ir show --follow --json}.
+     */
+    String jsonLine(Object value);
+
     /** JSON text of an incident document with {@code extra} keys appended at its top level. */
     String json(Incident incident, Map<String, Object> extra);
 

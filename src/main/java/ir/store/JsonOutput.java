@@ -11,13 +11,18 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 
-/** JSON output of incidents and of values built from them (maps, lists, times, durations), as {@code --json} prints. */
+/** JSON output of incidents and of values built from them (maps, lists, times, durations, timeline entries), as {@code --json} prints. */
 final class JsonOutput {
     private JsonOutput() {
     }
 
     static String json(Object value) {
         return YamlCodec.get().writeJson(toNode(value));
+    }
+
+    /** {@link #json(Object)} on one line: one record of a stream that is read line by line ({@code --follow}). */
+    static String jsonLine(Object value) {
+        return YamlCodec.get().writeCompactJson(toNode(value));
     }
 
     static String json(Incident incident, Map<String, Object> extra) {
@@ -29,6 +34,9 @@ final class JsonOutput {
     static JsonNode toNode(Object v) {
         if (v instanceof Incident i) {
             return IncidentCodec.toTree(i);
+        }
+        if (v instanceof ir.model.TimelineEvent e) {
+            return IncidentCodec.eventTree(e);
         }
         if (v instanceof Instant at) {
             return YamlCodec.newObject().textNode(Times.format(at));

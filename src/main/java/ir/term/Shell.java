@@ -58,7 +58,10 @@ public final class Shell {
     private final PrintWriter out;
     private final SwitchWriter errTarget;
     private final CommandLine commands;
+    /** The entries of the incident already shown or made here; guarded by {@link #busy}. */
     private final Set<String> seen = new HashSet<>();
+    /** Held by the shell's thread except while it waits for a line: the watcher reads the store only then. */
+    private final java.util.concurrent.locks.ReentrantLock busy = new java.util.concurrent.locks.ReentrantLock();
     private String incident;
     private int failures;
 
@@ -102,7 +105,11 @@ public final class Shell {
         }
     }
 
-    /** Reads lines until Ctrl-D or {@code /quit}. Non-interactive runs exit 1 when any line failed. */
+    /**
+     * Reads lines until Ctrl-D or {@code /quit}. Non-interactive runs exit 1 when any line failed. Keeps the clone
+     * synced meanwhile ({@link IncidentStore#keepSynced}); at a terminal, others' entries are printed above the prompt
+     * as they arrive, without disturbing what is being typed.
+     */
     public int run(boolean interactive) {
         LineReader reader = reader();
         if (interactive) {
@@ -113,26 +120,109 @@ public final class Shell {
                     + "commands, Ctrl-D leaves.");
         }
         out.flush();
-        while (true) {
-            String line;
-            try {
+        AutoCloseable synced = store.keepSynced();
+        Thread watcher = interactive ? watch(reader) : null;
+        busy.lock();
+        try {
+            while (true) {
                 // Lines piped in get no prompt and no greeting (a script reads only what the commands print), but
                 // still see other responders' entries as they arrive.
-                line = reader.readLine(interactive ? prompt() : quietPrompt());
-            } catch (UserInterruptException e) {
-                continue;
-            } catch (EndOfFileException e) {
-                break;
-            } finally {
-                // JLine may interrupt the reading thread on Ctrl-C; left set, the flag would fail the next lock wait
-                Thread.interrupted();
+                String prompt = interactive ? prompt() : quietPrompt();
+                String line;
+                busy.unlock();
+                try {
+                    line = reader.readLine(prompt);
+                } catch (UserInterruptException e) {
+                    continue;
+                } catch (EndOfFileException e) {
+                    break;
+                } finally {
+                    busy.lock();
+                    // JLine may interrupt the reading thread on Ctrl-C; left set, the flag would fail the next lock
+                    // wait
+                    Thread.interrupted();
+                }
+                if (!execute(line)) {
+                    break;
+                }
             }
-            if (!execute(line)) {
-                break;
+        } finally {
+            busy.unlock();
+            if (watcher != null) {
+                watcher.interrupt();
+                try {
+                    watcher.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                synced.close();
+            } catch (Exception e) {
+                warn("auto-sync did not stop cleanly: " + e.getMessage());
             }
         }
         out.flush();
         return failures > 0 && !interactive ? ExitCode.FAILURE.code() : 0;
+    }
+
+    /** How often the watcher looks at the incident file (a stat; the file is read only when it changed). */
+    static final long WATCH_MILLIS = 200;
+
+    /**
+     * A thread that prints entries arriving in this clone (another process's, or merged by a sync) above the prompt
+     * while a line is being typed. It works only while the shell waits for input ({@link #busy} free), so it never
+     * reads the store at the same time as a command, and never reports the shell's own entries.
+     */
+    private Thread watch(LineReader reader) {
+        Thread t = new Thread(() -> {
+            String watched = null;
+            Object known = null;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(WATCH_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!busy.tryLock()) {
+                    continue;
+                }
+                try {
+                    String id = incident;
+                    if (id == null) {
+                        continue;
+                    }
+                    Object stamp = stamp(store.workspace().incidentFile(id));
+                    if (id.equals(watched) && java.util.Objects.equals(stamp, known)) {
+                        continue;
+                    }
+                    watched = id;
+                    known = stamp;
+                    List<String> lines = arrived(store.load(id));
+                    if (!lines.isEmpty()) {
+                        reader.printAbove(ir.env.Inert.text(String.join("\n", lines)));
+                    }
+                } catch (RuntimeException e) {
+                    // a file being merged or gone: the prompt says so; the watcher tries again on the next change
+                } finally {
+                    busy.unlock();
+                }
+            }
+        }, "ir-shell-watch");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The file's inode, modification time and size (every write of ir's is a rename: a new inode), or null. */
+    private static Object stamp(java.nio.file.Path file) {
+        try {
+            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime().toString(), a.size());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private LineReader reader() {
@@ -177,9 +267,33 @@ public final class Shell {
                 e.printStackTrace(out);
             }
         } finally {
+            markOwn();
             out.flush();
         }
         return true;
+    }
+
+    /**
+     * Marks the entries this shell's line just made as seen: the new ones with this responder's name (an entry
+     * another person's clone made meanwhile stays new, and is shown before the next prompt).
+     */
+    private void markOwn() {
+        if (incident == null) {
+            return;
+        }
+        String me;
+        Incident i;
+        try {
+            me = store.author();
+            i = store.load(incident);
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (TimelineEvent e : i.timeline()) {
+            if (me.equals(e.author())) {
+                seen.add(e.id());
+            }
+        }
     }
 
     /** A timeline entry, through {@code ir log}; its success message is left out, an error is shown. */
@@ -394,23 +508,37 @@ public final class Shell {
         return s.length() <= 24 ? s : s.substring(0, 23) + "…";
     }
 
-    /** Prints the entries other responders added since the last prompt, so a shared incident stays in view. */
+    /**
+     * Prints the entries that arrived since the last prompt (another person's, or another process's), so a shared
+     * incident stays in view.
+     */
     private void reportOthers(Incident i) {
-        String me = store.author();
+        for (String line : arrived(i)) {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /**
+     * The entries of {@code i} not seen yet, in timeline order, one line each ({@code   10:42Z Bob Oncall: [type]
+     * text}), now marked seen.
+     */
+    private List<String> arrived(Incident i) {
         List<TimelineEvent> added = new ArrayList<>();
         for (TimelineEvent e : i.timeline()) {
-            if (seen.add(e.id()) && !me.equals(e.author())) {
+            if (seen.add(e.id())) {
                 added.add(e);
             }
         }
         added.sort(Incident.EVENT_ORDER);
+        List<String> lines = new ArrayList<>();
         for (TimelineEvent e : added) {
             String who = e.author() == null ? "?" : e.author().replaceFirst("\\s*<.*$", "");
             String type = e.type().equals(TimelineEvent.NOTE) ? "" : "[" + e.type() + "] ";
             String text = e.text() == null ? "" : e.text().lines().findFirst().orElse("");
-            out.println("  " + HHMM.format(e.at().atOffset(ZoneOffset.UTC)) + "Z " + who + ": " + type + text);
+            lines.add("  " + HHMM.format(e.at().atOffset(ZoneOffset.UTC)) + "Z " + who + ": " + type + text);
         }
-        out.flush();
+        return lines;
     }
 
     private void switchTo(String id) {

@@ -33,6 +33,19 @@ class ProtocolTest {
                 .doesNotContain("edit", "shell", "sync", "init", "daemon");
     }
 
+    @Test
+    void theClientKnowsWhichOptionsMakeACommandLongLived() {
+        Env env = new Env(new PrintWriter(System.out, true, StandardCharsets.UTF_8), new PrintWriter(System.err, true,
+                StandardCharsets.UTF_8), System.in, Clock.systemUTC(), Path.of("/"), Map.of(), false);
+        CommandLine cli = Cli.commandLine(env);
+        Protocol.LONG_LIVED.forEach((command, names) -> {
+            assertThat(Cli.backgroundCommands()).contains(command);
+            OptionSpec option = cli.getSubcommands().get(command).getCommandSpec().findOption(names.iterator().next());
+            assertThat(option).as(command + " " + names).isNotNull();
+            assertThat(new TreeSet<>(Set.of(option.names()))).isEqualTo(new TreeSet<>(names));
+        });
+    }
+
     /** The options of {@code spec} that take a value, by every name. */
     private static Set<String> valueOptions(CommandLine.Model.CommandSpec spec, boolean inherited) {
         Set<String> names = new TreeSet<>();
@@ -76,6 +89,13 @@ class ProtocolTest {
             --help                                                | true  | true
             --verbose                                             | false | false
             ''                                                    | false | false
+            show --follow                                         | false | false
+            show -f                                               | false | false
+            show -i checkout -f --json                            | false | false
+            show -fi checkout                                     | false | false
+            -C ops show --follow=true                             | false | false
+            show -i checkout --json                               | true  | true
+            log -i checkout --follow the logs                     | true  | true
             open Checkout latency spike --severity SEV-2          | true  | true
             open Checkout latency spike -s 2                      | true  | true
             open -s2 Checkout                                     | true  | true

@@ -102,6 +102,54 @@ class ShellTerminalTest {
         assertThat(t.clean()).isTrue();
     }
 
+    @Test
+    void anotherClonesEntryAppearsAboveThePromptWithoutDisturbingTheLineBeingTyped() throws Exception {
+        assumeTrue(utilLinuxScript(), "needs util-linux 'script' to make a pseudo-terminal");
+        IrTester t = IrTester.workspace(dir);
+        String id = t.open("Checkout latency spike", "--severity", "SEV-3");
+        int before = t.commits().size();
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "stty cols 160 rows 40; exec '" + java + "' -cp '" + System.getProperty("java.class.path")
+                + "' ir.Main -C '" + dir + "' shell";
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, "/dev/null");
+        pb.environment().put("IR_AUTHOR", IrTester.ALICE);
+        pb.environment().put("TERM", "xterm");
+        pb.environment().remove("IR_DIR");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        Screen screen = new Screen(p.getInputStream());
+        OutputStream keys = p.getOutputStream();
+        try {
+            screen.waitFor(s -> s.contains("investigating") && s.contains("> "), "the prompt");
+            type(keys, "rolled back the");
+            screen.waitFor(s -> s.contains("rolled back the"), "the half-typed line echoed");
+
+            // another responder's entry, committed by another process while nothing is typed here
+            IrTester bob = IrTester.plainDir(dir).env("IR_AUTHOR", "Bob Oncall <bob@example.com>");
+            IrTester.ok(bob.run("log", "-i", id, "cache restarted \u001B[2J by hand"));
+            screen.waitFor(s -> s.contains("Bob Oncall: cache restarted ^[[2J by hand"), "bob's entry above the prompt");
+            int prompts = screen.count("investigating");
+
+            type(keys, " deploy\r");
+            waitFor(() -> t.commits().size() == before + 2, "the typed line's commit");
+            // Ctrl-D only once the next prompt is up: typed between prompts, the terminal's own line discipline
+            // (not in raw mode then) would take it
+            screen.waitFor(s -> screen.count("investigating") > prompts, "the prompt after the entry");
+            type(keys, "\u0004");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("shell left on Ctrl-D:\n" + screen.text()).isTrue();
+            assertThat(p.exitValue()).as(screen.text()).isZero();
+            assertThat(prompts).as("the prompt redrawn below bob's entry").isGreaterThan(1);
+            // shown once: above the prompt, not again before the next one
+            assertThat(screen.count("cache restarted")).as(screen.text()).isEqualTo(1);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<String> texts = new ArrayList<>();
+        t.yaml(id).get("timeline").forEach(e -> texts.add(e.path("text").asText()));
+        assertThat(texts).contains("rolled back the deploy");
+    }
+
     private static boolean hasSeverityCommand() {
         ir.env.Env env = new ir.env.Env(new java.io.PrintWriter(java.io.Writer.nullWriter()),
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), InputStream.nullInputStream(),

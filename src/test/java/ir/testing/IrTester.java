@@ -12,6 +12,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +179,80 @@ public final class IrTester {
         }
         int code = Cli.run(env, args);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * A long-lived command ({@code ir show --follow}) running on a thread of its own, its output readable while it
+     * runs; {@link #stop} interrupts it (as Ctrl-C stops it) and returns its result.
+     */
+    public final class Running {
+        private final StringWriter out = new StringWriter();
+        private final StringWriter err = new StringWriter();
+        private final Thread thread;
+        private volatile int exit = -1;
+
+        private Running(String... args) {
+            Env env = new Env(new PrintWriter(out, true), new PrintWriter(err, true), InputStream.nullInputStream(),
+                    clock(), cwd, Map.copyOf(environment), false);
+            Env e = backends == null ? env : env.withBackends(backends);
+            thread = new Thread(() -> exit = Cli.run(e, args), "ir " + String.join(" ", args));
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** stdout so far (StringWriter is synchronised, so this is safe while the command writes). */
+        public String out() {
+            return out.toString();
+        }
+
+        public String err() {
+            return err.toString();
+        }
+
+        /** The lines of stdout so far that are complete. */
+        public List<String> lines() {
+            String s = out();
+            int end = s.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(s.substring(0, end).split("\n", -1));
+        }
+
+        /** Waits (at most a minute) until {@code condition} holds of stdout; fails with what was printed if not. */
+        public Running await(java.util.function.Predicate<Running> condition, String what) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!condition.test(this)) {
+                if (!thread.isAlive()) {
+                    throw new AssertionError("ended (exit " + exit + ") before " + what + ":\n" + out() + err());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out waiting for " + what + ":\n" + out() + err());
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return this;
+        }
+
+        /** Interrupts the command (as a signal stops it) and waits for it to end. */
+        public Result stop() {
+            thread.interrupt();
+            try {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            if (thread.isAlive()) {
+                throw new AssertionError("did not stop:\n" + out() + err());
+            }
+            return new Result(exit, out(), err());
+        }
+    }
+
+    /** Starts {@code args} on a thread of its own: for a command that runs until stopped. */
+    public Running start(String... args) {
+        return new Running(args);
     }
 
     public Path incidentFile(String id) {
