@@ -99,6 +99,15 @@ class CrashSafetyTest {
             t.yaml(id); // parses: never a torn or corrupt file
         }
         IrTester.Result r = t.run("log", "-i", id, "after the kills");
+        if (r.exit() == 4 && r.err().contains("git's index is locked")) {
+            // The one window recovery cannot prove: a kill between creating .git/index.lock and recording its identity
+            // in the journal (a few system calls). The next command reports it, as a crash may; the person removes the
+            // lock as the report says, and nothing accepted is lost.
+            assertThat(r.err()).as(r.toString()).startsWith("ir: ").contains("remove that file");
+            Files.delete(t.dir().resolve(".git/index.lock"));
+            System.out.println("kill test: a kill left an index lock recovery could not prove its own (reported)");
+            r = t.run("log", "-i", id, "after the kills");
+        }
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(t.clean()).as("clean after the next command").isTrue();
         accepted.add("after the kills");
