@@ -42,6 +42,7 @@ public abstract class IrCommand implements Callable<Integer> {
             return run();
         } finally {
             if (store != null) {
+                reportSyncProblem();
                 deliver();
                 store.close();
                 store = null;
@@ -58,6 +59,31 @@ public abstract class IrCommand implements Callable<Integer> {
             store.deliver(DELIVERY_WAIT);
         } catch (RuntimeException e) {
             warn("notifications not sent: " + e.getMessage() + " (see 'ir notify')");
+        }
+    }
+
+    /** Auto-sync's problem (a merge or push that needs a person), said once, on the first command after it. */
+    private void reportSyncProblem() {
+        try {
+            String problem = store.takeSyncReport();
+            if (problem != null) {
+                warn(problem);
+            }
+        } catch (RuntimeException e) {
+            // said next time
+        }
+    }
+
+    /**
+     * How current this clone's view is, for the commands that show it; null for a workspace without a remote (its
+     * output stays as it always was) or when it cannot be told.
+     */
+    protected ir.model.Freshness freshness() {
+        try {
+            ir.model.Freshness f = store().freshness();
+            return f.shared() ? f : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -62,11 +62,20 @@ public final class ShowCommand extends IrCommand {
             // Durations are counted up to that moment, as they stood then.
             clock = java.time.Clock.fixed(then, clock.getZone());
         }
+        ir.model.Freshness fresh = freshness();
         if (json) {
             Map<String, Object> computed = new java.util.LinkedHashMap<>(IncidentView.computed(i, clock.instant()));
             computed.putAll(extra);
-            out().println(store().json(i, Map.of("computed", computed)));
+            Map<String, Object> top = new java.util.LinkedHashMap<>();
+            top.put("computed", computed);
+            if (fresh != null) {
+                top.put("sync", syncJson(fresh, clock()));
+            }
+            out().println(store().json(i, top));
         } else {
+            if (fresh != null) {
+                info(fresh.describe(clock().instant(), clock().getZone()));
+            }
             java.io.StringWriter view = new java.io.StringWriter();
             java.io.PrintWriter w = new java.io.PrintWriter(view);
             IncidentView.print(w, i, clock, local);
@@ -79,6 +88,18 @@ public final class ShowCommand extends IrCommand {
                     + "'ir notify'");
         }
         return 0;
+    }
+
+    /** The {@code sync} object of {@code --json} output: how current this clone's view is (see ir sync --auto). */
+    static Map<String, Object> syncJson(ir.model.Freshness f, java.time.Clock clock) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("auto", f.auto());
+        m.put("last_sync", f.lastSync() == null ? null : f.lastSync().toString());
+        m.put("offline_since", f.offlineSince() == null ? null : f.offlineSince().toString());
+        m.put("unpushed", f.unpushed());
+        m.put("problem", f.problem());
+        m.put("text", f.describe(clock.instant(), clock.getZone()));
+        return m;
     }
 
     /** {@code --as-of} as a time when ir's time parser reads it as one; otherwise it names a commit (null). */

@@ -28,6 +28,13 @@ final class SyncRemote {
     private final UserGitConfig user;
     private final Map<String, String> environment;
     private final Consumer<String> warn;
+    private int timeoutSeconds;
+
+    /** Gives up on a remote that answers nothing for {@code seconds} (0: JGit's default, no limit). */
+    SyncRemote timeout(int seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
 
     SyncRemote(Repository repo, UserGitConfig user, Map<String, String> environment, Consumer<String> warn) {
         this.repo = repo;
@@ -42,7 +49,7 @@ final class SyncRemote {
         // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
         try (Repository transport = user.transportView(repo)) {
             FetchResult r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
-                    .setCredentialsProvider(Credentials.forRemote(environment)).call();
+                    .setTimeout(timeoutSeconds).setCredentialsProvider(Credentials.forRemote(environment)).call();
             Ref ref = r.getAdvertisedRef(remoteRef);
             return ref == null ? null : ref.getObjectId();
         } catch (org.eclipse.jgit.api.errors.TransportException e) {
@@ -61,7 +68,7 @@ final class SyncRemote {
     boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
         try (Repository transport = user.transportView(repo)) {
-            results = Git.wrap(transport).push().setRemote(remote)
+            results = Git.wrap(transport).push().setRemote(remote).setTimeout(timeoutSeconds)
                     .setCredentialsProvider(Credentials.forRemote(environment))
                     .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + remoteRef)).call();
         } catch (GitAPIException | RuntimeException e) {
