@@ -61,6 +61,8 @@ public final class AutoSync implements AutoCloseable {
     private final FileLock lock;
     private volatile Session session;
     private final SyncPolicy policy;
+    private String seenHead;
+    private Instant seenAt;
 
     private AutoSync(Workspace ws, Session session, FileChannel channel, FileLock lock) {
         this.ws = ws;
@@ -197,7 +199,14 @@ public final class AutoSync implements AutoCloseable {
         if (st.held() > 0 && head != null && head.equals(st.heldHead())) {
             unpushed = 0; // held for the user to push: nothing to retry until HEAD moves
         }
-        Instant lastCommit = headTime(repo);
+        // When the engine first saw this HEAD, or its commit time if earlier: a commit dated ahead (a skewed clock, a
+        // pinned one) cannot postpone its push forever.
+        if (head != null && !head.equals(seenHead)) {
+            Instant t = headTime(repo);
+            seenHead = head;
+            seenAt = t == null || t.isAfter(now) ? now : t;
+        }
+        Instant lastCommit = seenAt;
         return new SyncPolicy.Inputs(lastCommit, unpushed, st.lastAttempt(), st.failures(), lastUse(ws),
                 openIncident(), st.problem() != null);
     }
