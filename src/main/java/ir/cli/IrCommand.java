@@ -41,8 +41,11 @@ public abstract class IrCommand implements Callable<Integer> {
         try {
             return run();
         } finally {
-            if (store != null) {
+            if (store != null && reportsSync()) {
                 reportSyncProblem();
+            }
+            if (store != null) {
+                commandDone();
                 deliver();
                 store.close();
                 store = null;
@@ -60,6 +63,20 @@ public abstract class IrCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             warn("notifications not sent: " + e.getMessage() + " (see 'ir notify')");
         }
+    }
+
+    /** Tells the store the command is done (auto-sync's last use and push); never fails the command. */
+    private void commandDone() {
+        try {
+            store.commandDone();
+        } catch (RuntimeException e) {
+            // auto-sync is best effort: the command's work is committed
+        }
+    }
+
+    /** Whether this command says auto-sync's problem to the person (the detached engine process does not). */
+    protected boolean reportsSync() {
+        return true;
     }
 
     /** Auto-sync's problem (a merge or push that needs a person), said once, on the first command after it. */

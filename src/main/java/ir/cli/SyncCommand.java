@@ -57,6 +57,11 @@ public final class SyncCommand extends IrCommand {
     boolean autoRun;
 
     @Override
+    protected boolean reportsSync() {
+        return !autoRun;
+    }
+
+    @Override
     protected int run() {
         if (autoRun) {
             store().runAutoSync();

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,12 +111,22 @@ public final class AutoSync implements AutoCloseable {
 
     /** Whether some process (or thread of this one) owns the engine of {@code ws} now. */
     static boolean owned(Workspace ws) {
-        AutoSync probe = tryOwn(ws, Session.of(Clock.systemUTC(), null, Duration.ZERO));
-        if (probe == null) {
-            return true;
+        Path file = ws.stateDir().resolve(LOCK_FILE);
+        if (!Files.exists(file)) {
+            return false;
         }
-        probe.close();
-        return false;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -45,6 +45,8 @@ public final class GitIncidentStore implements IncidentStore {
     }
 
     private final long commitsAtOpen;
+    /** This store ran the auto-sync engine ({@code ir sync --auto-run}): not a use of ir by a person. */
+    private boolean engineOnly;
 
     @Override
     public Workspace workspace() {
@@ -408,6 +410,7 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public boolean runAutoSync() {
+        engineOnly = true;
         try (AutoSync engine = AutoSync.tryOwn(workspace(), session)) {
             if (engine == null) {
                 return false;
@@ -421,7 +424,11 @@ public final class GitIncidentStore implements IncidentStore {
      * The command is done: ir was used in this clone now (the engine's "active" clock), and when it committed, its
      * engine is told: the long-lived process's host, or else a detached process started if none owns it.
      */
-    private void afterCommand() {
+    @Override
+    public void commandDone() {
+        if (engineOnly) {
+            return; // the engine's own process is no use of ir, and what it merged is nobody's command
+        }
         Workspace ws = workspace();
         AutoSync.used(ws, session.clock().instant());
         if (backend.commits() == commitsAtOpen) {
@@ -437,11 +444,6 @@ public final class GitIncidentStore implements IncidentStore {
 
     @Override
     public void close() {
-        try {
-            afterCommand();
-        } catch (RuntimeException e) {
-            // auto-sync is best effort: the command's work is committed
-        }
         if (ownsBackend) {
             backend.close();
         }

@@ -169,6 +169,14 @@ public interface IncidentStore extends AutoCloseable {
         };
     }
 
+    /**
+     * A command (of the CLI, in whatever process) is done with this store: ir was used in this clone now, and when
+     * the command committed, auto-sync is told (the long-lived process's engine, or a detached process started when
+     * none owns the workspace's engine). Stores used directly, outside a command, never start anything.
+     */
+    default void commandDone() {
+    }
+
     /** This clone's explicit auto-sync setting ({@code ir sync --auto on|off}); null when the default applies. */
     default Boolean autoSync() {
         return null;
