@@ -166,8 +166,8 @@ public final class AutoSync implements AutoCloseable {
             }
             State st = State.read(ws.stateDir());
             String head = headName(repo);
-            if (st.problem() != null && st.problemHead() != null && !st.problemHead().equals(head)) {
-                st = st.withProblem(null, null); // HEAD moved: worth another try
+            if (st.problem() != null && st.problemHead() != null && !st.problemHead().equals(tips(repo))) {
+                st = st.withProblem(null, null); // HEAD or the remote-tracking ref moved: worth another try
             }
             SyncPolicy.Inputs in = inputs(repo, st, now, head);
             SyncPolicy.Decision d = policy.next(now, in);
@@ -263,8 +263,7 @@ public final class AutoSync implements AutoCloseable {
             String m = e.getMessage();
             log("auto-sync: " + m);
             if (needsPerson(m)) {
-                return st.attempted(now).withProblem("auto-sync stopped: " + m, headName(
-                        backend.git().repository()));
+                return st.attempted(now).withProblem("auto-sync stopped: " + m, tips(backend.git().repository()));
             }
             return st.failed(now);
         } catch (RuntimeException e) {
@@ -462,6 +461,12 @@ public final class AutoSync implements AutoCloseable {
         }
     }
 
+    /** HEAD and the remote-tracking ref, as one key: a problem is tried again once either moves. */
+    private static String tips(Repository repo) {
+        Ref t = trackingRef(repo);
+        return headName(repo) + ":" + (t == null || t.getObjectId() == null ? "" : t.getObjectId().name());
+    }
+
     private static String headName(Repository repo) {
         try {
             ObjectId id = repo.resolve(Constants.HEAD);
@@ -558,7 +563,7 @@ public final class AutoSync implements AutoCloseable {
      * @param failures     consecutive failures
      * @param lastAttempt  when the last attempt ended
      * @param problem      what waits for a person, or null
-     * @param problemHead  HEAD when it was recorded (another HEAD: try again)
+     * @param problemHead  HEAD and the remote-tracking ref when it was recorded (either moved: try again)
      * @param held         commits not made by ir, held back
      * @param heldHead     HEAD when they were counted
      * @param report       the line to report once on the next command, or null

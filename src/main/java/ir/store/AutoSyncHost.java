@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -17,11 +15,18 @@ import java.util.concurrent.TimeUnit;
  * take it over. Engines use backends of their own and meet commands through the workspace lock.
  */
 final class AutoSyncHost implements AutoCloseable {
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ir-autosync");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "ir-autosync");
+                t.setDaemon(true);
+                return t;
+            });
+
+    AutoSyncHost() {
+        // on close, the attempt under way finishes (never interrupted mid-merge); later ones are dropped
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
     /** Touched on the scheduler thread only; read by {@link #hasWork} from any. */
     private final Map<Path, AutoSync> engines = new ConcurrentHashMap<>();
     private final Map<Path, ScheduledFuture<?>> next = new ConcurrentHashMap<>();
@@ -81,7 +86,7 @@ final class AutoSyncHost implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         try {
             scheduler.awaitTermination(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -190,6 +190,14 @@ class AutoSyncTest {
         assertThat(a.run("list").err()).doesNotContain("auto-sync stopped");
         // the freshness says what waits
         assertThat(a.run("sync", "--auto").out()).contains("auto-sync stopped: cannot merge");
+        // the person resolves it as git would: HEAD moves, the engine works again and the problem is gone
+        try (Git git = Git.open(a.dir().toFile())) {
+            git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef("HEAD~1").call();
+        }
+        clock.advance(Duration.ofSeconds(1));
+        ea.step();
+        assertThat(AutoSync.State.read(Workspace.at(a.dir()).stateDir()).problem()).isNull();
+        assertThat(ref(a.dir(), "HEAD")).isEqualTo(ref(bare, "refs/heads/main"));
     }
 
     @Test
