@@ -45,6 +45,7 @@ public final class Daemon {
         if (server == null) {
             return; // another process serves this jar already
         }
+        server.keepAlive(backends::hasWork); // auto-sync with work to do keeps the process up past its idle time
         try (server; backends) {
             warmUp(Duration.ofMillis(warmUpMillis(env)));
             System.gc(); // the warm-up's garbage, so that the heap shrinks before the process starts to wait

@@ -41,7 +41,11 @@ public abstract class IrCommand implements Callable<Integer> {
         try {
             return run();
         } finally {
+            if (store != null && reportsSync()) {
+                reportSyncProblem();
+            }
             if (store != null) {
+                commandDone();
                 deliver();
                 store.close();
                 store = null;
@@ -58,6 +62,45 @@ public abstract class IrCommand implements Callable<Integer> {
             store.deliver(DELIVERY_WAIT);
         } catch (RuntimeException e) {
             warn("notifications not sent: " + e.getMessage() + " (see 'ir notify')");
+        }
+    }
+
+    /** Tells the store the command is done (auto-sync's last use and push); never fails the command. */
+    private void commandDone() {
+        try {
+            store.commandDone();
+        } catch (RuntimeException e) {
+            // auto-sync is best effort: the command's work is committed
+        }
+    }
+
+    /** Whether this command says auto-sync's problem to the person (the detached engine process does not). */
+    protected boolean reportsSync() {
+        return true;
+    }
+
+    /** Auto-sync's problem (a merge or push that needs a person), said once, on the first command after it. */
+    private void reportSyncProblem() {
+        try {
+            String problem = store.takeSyncReport();
+            if (problem != null) {
+                warn(problem);
+            }
+        } catch (RuntimeException e) {
+            // said next time
+        }
+    }
+
+    /**
+     * How current this clone's view is, for the commands that show it; null for a workspace without a remote (its
+     * output stays as it always was) or when it cannot be told.
+     */
+    protected ir.model.Freshness freshness() {
+        try {
+            ir.model.Freshness f = store().freshness();
+            return f.shared() ? f : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

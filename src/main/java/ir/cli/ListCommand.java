@@ -160,6 +160,10 @@ public final class ListCommand extends IrCommand {
             out.write(slice, 0, end - at);
         }
         out.flush();
+        ir.model.Freshness fresh = freshness();
+        if (fresh != null) {
+            info(fresh.describe(clock.instant(), clock.getZone()));
+        }
         return 0;
     }
 

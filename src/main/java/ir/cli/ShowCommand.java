@@ -79,11 +79,20 @@ public final class ShowCommand extends IrCommand {
             // Durations are counted up to that moment, as they stood then.
             clock = java.time.Clock.fixed(then, clock.getZone());
         }
+        ir.model.Freshness fresh = freshness();
         if (json) {
             Map<String, Object> computed = new java.util.LinkedHashMap<>(IncidentView.computed(i, clock.instant()));
             computed.putAll(extra);
-            out().println(store().json(i, Map.of("computed", computed)));
+            Map<String, Object> top = new java.util.LinkedHashMap<>();
+            top.put("computed", computed);
+            if (fresh != null) {
+                top.put("sync", syncJson(fresh, clock()));
+            }
+            out().println(store().json(i, top));
         } else {
+            if (fresh != null) {
+                info(fresh.describe(clock().instant(), clock().getZone()));
+            }
             printText(i, clock);
         }
         long waiting = store().outbox().stream().filter(m -> m.undelivered() && m.incident().equals(i.id())).count();
@@ -116,6 +125,10 @@ public final class ShowCommand extends IrCommand {
                     line.put("computed", IncidentView.computed(i, clock().instant()));
                     out().println(store().jsonLine(line));
                 } else {
+                    ir.model.Freshness fresh = freshness();
+                    if (fresh != null) {
+                        info(fresh.describe(clock().instant(), clock().getZone()));
+                    }
                     printText(i, clock());
                     info("Following " + id + ": new entries appear below as they arrive (times in "
                             + (local ? clock().getZone().getId() : "UTC") + "; Ctrl-C stops).");
@@ -137,6 +150,18 @@ public final class ShowCommand extends IrCommand {
         IncidentView.print(w, i, clock, local);
         w.flush();
         out().print(Text.forTerminal(view.getBuffer()));
+    }
+
+    /** The {@code sync} object of {@code --json} output: how current this clone's view is (see ir sync --auto). */
+    static Map<String, Object> syncJson(ir.model.Freshness f, java.time.Clock clock) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("auto", f.auto());
+        m.put("last_sync", f.lastSync() == null ? null : f.lastSync().toString());
+        m.put("offline_since", f.offlineSince() == null ? null : f.offlineSince().toString());
+        m.put("unpushed", f.unpushed());
+        m.put("problem", f.problem());
+        m.put("text", f.describe(clock.instant(), clock.getZone()));
+        return m;
     }
 
     /** {@code --as-of} as a time when ir's time parser reads it as one; otherwise it names a commit (null). */

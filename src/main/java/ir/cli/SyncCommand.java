@@ -32,8 +32,12 @@ import java.util.Map;
                 + "combined; when both sides changed a field, the later change wins and a 'merge' event records "
                 + "the other value), so concurrent logging never needs a person. Other files merge as git would; "
                 + "a conflict there stops with exit 4 and changes nothing.",
-        "REMOTE is a remote name, a URL or the path of a repository (default: the branch's upstream, else origin)."},
-        footer = {"", "Examples:", "  ir sync", "  ir sync origin", "  ir sync /srv/git/incidents.git"})
+        "REMOTE is a remote name, a URL or the path of a repository (default: the branch's upstream, else origin).",
+        "Auto-sync (--auto on|off, per clone) does this in the background after each command: it pushes only the "
+                + "tracked branch to its upstream, never forces, and never pushes a commit ir did not make. It is on "
+                + "by default once the branch has an upstream it synced with; --auto alone prints the state."},
+        footer = {"", "Examples:", "  ir sync", "  ir sync origin", "  ir sync /srv/git/incidents.git",
+                "  ir sync --auto off", "  ir sync --auto"})
 public final class SyncCommand extends IrCommand {
     /** The merge driver command registered in the clone's git config; IR_MERGE_DRIVER overrides it. */
     static final String DEFAULT_MERGE_DRIVER = "ir merge-file %O %A %B %P";
@@ -44,8 +48,28 @@ public final class SyncCommand extends IrCommand {
     @Option(names = "--json", description = "Print what the sync did as JSON.")
     boolean json;
 
+    @Option(names = "--auto", arity = "0..1", paramLabel = "on|off", fallbackValue = "",
+            description = "Turn auto-sync on or off for this clone; alone, print its state and freshness.")
+    String auto;
+
+    /** The detached process a one-shot command starts: runs this clone's auto-sync until there is nothing to do. */
+    @Option(names = "--auto-run", hidden = true)
+    boolean autoRun;
+
+    @Override
+    protected boolean reportsSync() {
+        return !autoRun;
+    }
+
     @Override
     protected int run() {
+        if (autoRun) {
+            store().runAutoSync();
+            return 0;
+        }
+        if (auto != null) {
+            return auto();
+        }
         IncidentStore store = store();
         Set<String> before = new HashSet<>(store.ids());
         SyncResult r = store.sync(remote, postmortemHook(store), mergeDriver(env()));
@@ -149,6 +173,46 @@ public final class SyncCommand extends IrCommand {
     private static boolean untouchedOrAbsent(PostmortemHook.Side side) {
         return side.markdown() == null
                 || side.incident() != null && PostmortemDocument.untouched(side.incident(), side.markdown());
+    }
+
+    private int auto() {
+        if (remote != null) {
+            throw IrException.usage("--auto takes on or off, not a remote: 'ir sync --auto on'");
+        }
+        IncidentStore store = store();
+        String v = auto.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+            case "on", "off" -> {
+                store.autoSync(v.equals("on"));
+                ir.model.Freshness f = store.freshness();
+                info("Auto-sync is " + v + " in this clone" + (v.equals("on") && !f.shared()
+                        ? " (it starts once the branch has an upstream: run 'ir sync' once)" : "") + ".");
+            }
+            case "" -> {
+                Boolean explicit = store.autoSync();
+                ir.model.Freshness f = store.freshness();
+                String state = store.autoSyncOn() ? "on" : "off";
+                String why = explicit != null ? "set with 'ir sync --auto " + state + "'"
+                        : f.shared() ? "the default for a clone that synced" : "no upstream yet: run 'ir sync' once";
+                if (json) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("auto", store.autoSyncOn());
+                    doc.put("explicit", explicit != null);
+                    doc.put("sync", ShowCommand.syncJson(f, clock()));
+                    out().println(store.json(doc));
+                } else {
+                    out().println("auto-sync " + state + " (" + why + ")");
+                    if (f.shared()) {
+                        out().println(f.describe(clock().instant(), clock().getZone()));
+                        if (f.problem() != null) {
+                            out().println(f.problem());
+                        }
+                    }
+                }
+            }
+            default -> throw IrException.usage("--auto takes on or off, not '" + Text.forTerminal(auto) + "'");
+        }
+        return 0;
     }
 
     /** The command git runs for incident files ({@code merge=ir}); the {@code ir} launcher on PATH by default. */

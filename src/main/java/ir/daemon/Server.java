@@ -200,6 +200,14 @@ public final class Server implements AutoCloseable {
         return this;
     }
 
+    private volatile java.util.function.BooleanSupplier keepAlive = () -> false;
+
+    /** Work of the process's own that keeps it up past its idle time (auto-sync with something to do). */
+    public Server keepAlive(java.util.function.BooleanSupplier busy) {
+        this.keepAlive = busy;
+        return this;
+    }
+
     public Path socket() {
         return socket;
     }
@@ -281,7 +289,7 @@ public final class Server implements AutoCloseable {
                 // clients then run in-process a little longer
             }
             long quiet = System.nanoTime() - lastActive;
-            if (connections.get() == 0 && quiet > idle.toNanos()) {
+            if (connections.get() == 0 && quiet > idle.toNanos() && !keepAlive.getAsBoolean()) {
                 stop();
             } else if (connections.get() == 0 && quiet > TRIM_AFTER.toNanos() && lastActive != lastTrimmed) {
                 // A process that mostly waits should not keep the heap its busiest command grew: a full collection

@@ -42,6 +42,26 @@ final class Backend implements AutoCloseable {
     }
 
     private Outbox outbox;
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+    private volatile AutoSyncHost autoSyncHost;
+
+    /** Commits made through this backend so far (a store compares it at its close: did the command commit?). */
+    long commits() {
+        return commits.get();
+    }
+
+    void committed() {
+        commits.incrementAndGet();
+    }
+
+    /** Where this backend's committed commands nudge auto-sync (a long-lived process); null: a one-shot command. */
+    AutoSyncHost autoSyncHost() {
+        return autoSyncHost;
+    }
+
+    void autoSyncHost(AutoSyncHost host) {
+        this.autoSyncHost = host;
+    }
 
     /** This clone's outbox of notifications ({@code .git/ir/outbox/}). */
     synchronized Outbox outbox() {

@@ -9,6 +9,14 @@ public interface Backends extends AutoCloseable {
     /** The store of {@code ws} for one command; closing it ends the command's use, not a kept backend. */
     IncidentStore open(Workspace ws, Session session);
 
+    /**
+     * Whether work this process does for its workspaces is still under way or due (auto-sync has something to push,
+     * or a workspace is active): a long-lived process does not exit idle while it has.
+     */
+    default boolean hasWork() {
+        return false;
+    }
+
     /** Closes every backend kept, after finishing the work they moved to the background. */
     @Override
     default void close() {

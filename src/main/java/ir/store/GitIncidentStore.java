@@ -41,7 +41,12 @@ public final class GitIncidentStore implements IncidentStore {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.session = session;
+        this.commitsAtOpen = backend.commits();
     }
+
+    private final long commitsAtOpen;
+    /** This store ran the auto-sync engine ({@code ir sync --auto-run}): not a use of ir by a person. */
+    private boolean engineOnly;
 
     @Override
     public Workspace workspace() {
@@ -284,7 +289,15 @@ public final class GitIncidentStore implements IncidentStore {
     public SyncResult sync(String remote, PostmortemHook hook, String mergeDriver) {
         WorkspaceSetup.Attributes attrs = WorkspaceSetup.commitAttributes(backend, session, mergeDriver);
         try {
-            return new GitSync(backend, session, hook).run(remote);
+            SyncResult r = new GitSync(backend, session, hook).run(remote);
+            if (remote == null) {
+                try {
+                    AutoSync.manualSync(workspace(), session.clock().instant(), session.umask());
+                } catch (RuntimeException e) {
+                    // the sync is done; auto-sync's memory catches up at its next attempt
+                }
+            }
+            return r;
         } catch (RuntimeException e) {
             if (attrs != null) {
                 try {
@@ -338,6 +351,99 @@ public final class GitIncidentStore implements IncidentStore {
             return IncidentCodec.parse(yaml, name);
         } catch (IrException e) {
             throw e.exitCode() == ExitCode.USAGE ? e : IrException.usage(e.getMessage());
+        }
+    }
+
+    // ---- auto-sync ---------------------------------------------------------------------------------------------
+
+    @Override
+    public ir.model.Freshness freshness() {
+        if (!AutoSync.mayHaveUpstream(workspace())) {
+            return ir.model.Freshness.local(0); // no git repository opened for a workspace without a remote
+        }
+        return AutoSync.freshness(workspace(), backend.git().repository());
+    }
+
+    @Override
+    public AutoCloseable keepSynced() {
+        AutoSync engine = AutoSync.tryOwn(workspace(), session);
+        if (engine == null) {
+            return () -> {
+            };
+        }
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            try {
+                engine.runWhile(open::get, false);
+            } finally {
+                engine.close();
+            }
+        }, "ir-autosync");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            open.set(false);
+            t.interrupt();
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    @Override
+    public Boolean autoSync() {
+        Boolean explicit = AutoSync.explicit(backend.git().repository());
+        return explicit;
+    }
+
+    @Override
+    public boolean autoSyncOn() {
+        return AutoSync.enabled(backend.git().repository());
+    }
+
+    @Override
+    public void autoSync(boolean on) {
+        AutoSync.set(backend.git().repository(), on);
+    }
+
+    @Override
+    public String takeSyncReport() {
+        return AutoSync.takeReport(workspace(), session.umask());
+    }
+
+    @Override
+    public boolean runAutoSync() {
+        engineOnly = true;
+        try (AutoSync engine = AutoSync.tryOwn(workspace(), session)) {
+            if (engine == null) {
+                return false;
+            }
+            engine.runUntilIdle();
+            return true;
+        }
+    }
+
+    /**
+     * The command is done: ir was used in this clone now (the engine's "active" clock), and when it committed, its
+     * engine is told: the long-lived process's host, or else a detached process started if none owns it.
+     */
+    @Override
+    public void commandDone() {
+        if (engineOnly) {
+            return; // the engine's own process is no use of ir, and what it merged is nobody's command
+        }
+        Workspace ws = workspace();
+        AutoSync.used(ws, session.clock().instant());
+        if (backend.commits() == commitsAtOpen) {
+            return;
+        }
+        AutoSyncHost host = backend.autoSyncHost();
+        if (host != null) {
+            host.nudge(ws, session);
+        } else {
+            AutoSync.spawnIfNeeded(ws, session, backend.git().repository());
         }
     }
 

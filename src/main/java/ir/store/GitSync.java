@@ -52,6 +52,15 @@ final class GitSync {
     private final Consumer<String> warn;
     private final PostmortemHook hook;
 
+    /** Auto-sync's mode: a transport timeout, and local commits ir did not make are held, never pushed. */
+    private boolean auto;
+
+    GitSync auto(int timeoutSeconds) {
+        this.auto = true;
+        remoteSide.timeout(timeoutSeconds);
+        return this;
+    }
+
     GitSync(Backend backend, Session session, PostmortemHook hook) {
         this.backend = backend;
         this.session = session;
@@ -96,6 +105,10 @@ final class GitSync {
                 remoteSide.setUpstream(named, remote, branch, remoteRef);
                 return new SyncResult(remote, remoteBranch, attempt, fetchedNew, merged, false, mergedIncidents);
             }
+            int held = auto ? notMadeByIr(head, theirs) : 0;
+            if (held > 0) {
+                return new SyncResult(remote, remoteBranch, attempt, fetchedNew, merged, false, mergedIncidents, held);
+            }
             if (remoteSide.push(remote, branch, remoteRef)) {
                 remoteSide.setUpstream(named, remote, branch, remoteRef);
                 return new SyncResult(remote, remoteBranch, attempt, fetchedNew, merged, true, mergedIncidents);
@@ -112,6 +125,37 @@ final class GitSync {
     }
 
     // ---- fetch and push ------------------------------------------------------------------------------------------
+
+    /**
+     * How many commits on {@code head} and not on {@code theirs} ir did not make: without an {@code Ir-Event:}
+     * trailer (every commit of ir's has one, its sync merges too). Auto-sync pushes none of those.
+     */
+    private int notMadeByIr(ObjectId head, ObjectId theirs) {
+        try (RevWalk rw = new RevWalk(repo)) {
+            rw.markStart(rw.parseCommit(head));
+            if (theirs != null) {
+                rw.markUninteresting(rw.parseCommit(theirs));
+            }
+            int n = 0;
+            for (RevCommit c : rw) {
+                if (!madeByIr(c.getFullMessage())) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot read the commits to push: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean madeByIr(String message) {
+        for (String line : message.split("\n")) {
+            if (line.startsWith("Ir-Event: ")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // ---- merge ---------------------------------------------------------------------------------------------------
 

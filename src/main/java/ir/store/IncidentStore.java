@@ -175,6 +175,42 @@ public interface IncidentStore extends AutoCloseable {
         };
     }
 
+    /**
+     * A command (of the CLI, in whatever process) is done with this store: ir was used in this clone now, and when
+     * the command committed, auto-sync is told (the long-lived process's engine, or a detached process started when
+     * none owns the workspace's engine). Stores used directly, outside a command, never start anything.
+     */
+    default void commandDone() {
+    }
+
+    /** This clone's explicit auto-sync setting ({@code ir sync --auto on|off}); null when the default applies. */
+    default Boolean autoSync() {
+        return null;
+    }
+
+    /** Whether auto-sync is on in this clone (the setting, else on when the branch has an upstream it synced with). */
+    default boolean autoSyncOn() {
+        return false;
+    }
+
+    /** Sets this clone's auto-sync ({@code ir.autosync} in its git config). */
+    default void autoSync(boolean on) {
+        throw new UnsupportedOperationException("this store cannot sync");
+    }
+
+    /** Auto-sync's problem or notice not reported yet, now marked as reported (said once); null when none. */
+    default String takeSyncReport() {
+        return null;
+    }
+
+    /**
+     * Runs this clone's auto-sync engine here until nothing is left to do ({@code ir sync --auto-run}); false at once
+     * when another process owns it.
+     */
+    default boolean runAutoSync() {
+        return false;
+    }
+
     @Override
     void close();
 }

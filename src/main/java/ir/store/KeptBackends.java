@@ -15,6 +15,7 @@ final class KeptBackends implements Backends {
     static final int MAX = 8;
 
     private final BackgroundWrites writes = new BackgroundWrites();
+    private final AutoSyncHost autoSync = new AutoSyncHost();
     private final Map<Path, Backend> byRoot = new LinkedHashMap<>(16, 0.75f, true);
 
     @Override
@@ -28,6 +29,7 @@ final class KeptBackends implements Backends {
                     evicted.add(b);
                 }
                 b = new Backend(ws, writes);
+                b.autoSyncHost(autoSync);
                 byRoot.put(ws.root(), b);
             }
             while (byRoot.size() > MAX) {
@@ -46,7 +48,13 @@ final class KeptBackends implements Backends {
     }
 
     @Override
+    public boolean hasWork() {
+        return autoSync.hasWork();
+    }
+
+    @Override
     public void close() {
+        autoSync.close();
         List<Backend> all;
         synchronized (byRoot) {
             all = new ArrayList<>(byRoot.values());

@@ -37,14 +37,18 @@ final class SshRemotes implements TransportConfigCallback, AutoCloseable {
     private final AtomicReference<String> refusal = new AtomicReference<>();
     private Sessions sessions;
 
-    SshRemotes(Map<String, String> environment) {
+    private final int timeout;
+
+    /** @param timeoutSeconds the longest wait for the remote; 0: {@link #TIMEOUT_SECONDS} */
+    SshRemotes(Map<String, String> environment, int timeoutSeconds) {
+        this.timeout = timeoutSeconds > 0 ? timeoutSeconds : TIMEOUT_SECONDS;
         String h = environment.get("HOME");
         this.home = Path.of(h == null || h.isEmpty() ? System.getProperty("user.home") : h);
     }
 
     @Override
     public void configure(Transport transport) {
-        transport.setTimeout(TIMEOUT_SECONDS);
+        transport.setTimeout(timeout);
         if (transport instanceof SshTransport ssh) {
             if (sessions == null) {
                 sessions = new Sessions(home, refusal);

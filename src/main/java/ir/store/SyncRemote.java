@@ -28,6 +28,13 @@ final class SyncRemote {
     private final UserGitConfig user;
     private final Map<String, String> environment;
     private final Consumer<String> warn;
+    private int timeoutSeconds;
+
+    /** Gives up on a remote that answers nothing for {@code seconds} (0: JGit's default, no limit). */
+    SyncRemote timeout(int seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
 
     SyncRemote(Repository repo, UserGitConfig user, Map<String, String> environment, Consumer<String> warn) {
         this.repo = repo;
@@ -40,7 +47,8 @@ final class SyncRemote {
         // A named remote fetches all its branches, as 'git fetch' does; a URL only the branch synced with.
         String spec = named ? "+" + Constants.R_HEADS + "*:" + Constants.R_REMOTES + remote + "/*" : remoteRef;
         // the transport sees the user's config (url.<base>.insteadOf, http.*) as git fetch does
-        try (Repository transport = user.transportView(repo); SshRemotes ssh = new SshRemotes(environment)) {
+        try (Repository transport = user.transportView(repo);
+             SshRemotes ssh = new SshRemotes(environment, timeoutSeconds)) {
             FetchResult r;
             try {
                 r = Git.wrap(transport).fetch().setRemote(remote).setRefSpecs(new RefSpec(spec))
@@ -70,7 +78,8 @@ final class SyncRemote {
     /** Pushes the branch; false when the remote moved meanwhile (fetch and merge again). */
     boolean push(String remote, String branch, String remoteRef) {
         Iterable<PushResult> results;
-        try (Repository transport = user.transportView(repo); SshRemotes ssh = new SshRemotes(environment)) {
+        try (Repository transport = user.transportView(repo);
+             SshRemotes ssh = new SshRemotes(environment, timeoutSeconds)) {
             try {
                 results = Git.wrap(transport).push().setRemote(remote)
                         .setCredentialsProvider(Credentials.forRemote(environment)).setTransportConfigCallback(ssh)

@@ -12,7 +12,12 @@ import java.util.List;
  * @param merged          a merge commit was made
  * @param pushed          this clone's commits were pushed
  * @param mergedIncidents incidents changed on both sides and merged semantically
+ * @param held            auto-sync only: local commits ir did not make, so not pushed (0 for {@code ir sync})
  */
 public record SyncResult(String remote, String remoteBranch, int attempts, boolean fetchedNew, boolean merged,
-                         boolean pushed, List<String> mergedIncidents) {
+                         boolean pushed, List<String> mergedIncidents, int held) {
+    public SyncResult(String remote, String remoteBranch, int attempts, boolean fetchedNew, boolean merged,
+                      boolean pushed, List<String> mergedIncidents) {
+        this(remote, remoteBranch, attempts, fetchedNew, merged, pushed, mergedIncidents, 0);
+    }
 }

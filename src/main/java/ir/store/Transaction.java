@@ -117,6 +117,7 @@ final class Transaction {
                 outbox.unstage(staged);
             } else {
                 outbox.queue(staged);
+                backend.committed();
             }
             return new Outcome<>(plan.result(), commit);
         }

@@ -474,8 +474,40 @@ public final class Shell {
         if (!due.isEmpty()) {
             b.append(' ').style(AttributedStyle.BOLD.foreground(AttributedStyle.RED)).append(due);
         }
+        String sync = syncMark(freshness());
+        if (!sync.isEmpty()) {
+            b.append(' ').style(AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)).append(sync);
+        }
         b.style(AttributedStyle.DEFAULT).append("> ");
         return b.toAnsi(terminal);
+    }
+
+    private ir.model.Freshness freshness() {
+        try {
+            return store.freshness();
+        } catch (RuntimeException e) {
+            return ir.model.Freshness.local(0);
+        }
+    }
+
+    /**
+     * The prompt's word on sync, only when the view may be behind: {@code offline}, {@code 3 unpushed},
+     * {@code sync stopped} (a problem ir reported), {@code sync off}; empty when synced or without a remote.
+     */
+    static String syncMark(ir.model.Freshness f) {
+        if (!f.shared()) {
+            return "";
+        }
+        if (f.problem() != null) {
+            return "sync stopped";
+        }
+        if (!f.auto()) {
+            return f.unpushed() > 0 ? f.unpushed() + " unpushed, sync off" : "sync off";
+        }
+        if (f.offlineSince() != null) {
+            return f.unpushed() > 0 ? "offline, " + f.unpushed() + " unpushed" : "offline";
+        }
+        return "";
     }
 
     /**

@@ -385,6 +385,21 @@ class ServerTest {
     }
 
     @Test
+    void workOfItsOwnKeepsItUpPastTheIdleTimeAndItStopsOnceDone() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        start(Duration.ofMillis(200));
+        server.keepAlive(busy::get); // auto-sync still has something to push or an active workspace
+        assertThat(client("show").exit()).isZero();
+
+        serving.join(1_000);
+        assertThat(serving.isAlive()).as("kept up by its own work").isTrue();
+
+        busy.set(false);
+        serving.join(10_000);
+        assertThat(serving.isAlive()).isFalse();
+    }
+
+    @Test
     void aChangedJarIsNeverServedByTheOldProcess() throws Exception {
         start(Duration.ofMinutes(1));
         Files.writeString(jar, "a newer build of ir, of another size");

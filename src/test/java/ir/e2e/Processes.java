@@ -90,6 +90,8 @@ final class Processes {
         env.put("GIT_CONFIG_NOSYSTEM", "1");
         env.put("LC_ALL", "C");
         env.put("IR_DAEMON", "0"); // no background process outliving a test, except where a test asks for one
+        // nor a clone's auto-sync process (a command that commits in a clone starts one), except where asked for
+        env.put("IR_AUTOSYNC_SPAWN", "0");
         return env;
     }
 

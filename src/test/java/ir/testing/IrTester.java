@@ -60,6 +60,7 @@ public final class IrTester {
         environment.put("IR_AUTHOR", ALICE);
         environment.put("HOME", EMPTY_HOME.toString());
         environment.put("GIT_CONFIG_NOSYSTEM", "1");
+        environment.put("IR_AUTOSYNC_SPAWN", "0"); // in-process tests never start processes
     }
 
     private static Path emptyHome() {
