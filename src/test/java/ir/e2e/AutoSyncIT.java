@@ -201,7 +201,7 @@ class AutoSyncIT {
     }
 
     private Team team(Path bare, String url, String first, String second, String third, Map<String, String> extra)
-            throws IOException {
+            throws IOException, InterruptedException {
         return team(bare, url, first, second, third, extra, home -> { });
     }
 
@@ -210,7 +210,7 @@ class AutoSyncIT {
      * the first person declares an incident, which every clone then has (its first command starts its auto-sync).
      */
     private Team team(Path bare, String url, String first, String second, String third, Map<String, String> extra,
-                      Client client) throws IOException {
+                      Client client) throws IOException, InterruptedException {
         Path seed = tmp.resolve("seed");
         Map<String, String> seedEnv = Processes.cleanEnv(Files.createDirectories(tmp.resolve("home-seed")));
         Processes.gitRepo(seed, seedEnv, "Seed", "seed@example.com");
