@@ -58,9 +58,20 @@ public record SyncPolicy(Duration debounce, Duration interval, Duration activeWi
                 && !in.lastUse().plus(activeWindow).isBefore(now);
     }
 
-    /** Whether the engine still has work: something to push, or an active workspace (a host stays up for it). */
+    /**
+     * Whether ir was used since the last attempt: one fetch then catches up, open incident or not, so that a teammate's
+     * first command in a quiet clone brings in the incident just declared elsewhere (and with it, an active workspace).
+     */
+    public boolean catchUp(Inputs in) {
+        return in.lastUse() != null && (in.lastAttempt() == null || in.lastUse().isAfter(in.lastAttempt()));
+    }
+
+    /**
+     * Whether the engine still has work: something to push, a use to catch up with, or an active workspace (a host
+     * stays up for it).
+     */
     public boolean hasWork(Instant now, Inputs in) {
-        return !in.problem() && (in.unpushed() > 0 || active(now, in));
+        return !in.problem() && (in.unpushed() > 0 || catchUp(in) || active(now, in));
     }
 
     public Decision next(Instant now, Inputs in) {
@@ -71,7 +82,8 @@ public record SyncPolicy(Duration debounce, Duration interval, Duration activeWi
         if (in.unpushed() > 0) {
             at = in.lastCommit() == null ? now : in.lastCommit().plus(debounce);
         }
-        if (active(now, in)) {
+        // a push is a whole sync (fetch, merge, push): a use with something unpushed waits for the debounce
+        if (active(now, in) || catchUp(in) && in.unpushed() == 0) {
             Instant fetch = in.lastAttempt() == null ? now : in.lastAttempt().plus(interval);
             at = at == null || fetch.isBefore(at) ? fetch : at;
         }

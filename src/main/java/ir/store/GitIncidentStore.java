@@ -41,10 +41,8 @@ public final class GitIncidentStore implements IncidentStore {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.session = session;
-        this.commitsAtOpen = backend.commits();
     }
 
-    private final long commitsAtOpen;
     /** This store ran the auto-sync engine ({@code ir sync --auto-run}): not a use of ir by a person. */
     private boolean engineOnly;
 
@@ -436,9 +434,7 @@ public final class GitIncidentStore implements IncidentStore {
         }
         Workspace ws = workspace();
         AutoSync.used(ws, session.clock().instant());
-        if (backend.commits() == commitsAtOpen) {
-            return;
-        }
+        // After any command, not only one that committed: a use is caught up with by a fetch (SyncPolicy#catchUp).
         AutoSyncHost host = backend.autoSyncHost();
         if (host != null) {
             host.nudge(ws, session);

@@ -62,7 +62,7 @@ class AutoSyncIT {
 
     @Test
     void threeClonesSeeEachOthersEntriesAndFollowPrintsEachOnceInOrder() throws Exception {
-        Path bare = GitServers.bare(tmp.resolve("remote"), "team");
+        Path bare = GitServers.bare(Files.createDirectories(tmp.resolve("remote")), "team");
         Team team = team(bare, bare.toString(), "alice", "bob", "carol", Map.of());
         Path a = team.clones.get(0);
         String id = team.id;
@@ -122,7 +122,7 @@ class AutoSyncIT {
 
     @Test
     void anUnreachableRemoteSlowsNoCommandAndLosesNothing() throws Exception {
-        Path bare = GitServers.bare(tmp.resolve("remote"), "team");
+        Path bare = GitServers.bare(Files.createDirectories(tmp.resolve("remote")), "team");
         Team team = team(bare, bare.toString(), "bob", "carol", null, Map.of());
         Path b = team.clones.get(0);
         Path c = team.clones.get(1);

@@ -29,10 +29,23 @@ class SyncPolicyTest {
         assertThat(p.next(T, in(null, 0, last, 0, T, true, false)).at()).isEqualTo(last.plusSeconds(3));
         // used 31 minutes ago: nothing to do
         assertThat(p.next(T, in(null, 0, last, 0, T.minus(Duration.ofMinutes(31)), true, false)).isIdle()).isTrue();
-        // no open incident: nothing to do either
-        assertThat(p.next(T, in(null, 0, last, 0, T, false, false)).isIdle()).isTrue();
-        assertThat(p.hasWork(T, in(null, 0, last, 0, T, false, false))).isFalse();
-        assertThat(p.hasWork(T, in(null, 2, last, 0, T, false, false))).isTrue();
+        // no open incident and no use since the last attempt: nothing to do either
+        assertThat(p.next(T, in(null, 0, last, 0, last.minusSeconds(1), false, false)).isIdle()).isTrue();
+        assertThat(p.hasWork(T, in(null, 0, last, 0, last.minusSeconds(1), false, false))).isFalse();
+        assertThat(p.hasWork(T, in(null, 2, last, 0, last.minusSeconds(1), false, false))).isTrue();
+    }
+
+    @Test
+    void aUseSinceTheLastAttemptIsCaughtUpWithOneFetchEvenWithNoOpenIncident() {
+        Instant last = T.minusSeconds(1);
+        // a teammate's first command in a quiet clone: one fetch (an incident declared elsewhere may arrive)
+        assertThat(p.next(T, in(null, 0, last, 0, T, false, false)).at()).isEqualTo(last.plusSeconds(3));
+        assertThat(p.next(T, in(null, 0, null, 0, T, false, false)).at()).isEqualTo(T);
+        assertThat(p.hasWork(T, in(null, 0, last, 0, T, false, false))).isTrue();
+        // once that fetch is done (the attempt after the use), the quiet clone rests
+        Instant after = T.plusSeconds(3);
+        assertThat(p.next(after, in(null, 0, after, 0, T, false, false)).isIdle()).isTrue();
+        assertThat(p.hasWork(after, in(null, 0, after, 0, T, false, false))).isFalse();
     }
 
     @Test
