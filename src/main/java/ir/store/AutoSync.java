@@ -501,9 +501,8 @@ public final class AutoSync implements AutoCloseable {
             try {
                 Files.setLastModifiedTime(f, FileTime.from(now));
             } catch (java.nio.file.NoSuchFileException e) {
-                if (!Files.isDirectory(ws.stateDir())) {
-                    return;
-                }
+                // a fresh clone has no .git/ir yet: its first command is a use too (and its engine logs there)
+                Files.createDirectories(ws.stateDir());
                 Files.write(f, new byte[0]);
                 Files.setLastModifiedTime(f, FileTime.from(now));
             }
