@@ -83,6 +83,10 @@ class ShellTerminalTest {
             screen.waitFor(s -> s.contains("/show "), "/sh completed to /show");
             type(keys, "\r");
             screen.waitFor(s -> s.contains("Timeline"), "the incident shown");
+            // Ctrl-D only at the next prompt: between two lines the terminal is back in cooked mode, where the line
+            // discipline takes a Ctrl-D at the start of a line for itself and the shell never sees it
+            screen.waitFor(s -> s.substring(s.lastIndexOf("Timeline")).contains("latency-spike SEV-1 investigating"),
+                    "the prompt after /show");
 
             type(keys, "\u0004");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("shell left on Ctrl-D:\n" + screen.text()).isTrue();
