@@ -77,8 +77,8 @@ public final class Protocol {
      * environment) and {@code daemon} (which must work when the process does not).
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
-            "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "actions",
-            "update", "check", "history", "stats", "postmortem",
+            "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "checklist",
+            "actions", "update", "check", "history", "stats", "postmortem",
             "help", "completion", "__complete");
 
     /**

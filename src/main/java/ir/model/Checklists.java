@@ -97,10 +97,19 @@ public final class Checklists {
      * snapshot is what the response was asked to do, whatever ir.yaml says later.
      */
     public static Incident apply(Incident i, IrConfig config, Instant at) {
+        return add(i, applicable(i, config, at));
+    }
+
+    /** The incident with the steps of {@code role} it does not hold yet, due from {@code at} (the role taken). */
+    public static Incident addRole(Incident i, IrConfig.Role role, Instant at) {
+        return add(i, items(ChecklistItem.ROLE, role.name(), role.checklist(), at));
+    }
+
+    private static Incident add(Incident i, List<ChecklistItem> items) {
         Set<String> have = new HashSet<>();
         i.checklist().forEach(x -> have.add(x.id()));
         List<ChecklistItem> next = new ArrayList<>(i.checklist());
-        for (ChecklistItem x : applicable(i, config, at)) {
+        for (ChecklistItem x : items) {
             if (have.add(x.id())) {
                 next.add(x);
             }
