@@ -136,10 +136,13 @@ public final class ChecklistCommand extends IrCommand {
         @Mixin
         AtOption at;
 
+        @picocli.CommandLine.ParentCommand
+        ChecklistCommand parent;
+
         @Override
         protected int run() {
             Instant when = at.instant(clock());
-            String id = store().select(incident.incident);
+            String id = store().select(incident.incident != null ? incident.incident : parent.incident.incident);
             String who = store().author();
             Incident next = update(id, i -> Checklists.done(i, item, when, who));
             info(id + ": done: " + Checklists.find(next, item).id());
@@ -164,6 +167,9 @@ public final class ChecklistCommand extends IrCommand {
         @Mixin
         AtOption at;
 
+        @picocli.CommandLine.ParentCommand
+        ChecklistCommand parent;
+
         @Override
         protected int run() {
             String why = TextArgs.joined(reason, "the reason");
@@ -172,7 +178,7 @@ public final class ChecklistCommand extends IrCommand {
                         + " no customer impact");
             }
             Instant when = at.instant(clock());
-            String id = store().select(incident.incident);
+            String id = store().select(incident.incident != null ? incident.incident : parent.incident.incident);
             String who = store().author();
             Incident next = update(id, i -> Checklists.skip(i, item, why, when, who));
             info(id + ": skipped: " + Checklists.find(next, item).id());

@@ -90,8 +90,8 @@ public final class Protocol {
     /** The global options that take a value (so the word after them is not the command's name). */
     static final Set<String> GLOBAL_VALUE_OPTIONS = Set.of("-C", "--as");
     /** {@code ir open}'s options that take a value, besides the global ones. */
-    static final Set<String> OPEN_VALUE_OPTIONS = Set.of("-s", "--severity", "--commander", "--summary", "-t",
-            "--tag", "--at", "--id");
+    static final Set<String> OPEN_VALUE_OPTIONS = Set.of("-s", "--severity", "--type", "--commander", "--summary",
+            "-t", "--tag", "--at", "--id");
     /** The options that need no command: {@code ir --version} and {@code ir --help} run in the process too. */
     static final Set<String> ALONE = Set.of("-h", "--help", "-V", "--version");
 

@@ -127,10 +127,13 @@ public final class Checklists {
             return item.due();
         }
 
-        /** Done or skipped by its due time; null when it has no due time or is still open. */
+        /**
+         * Done or skipped before its due time (at the due time it is overdue, as {@link #overdue} and ir check say);
+         * null when it has no due time or is still open.
+         */
         public Boolean onTime() {
             Instant due = item.due();
-            return due == null || open() ? null : !at.isAfter(due);
+            return due == null || open() ? null : at.isBefore(due);
         }
 
         /** Still open at {@code now} and past its due time. */
@@ -197,7 +200,7 @@ public final class Checklists {
 
     /**
      * The item {@code ref} names: its id ({@code commander.announce}), its step id when only one item has it
-     * ({@code announce}), or the start of one id; otherwise a usage error that lists the ids.
+     * ({@code announce}), or the start of one id or step id; otherwise a usage error that lists the ids.
      */
     public static ChecklistItem find(Incident i, String ref) {
         String r = ref == null ? "" : ref.strip().toLowerCase(Locale.ROOT);
@@ -212,7 +215,8 @@ public final class Checklists {
         }
         List<ChecklistItem> hits = i.checklist().stream().filter(x -> x.id().endsWith("." + r)).toList();
         if (hits.isEmpty()) {
-            hits = i.checklist().stream().filter(x -> !r.isEmpty() && x.id().startsWith(r)).toList();
+            hits = i.checklist().stream().filter(x -> !r.isEmpty() && (x.id().startsWith(r)
+                    || x.id().substring(x.id().indexOf('.') + 1).startsWith(r))).toList();
         }
         if (hits.size() == 1) {
             return hits.get(0);
