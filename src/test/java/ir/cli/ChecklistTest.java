@@ -280,8 +280,37 @@ class ChecklistTest {
         assertThat(doc.get("items").get(0).get("id").asText()).isEqualTo("sev-1.page-commander");
     }
 
+    @Test
+    void theShellShowsTheChecklistOfARoleTaken() {
+        ir.open("Checkout down", "--severity", "SEV-3");
+        var r = ok(ir.runWithInput("/role scribe Bob <bob@example.com>\n", "shell"));
+        assertThat(r.out()).contains("Scribe checklist for " + BOB).contains("scribe.keep-timeline");
+    }
+
+    @Test
+    void aTypesOwnPostmortemAndUpdateTemplatesAreUsed() {
+        write("ir.yaml", ir.read("ir.yaml").replace("""
+                  - name: security
+                    description: Suspected unauthorized access, leaked credentials or exposed data
+                """, """
+                  - name: security
+                    postmortem_template: docs/security.mustache
+                    update_template: docs/security-update.mustache
+                    description: Suspected unauthorized access, leaked credentials or exposed data
+                """));
+        write("docs/security.mustache", "Security review: {{title}}\n");
+        write("docs/security-update.mustache", "Security update for {{title}}\n");
+        ir.open("Leaked API key", "--type", "security");
+        assertThat(ok(ir.run("postmortem", "--stdout")).out()).isEqualTo("Security review: Leaked API key\n");
+        assertThat(ok(ir.run("update", "--audience", "internal", "--dry-run", "rotating")).out())
+                .contains("Security update for Leaked API key");
+        ir.open("Checkout down", "--type", "outage");
+        assertThat(ok(ir.run("postmortem", "--stdout")).out()).contains("## Checklist");
+    }
+
     private void write(String relative, String text) {
         try {
+            Files.createDirectories(ir.dir().resolve(relative).getParent());
             Files.writeString(ir.dir().resolve(relative), text);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
