@@ -178,10 +178,10 @@ class ChecklistTest {
         assertThat(rows).hasSize(13);
         // (The person's address is an autolink: its text has no angle brackets.)
         String alice = "Alice Responder alice@example.com";
-        assertThat(rows.get(0)).containsExactly("Say on the bridge and in the channel that you are the incident "
-                + "commander", "commander", "2026-11-28 10:05", "done", alice, "2026-11-28 10:02", "");
+        assertThat(rows.get(0)).containsExactly("Announce yourself as incident commander on the bridge and in the "
+                + "channel", "commander", "2026-11-28 10:05", "done", alice, "2026-11-28 10:02", "");
         assertThat(rows).anySatisfy(row -> assertThat(row).containsExactly(
-                "Post the first public status update (ir update --audience public)", "SEV-1 (severity)",
+                "Post the first public status update", "SEV-1 (severity)",
                 "2026-11-28 10:15", "skipped", alice, "2026-11-28 10:02", "no customer data exposed"));
         assertThat(rows).anySatisfy(row -> assertThat(row.get(3)).isEqualTo("not done"));
         List<String> timeline = new ArrayList<>();
