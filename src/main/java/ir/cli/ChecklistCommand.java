@@ -124,7 +124,8 @@ public final class ChecklistCommand extends IrCommand {
 
     /** {@code ir checklist done}. */
     @Command(name = "done", description = {"Record a checklist step done (a timeline event)."},
-            footer = {"", "Examples:", "  ir checklist done commander.announce", "  ir checklist done size-up --at 14:12"})
+            footer = {"", "Examples:", "  ir checklist done commander.announce",
+                    "  ir checklist done size-up --at 14:12"})
     public static final class Done extends IrCommand {
         @Mixin
         IncidentOption incident;

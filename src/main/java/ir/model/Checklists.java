@@ -176,7 +176,10 @@ public final class Checklists {
     public record OnTime(String id, String text, int onTime, int due) {
     }
 
-    /** {@link OnTime} for each item with a due time, over {@code incidents} (open items past due at {@code now} count as late). */
+    /**
+     * {@link OnTime} for each item with a due time, over {@code incidents} (open items past due at {@code now} count
+     * as late).
+     */
     public static List<OnTime> onTime(List<Incident> incidents, Instant now) {
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, String> texts = new LinkedHashMap<>();

@@ -97,6 +97,7 @@ class ChecklistTest {
         ok(ir.run("severity", "SEV-2"));
         assertThat(ids(ir.yaml(id))).containsExactly("outage.confirm-impact", "outage.recent-changes",
                 "sev-2.page-commander", "sev-2.open-bridge");
+        assertThat(ok(ir.run("show")).out()).contains("type: outage").contains("checklist: 0 of 4 done (ir checklist)");
         ir.assertRefused(2, "ir: unknown incident type 'nope': use one of outage, security", "set", "type", "nope");
         ir.assertRefused(2, "ir: unknown incident type 'nope'", "open", "x", "--type", "nope");
     }
@@ -188,6 +189,10 @@ class ChecklistTest {
         doc.tableAfter("Timeline").forEach(row -> timeline.add(String.join(" | ", row)));
         assertThat(timeline).anyMatch(t -> t.contains("key revoked")).noneMatch(t -> t.contains("Done:"))
                 .noneMatch(t -> t.contains("Skipped:"));
+        // The public version names who did a step by their role, like everywhere else in it.
+        String redacted = ok(ir.run("postmortem", "--redact")).out();
+        assertThat(MarkdownDoc.parse(redacted).tableAfter("Checklist").get(0).get(4)).isEqualTo("Incident Commander");
+        assertThat(redacted).doesNotContain("alice@example.com");
         assertThat(id).isNotBlank();
     }
 
@@ -247,15 +252,18 @@ class ChecklistTest {
         String id = ir.open("Queue backlog", "--severity", "SEV-2", "--commander", "me");
         assertThat(ids(ir.yaml(id))).containsExactly("commander.announce-yourself-on-the",
                 "commander.announce-yourself-on-the-2");
-        ir.assertRefused(2, "ir: checklist item 'announce' is ambiguous: use one of commander.announce-yourself-on-the, "
-                + "commander.announce-yourself-on-the-2", "checklist", "done", "announce");
-        ir.assertRefused(2, "ir: say why the step is skipped", "checklist", "skip", "commander.announce-yourself-on-the");
+        ir.assertRefused(2, "ir: checklist item 'announce' is ambiguous: use one of "
+                + "commander.announce-yourself-on-the, commander.announce-yourself-on-the-2", "checklist", "done",
+                "announce");
+        ir.assertRefused(2, "ir: say why the step is skipped", "checklist", "skip",
+                "commander.announce-yourself-on-the");
         ok(ir.run("checklist", "done", "commander.announce-yourself-on-the-2"));
         ir.assertRefused(2, "ir: commander.announce-yourself-on-the-2 is already done", "checklist", "done",
                 "commander.announce-yourself-on-the-2");
 
         // An ir.yaml written before checklists (roles without steps, no types) is still valid and asks nothing.
-        write("ir.yaml", "severities: [SEV-1, SEV-2]\nroles: [commander, scribe]\nstatuses: [investigating, resolved]\n");
+        write("ir.yaml", "severities: [SEV-1, SEV-2]\nroles: [commander, scribe]\n"
+                + "statuses: [investigating, resolved]\n");
         String plain = ir.open("No steps", "--severity", "SEV-1", "--commander", "me");
         assertThat(ir.yaml(plain).has("checklist")).isFalse();
         assertThat(ir.yaml(plain).has("type")).isFalse();
