@@ -56,6 +56,12 @@ class ShellInertTest {
             type(keys, "alice entry\r");
             waitFor(() -> t.commits().size() == before + 2, "alice's commit", screen);
             waitFor(() -> screen.toString().contains("restarted"), "bob's entry shown", screen);
+            // Ctrl-D only at the prompt after alice's line: between lines the terminal is in cooked mode, and its line
+            // discipline would take a Ctrl-D for itself
+            waitFor(() -> {
+                String s = screen.toString();
+                return s.indexOf("> ", s.lastIndexOf("alice entry") + "alice entry".length()) >= 0;
+            }, "the prompt after alice's line", screen);
             type(keys, "\u0004");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("shell left on Ctrl-D:\n" + screen).isTrue();
         } finally {
