@@ -19,6 +19,7 @@ import java.util.Map;
 /** {@code ir check}: what is due (commander, updates, post-mortem, action items, silence, milestones); exit 1 if any. */
 @Command(name = "check", description = {"Say what is due: a major incident without a commander after 5 minutes, "
         + "an update overdue by its audience's cadence (ir.yaml cadence:, or the time the last update promised), a "
+        + "checklist step past its 'within' (ir checklist), a "
         + "post-mortem overdue (3 days after resolution for the most severe level, 5 business days for others that "
         + "need one), action items past their due date, an open incident with no entry for 12 hours, milestones out "
         + "of order.",

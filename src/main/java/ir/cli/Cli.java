@@ -23,7 +23,8 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "actions", "update", "check", "history", "stats", "postmortem", "page", "notify", "sync",
+            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "postmortem", "page",
+            "notify", "sync",
             "merge-file", "shell", "ingest", "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
@@ -87,6 +88,7 @@ public final class Cli {
             case "add" -> new AddCommand();
             case "edit" -> new EditCommand();
             case "action" -> new ActionCommand();
+            case "checklist" -> new ChecklistCommand();
             case "actions" -> new ActionsCommand();
             case "update" -> new UpdateCommand();
             case "check" -> new CheckCommand();

@@ -29,7 +29,7 @@ final class CommandGroups {
         Map<String, List<String>> g = new LinkedHashMap<>();
         g.put("Respond", List.of("open", "use", "severity", "role", "status", "mark", "resolve", "reopen", "cancel",
                 "page", "update", "shell", "ingest"));
-        g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "edit"));
+        g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "checklist", "edit"));
         g.put("Review", List.of("show", "list", "check", "actions", "history", "stats"));
         g.put("Share", List.of("postmortem", "notify", "sync"));
         g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));

@@ -70,6 +70,17 @@ final class IncidentView {
         if (!i.list(ListField.TAGS).isEmpty()) {
             out.println("tags: " + String.join(", ", i.list(ListField.TAGS)));
         }
+        if (i.type() != null) {
+            out.println("type: " + i.type());
+        }
+        if (!i.checklist().isEmpty()) {
+            List<ir.model.Checklists.State> steps = ir.model.Checklists.states(i);
+            long done = steps.stream().filter(s -> ir.model.Checklists.DONE.equals(s.state())).count();
+            long skipped = steps.stream().filter(s -> ir.model.Checklists.SKIPPED.equals(s.state())).count();
+            long late = steps.stream().filter(s -> s.overdue(now)).count();
+            out.println("checklist: " + done + " of " + steps.size() + " done" + (skipped == 0 ? "" : ", " + skipped
+                    + " skipped") + (late == 0 ? "" : ", " + late + " past due") + " (ir checklist)");
+        }
         if (ir.model.Cancellation.isCanceled(i)) {
             String dup = ir.model.Cancellation.duplicateOf(i);
             String why = ir.model.Cancellation.reason(i);

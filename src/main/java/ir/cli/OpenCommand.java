@@ -1,6 +1,7 @@
 package ir.cli;
 
 import ir.model.Change;
+import ir.model.Checklists;
 import ir.model.Incident;
 import ir.model.IncidentIds;
 import ir.model.IrConfig;
@@ -25,6 +26,7 @@ import java.util.Map;
         footer = {"", "Examples:", "  ir open Checkout latency spike --severity SEV-2",
                 "  ir open \"Payments down\" -s 1 --commander \"Alice <alice@example.com>\" --tag payments",
                 "  ir open \"Failover drill\" --drill --at 14:30",
+                "  ir open \"Leaked API key\" --type security",
                 "  alert-to-text | ir open - --severity SEV-2"})
 public final class OpenCommand extends IrCommand {
     @Parameters(paramLabel = "TITLE", arity = "0..*", description = "What is broken, in a few words (asked for "
@@ -35,6 +37,11 @@ public final class OpenCommand extends IrCommand {
     @Option(names = {"-s", "--severity"}, paramLabel = "SEV",
             description = "Severity from ir.yaml (default: its default_severity).")
     String severity;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "The kind of incident, from ir.yaml's types "
+            + "(e.g. outage, security): its default severity applies when -s is left out, and its checklist joins "
+            + "the incident's.")
+    String type;
 
     @Option(names = "--commander", paramLabel = "PERSON", description = "The Incident Commander, ideally "
             + "\"Name <email>\"; 'me' is you.")
@@ -95,6 +102,10 @@ public final class OpenCommand extends IrCommand {
         String joined = TextArgs.joined(title, "the title");
         String text = joined == null ? "" : joined;
         // On a terminal, what is left out is asked for (JLine, loaded only then); a script gets the usage error.
+        IrConfig.IncidentType kind = type == null ? null : config().type(type);
+        if (severity == null && kind != null && kind.severity() != null) {
+            severity = kind.severity();
+        }
         boolean prompt = (noTitle || severity == null) && canPrompt();
         if (noTitle && !prompt) {
             throw IrException.usage("missing the title: say in a few words what is broken, e.g. ir open "
@@ -136,6 +147,10 @@ public final class OpenCommand extends IrCommand {
                 i = i.withRole("commander", List.of("me".equalsIgnoreCase(commander.strip()) ? who
                         : commander.strip()));
             }
+            if (kind != null) {
+                i = i.withType(kind.name());
+            }
+            i = Checklists.apply(i, config, openedAt);
             if (firstSummary != null) {
                 i = i.withText(TextField.SUMMARY, firstSummary);
             }
@@ -152,7 +167,8 @@ public final class OpenCommand extends IrCommand {
         } else {
             out().println(created.id());
         }
-        info("Declared " + created.severity() + (drill ? " drill " : " ") + created.id()
+        info("Declared " + created.severity() + (created.type() == null ? "" : " " + created.type())
+                + (drill ? " drill " : " ") + created.id()
                 + " (now the current incident). Log with: ir log WHAT HAPPENED");
         return 0;
     }

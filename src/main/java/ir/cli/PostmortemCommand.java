@@ -110,9 +110,16 @@ public final class PostmortemCommand extends IrCommand {
         }
     }
 
+    /** The incident type's {@code postmortem_template} (ir.yaml {@code types:}), else the built-in one. */
+    private String typeTemplate(String id) {
+        String type = store().load(id).type();
+        String own = type == null ? null : config().findType(type).map(t -> t.postmortemTemplate()).orElse(null);
+        return own == null ? DEFAULT_TEMPLATE : own;
+    }
+
     private int render(String id) {
         Templates templates = templates();
-        Templates.Source source = templates.find(template == null ? DEFAULT_TEMPLATE : template, env().cwd());
+        Templates.Source source = templates.find(template != null ? template : typeTemplate(id), env().cwd());
         Instant now = now();
         if (redact) {
             out().print(Redaction.render(store().load(id), config(), templates, source, now));

@@ -14,7 +14,7 @@ import java.util.List;
 /** {@code ir role}: assigns, hands off or clears a response role. */
 @Command(name = "role", description = {"Assign a response role (from ir.yaml) to a person, hand it off, or clear it.",
         "Giving a held role to someone else records a hand-off; roles with 'multiple: true' (such as sme) gain "
-                + "the person instead."},
+                + "the person instead. Prints the role's checklist (ir.yaml) for the person taking it."},
         footer = {"", "Examples:", "  ir role commander \"Alice <alice@example.com>\"",
                 "  ir role scribe me --at 15:10", "  ir role sme \"Carol <carol@example.com>\"",
                 "  ir role --clear sme Carol", "  ir role --clear customer-liaison"})
@@ -59,6 +59,14 @@ public final class RoleCommand extends IrCommand {
         List<String> holders = next.roles().getOrDefault(r.name(), List.of());
         info(holders.isEmpty() ? r.name() + " is now unassigned on " + id
                 : r.name() + " on " + id + ": " + String.join(", ", holders));
+        if (!clear) {
+            // The steps of the role, for the person taking it (the shell shows them too: it runs this command).
+            List<ir.model.Checklists.State> steps = ir.model.Checklists.states(next, r.name());
+            if (!steps.isEmpty()) {
+                out().println(r.title() + " checklist for " + person + " (ir checklist done ID when done):");
+                ChecklistCommand.print(out(), steps, clock(), clock().instant());
+            }
+        }
         return 0;
     }
 }

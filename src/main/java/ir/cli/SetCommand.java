@@ -17,24 +17,26 @@ import java.util.stream.Collectors;
 
 /** {@code ir set}: fills a free-text field of the incident document (a commit, not a timeline event). */
 @Command(name = "set", description = {"Set a text field of the incident: summary, impact, root-cause, trigger, "
-        + "resolution, detection, title, or a text field your team declares under 'fields:' in ir.yaml.",
+        + "resolution, detection, title, type (one of ir.yaml's types: its checklist joins the incident's), or a "
+        + "text field your team declares under 'fields:' in ir.yaml.",
         "The words are joined; '-' reads the text (several lines kept) from standard input. Editing the document is "
                 + "a commit without a timeline event."},
         footer = {"", "Examples:", "  ir set summary Checkout failed for 40%% of EU customers for 66 minutes",
                 "  ir set root-cause - < root-cause.md", "  ir set title \"Checkout outage in eu-west-1\"",
+                "  ir set type security",
                 "  ir set database-setup One primary, no replica in a second region"})
 public final class SetCommand extends IrCommand {
     @Mixin
     ForceOption force;
 
     static final String FIELDS = Arrays.stream(TextField.values()).map(TextField::option)
-            .collect(Collectors.joining(", ")) + ", title";
+            .collect(Collectors.joining(", ")) + ", title, type";
 
     @Mixin
     IncidentOption incident;
 
     @Parameters(index = "0", paramLabel = "FIELD", description = "summary, impact, root-cause, trigger, resolution, "
-            + "detection, title, or a declared text field.")
+            + "detection, title, type, or a declared text field.")
     String field;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "VALUE", description = "The text ('-' reads stdin).")
@@ -42,6 +44,9 @@ public final class SetCommand extends IrCommand {
 
     @Override
     protected int run() {
+        if (field.strip().equalsIgnoreCase("type")) {
+            return setType();
+        }
         boolean title = field.strip().equalsIgnoreCase("title");
         TextField f = title ? null : TextField.parse(field);
         if (!title && f == null) {
@@ -60,6 +65,25 @@ public final class SetCommand extends IrCommand {
         }
         update(id, i -> new Change(title ? i.withTitle(v) : i.withText(f, v), "set " + name, "set"));
         info(id + ": " + name + " set");
+        return 0;
+    }
+
+    /**
+     * {@code ir set type TYPE}: the incident's type (ir.yaml {@code types:}); its checklist steps join the incident's,
+     * due from now. The severity stays: a type's default severity applies only when declaring.
+     */
+    private int setType() {
+        String name = TextArgs.joined(words, "the type");
+        IrConfig.IncidentType t = config().type(name);
+        String id = store().select(incident.incident);
+        if (t.name().equals(store().load(id).type())) {
+            info(id + ": type is already " + t.name() + ": nothing changed");
+            return 0;
+        }
+        java.time.Instant now = clock().instant();
+        update(id, i -> new Change(ir.model.Checklists.apply(i.withType(t.name()), config(), now), "set type "
+                + t.name(), "set"));
+        info(id + ": type set to " + t.name());
         return 0;
     }
 

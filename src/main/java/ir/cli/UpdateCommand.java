@@ -95,7 +95,10 @@ public final class UpdateCommand extends IrCommand {
                 : cadenceNext(current, config, aud, now);
         Workspace ws = store().workspace();
         Templates templates = new Templates(ws.root(), ws.templatesDir());
-        String name = UpdateView.template(aud);
+        // An incident type may bring its own update template (ir.yaml types: update_template), for every audience.
+        String name = current.type() == null ? null : config.findType(current.type())
+                .map(IrConfig.IncidentType::updateTemplate).orElse(null);
+        name = name != null ? name : UpdateView.template(aud);
         Templates.Source source = templates.find(name, env().cwd());
         String text = templates.render(source, UpdateView.of(current, config, now, aud, kind, parts, shown)).strip();
         if (text.isEmpty()) {

@@ -77,8 +77,8 @@ public final class Protocol {
      * environment) and {@code daemon} (which must work when the process does not).
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
-            "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "actions",
-            "update", "check", "history", "stats", "postmortem",
+            "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "checklist",
+            "actions", "update", "check", "history", "stats", "postmortem",
             "help", "completion", "__complete");
 
     /**
@@ -97,8 +97,8 @@ public final class Protocol {
     /** The global options that take a value (so the word after them is not the command's name). */
     static final Set<String> GLOBAL_VALUE_OPTIONS = Set.of("-C", "--as");
     /** {@code ir open}'s options that take a value, besides the global ones. */
-    static final Set<String> OPEN_VALUE_OPTIONS = Set.of("-s", "--severity", "--commander", "--summary", "-t",
-            "--tag", "--at", "--id");
+    static final Set<String> OPEN_VALUE_OPTIONS = Set.of("-s", "--severity", "--type", "--commander", "--summary",
+            "-t", "--tag", "--at", "--id");
     /** The options that need no command: {@code ir --version} and {@code ir --help} run in the process too. */
     static final Set<String> ALONE = Set.of("-h", "--help", "-V", "--version");
 

@@ -125,6 +125,7 @@ public final class AlertMapping {
         if (rule.commander() != null) {
             i = i.withRole("commander", List.of(rule.commander()));
         }
+        i = Checklists.apply(i, config, at);
         if (!rule.tags().isEmpty()) {
             i = i.withList(ListField.TAGS, rule.tags());
         }

@@ -106,4 +106,18 @@ public record Cadence(Map<String, Rule> rules) {
         }
         return d;
     }
+
+    /** The spelling {@link #parseDuration} reads back: {@code 5m}, {@code 1h30m}, {@code 1d}, {@code 45s}. */
+    public static String formatDuration(Duration d) {
+        StringBuilder s = new StringBuilder();
+        long secs = d.getSeconds();
+        long[] parts = {secs / 86400, secs % 86400 / 3600, secs % 3600 / 60, secs % 60};
+        String[] units = {"d", "h", "m", "s"};
+        for (int k = 0; k < parts.length; k++) {
+            if (parts[k] > 0) {
+                s.append(parts[k]).append(units[k]);
+            }
+        }
+        return s.length() == 0 ? "0s" : s.toString();
+    }
 }

@@ -31,8 +31,10 @@ public final class Checks {
     public static final String ACTION = "action";
     public static final String SILENT = "silent";
     public static final String MILESTONES = "milestones";
+    public static final String CHECKLIST = "checklist";
     /** Every rule, in the order findings are listed. */
-    public static final List<String> RULES = List.of(COMMANDER, UPDATE, POSTMORTEM, ACTION, SILENT, MILESTONES);
+    public static final List<String> RULES = List.of(COMMANDER, UPDATE, CHECKLIST, POSTMORTEM, ACTION, SILENT,
+            MILESTONES);
 
     private Checks() {
     }
@@ -66,6 +68,7 @@ public final class Checks {
         if (open && declared != null) {
             commander(incident, config, now, declared, out);
             updates(incident, config, now, declared, out);
+            checklist(incident, now, out);
         }
         postmortem(incident, config, now, out);
         actions(incident, now, zone, out);
@@ -127,6 +130,18 @@ public final class Checks {
                 out.add(finding(i, UPDATE, audience, due.get(), (first ? "first " : "") + audience + " update "
                         + "overdue by " + Times.human(Duration.between(due.get(), now)) + ": ir update --audience "
                         + audience));
+            }
+        }
+    }
+
+    /** Checklist steps of an open incident still open past their {@code within} (see {@link Checklists}). */
+    private static void checklist(Incident i, Instant now, List<Finding> out) {
+        for (Checklists.State s : Checklists.states(i)) {
+            if (s.overdue(now)) {
+                ChecklistItem x = s.item();
+                out.add(finding(i, CHECKLIST, x.id(), s.due(), "checklist step " + x.id() + " ('" + oneLine(x.text())
+                        + "', " + x.scope() + " " + x.owner() + ") overdue by " + Times.human(Duration.between(
+                        s.due(), now)) + ": ir checklist done " + x.id() + ", or skip it with a reason"));
             }
         }
     }

@@ -16,7 +16,8 @@ import java.util.Objects;
 public record Incident(int schema, String id, String title, String severity, String status, boolean drill,
                        Map<Milestone, Instant> times, Map<String, List<String>> roles, Map<TextField, String> texts,
                        Map<ListField, List<String>> lists, List<ActionItem> actions, List<TimelineEvent> timeline,
-                       Map<String, Object> extra, List<ImpactWindow> impactWindows, DataLoss dataLoss) {
+                       Map<String, Object> extra, List<ImpactWindow> impactWindows, DataLoss dataLoss,
+                       String type, List<ChecklistItem> checklist) {
 
     public static final int SCHEMA = 1;
 
@@ -61,13 +62,15 @@ public record Incident(int schema, String id, String title, String severity, Str
         timeline = Maps.copy(timeline);
         extra = Maps.copy(extra);
         impactWindows = impactWindows == null ? List.of() : List.copyOf(impactWindows);
+        type = type == null || type.isBlank() ? null : type.strip();
+        checklist = checklist == null ? List.of() : List.copyOf(checklist);
     }
 
     /** A newly declared incident with its {@code declared} event. */
     public static Incident declare(String id, String title, String severity, String status, boolean drill,
                                    Instant openedAt, TimelineEvent declared) {
         return new Incident(SCHEMA, id, title, severity, status, drill, Map.of(Milestone.OPENED, openedAt), Map.of(),
-                Map.of(), Map.of(), List.of(), List.of(declared), Map.of(), List.of(), null);
+                Map.of(), Map.of(), List.of(), List.of(declared), Map.of(), List.of(), null, null, List.of());
     }
 
     public Instant time(Milestone m) {
@@ -95,17 +98,17 @@ public record Incident(int schema, String id, String title, String severity, Str
 
     public Incident withTitle(String newTitle) {
         return new Incident(schema, id, newTitle, severity, status, drill, times, roles, texts, lists, actions,
-                timeline, extra, impactWindows, dataLoss);
+                timeline, extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withSeverity(String newSeverity) {
         return new Incident(schema, id, title, newSeverity, status, drill, times, roles, texts, lists, actions,
-                timeline, extra, impactWindows, dataLoss);
+                timeline, extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withStatus(String newStatus) {
         return new Incident(schema, id, title, severity, newStatus, drill, times, roles, texts, lists, actions,
-                timeline, extra, impactWindows, dataLoss);
+                timeline, extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withTime(Milestone m, Instant at) {
@@ -117,7 +120,7 @@ public record Incident(int schema, String id, String title, String severity, Str
             t.put(m, at);
         }
         return new Incident(schema, id, title, severity, status, drill, t, roles, texts, lists, actions, timeline,
-                extra, impactWindows, dataLoss);
+                extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withRole(String role, List<String> people) {
@@ -128,7 +131,7 @@ public record Incident(int schema, String id, String title, String severity, Str
             r.put(role, people);
         }
         return new Incident(schema, id, title, severity, status, drill, times, r, texts, lists, actions, timeline,
-                extra, impactWindows, dataLoss);
+                extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withText(TextField f, String value) {
@@ -136,7 +139,7 @@ public record Incident(int schema, String id, String title, String severity, Str
         t.putAll(texts);
         t.put(f, value);
         return new Incident(schema, id, title, severity, status, drill, times, roles, t, lists, actions, timeline,
-                extra, impactWindows, dataLoss);
+                extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withList(ListField f, List<String> values) {
@@ -144,22 +147,22 @@ public record Incident(int schema, String id, String title, String severity, Str
         l.putAll(lists);
         l.put(f, values);
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, l, actions, timeline,
-                extra, impactWindows, dataLoss);
+                extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withActions(List<ActionItem> newActions) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, newActions,
-                timeline, extra, impactWindows, dataLoss);
+                timeline, extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withTimeline(List<TimelineEvent> newTimeline) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions,
-                newTimeline, extra, impactWindows, dataLoss);
+                newTimeline, extra, impactWindows, dataLoss, type, checklist);
     }
 
     public Incident withExtra(Map<String, Object> newExtra) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions,
-                timeline, newExtra, impactWindows, dataLoss);
+                timeline, newExtra, impactWindows, dataLoss, type, checklist);
     }
 
     /**
@@ -168,12 +171,24 @@ public record Incident(int schema, String id, String title, String severity, Str
      */
     public Incident withImpactWindows(List<ImpactWindow> windows) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
-                extra, windows, dataLoss);
+                extra, windows, dataLoss, type, checklist);
     }
 
     public Incident withDataLoss(DataLoss newDataLoss) {
         return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
-                extra, impactWindows, newDataLoss);
+                extra, impactWindows, newDataLoss, type, checklist);
+    }
+
+    /** The incident type ({@code ir open --type}, ir.yaml's {@code types:}); null for none. */
+    public Incident withType(String newType) {
+        return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
+                extra, impactWindows, dataLoss, newType, checklist);
+    }
+
+    /** The snapshot of checklist steps that apply to this incident (see {@link Checklists}). */
+    public Incident withChecklist(List<ChecklistItem> items) {
+        return new Incident(schema, id, title, severity, status, drill, times, roles, texts, lists, actions, timeline,
+                extra, impactWindows, dataLoss, type, items);
     }
 
     /** Appends an event; the file keeps events in time order. */

@@ -184,13 +184,16 @@ public final class IncidentMerge {
         }
         Map<String, Object> extra = keyed("", true, Incident::extra, key -> any(), IncidentMerge::show);
         List<ActionItem> actions = actions();
+        String type = scalar("type", Incident::type, any(), Function.identity());
+        List<ChecklistItem> checklist = checklist();
         DataLoss dataLoss = scalar("data_loss", Incident::dataLoss, type(Phases.DATA_LOSS), DataLoss::show);
         List<ImpactWindow> windows = impactWindows();
         List<TimelineEvent> timeline = timeline();
         timeline.addAll(dedup(mergeEvents, timeline));
         timeline.sort(Incident.EVENT_ORDER);
         Incident merged = new Incident(Math.max(ours.schema(), theirs.schema()), ours.id(), title, severity, status,
-                Boolean.TRUE.equals(drill), times, roles, texts, lists, actions, timeline, extra, List.of(), dataLoss);
+                Boolean.TRUE.equals(drill), times, roles, texts, lists, actions, timeline, extra, List.of(), dataLoss, type,
+                checklist);
         if (windows != null) {
             merged = Phases.withWindows(merged, windows);
         }
@@ -439,6 +442,37 @@ public final class IncidentMerge {
         List<TimelineEvent> events = new ArrayList<>(ours.timeline());
         events.addAll(theirs.timeline());
         return ActionItem.ordered(out, events);
+    }
+
+    /**
+     * The checklist snapshots: a union by id, like action items (an item both sides added differently, e.g. from two
+     * versions of ir.yaml: the one added first, ties by value). Base order first, then each side's additions in a
+     * symmetric order ({@link #items}); whether an item was done lives in the timeline, merged above.
+     */
+    private List<ChecklistItem> checklist() {
+        List<ChecklistItem> b = base == null ? List.of() : base.checklist();
+        if (ours.checklist().equals(theirs.checklist()) || base != null && ours.checklist().equals(b)) {
+            return theirs.checklist();
+        }
+        if (base != null && theirs.checklist().equals(b)) {
+            return ours.checklist();
+        }
+        Map<String, ChecklistItem> o = byId(ours.checklist(), ChecklistItem::id);
+        Map<String, ChecklistItem> t = byId(theirs.checklist(), ChecklistItem::id);
+        List<String> ids = items(b.stream().map(ChecklistItem::id).toList(), List.copyOf(o.keySet()),
+                List.copyOf(t.keySet()));
+        List<ChecklistItem> out = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
+            ChecklistItem x = o.get(id);
+            ChecklistItem y = t.get(id);
+            if (x == null || y == null || x.equals(y)) {
+                out.add(x == null ? y : x);
+                continue;
+            }
+            int c = Comparator.nullsLast(Comparator.<Instant>naturalOrder()).compare(x.addedAt(), y.addedAt());
+            out.add(c < 0 || c == 0 && String.valueOf(x).compareTo(String.valueOf(y)) <= 0 ? x : y);
+        }
+        return out;
     }
 
     /**

@@ -12,7 +12,15 @@ import java.util.stream.Collectors;
  */
 public record IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
                        List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
-                       String intakeAuthor, List<Channel> channels, Cadence cadence) {
+                       String intakeAuthor, List<Channel> channels, Cadence cadence, List<IncidentType> types) {
+
+    /** A configuration without incident types. */
+    public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
+                    List<String> postmortemRequiredFor, List<Field> fields, List<TriggerRule> triggers,
+                    String intakeAuthor, List<Channel> channels, Cadence cadence) {
+        this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, fields, triggers, intakeAuthor,
+                channels, cadence, List.of());
+    }
 
     /** A configuration with the default update cadence ({@link Cadence#defaults}). */
     public IrConfig(String defaultSeverity, List<Severity> severities, List<Role> roles, List<String> statuses,
@@ -45,12 +53,53 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         this(defaultSeverity, severities, roles, statuses, postmortemRequiredFor, List.of());
     }
 
-    /** A severity level; the list order is most to least severe. */
-    public record Severity(String name, String description, boolean major) {
+    /** A severity level; the list order is most to least severe; {@code checklist}: steps every such incident takes. */
+    public record Severity(String name, String description, boolean major, List<Step> checklist) {
+        public Severity {
+            checklist = checklist == null ? List.of() : List.copyOf(checklist);
+        }
+
+        public Severity(String name, String description, boolean major) {
+            this(name, description, major, List.of());
+        }
     }
 
-    /** A response role; {@code multiple} roles (such as {@code sme}) may be held by several people. */
-    public record Role(String name, String title, String description, boolean multiple) {
+    /**
+     * A response role; {@code multiple} roles (such as {@code sme}) may be held by several people; {@code checklist}:
+     * the steps of whoever takes it.
+     */
+    public record Role(String name, String title, String description, boolean multiple, List<Step> checklist) {
+        public Role {
+            checklist = checklist == null ? List.of() : List.copyOf(checklist);
+        }
+
+        public Role(String name, String title, String description, boolean multiple) {
+            this(name, title, description, multiple, List.of());
+        }
+    }
+
+    /**
+     * One step of a checklist in ir.yaml: {@code id} (given, or derived from the text, see {@link Checklists#slug}),
+     * the text, and {@code within} (null: no due time), counted from the declaration or from taking the role.
+     */
+    public record Step(String id, String text, java.time.Duration within) {
+        public Step {
+            java.util.Objects.requireNonNull(id, "id");
+            java.util.Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A kind of incident under {@code types:} ({@code outage}, {@code security}, ...): what it is, the severity it is
+     * declared at when none is given (null: ir.yaml's default), its checklist, runbook links, and the post-mortem and
+     * update templates it uses instead of the built-in ones (null: the built-in ones).
+     */
+    public record IncidentType(String name, String description, String severity, List<Step> checklist,
+                               List<String> runbooks, String postmortemTemplate, String updateTemplate) {
+        public IncidentType {
+            checklist = checklist == null ? List.of() : List.copyOf(checklist);
+            runbooks = runbooks == null ? List.of() : List.copyOf(runbooks);
+        }
     }
 
     /**
@@ -93,6 +142,7 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
         fields = fields == null ? List.of() : List.copyOf(fields);
         triggers = triggers == null ? List.of() : List.copyOf(triggers);
         channels = channels == null ? List.of() : List.copyOf(channels);
+        types = types == null ? List.of() : List.copyOf(types);
         intakeAuthor = intakeAuthor == null || intakeAuthor.isBlank() ? DEFAULT_INTAKE_AUTHOR : intakeAuthor.strip();
         if (severities.isEmpty()) {
             throw IrException.usage("ir.yaml defines no severities: add a 'severities' list");
@@ -166,6 +216,20 @@ public record IrConfig(String defaultSeverity, List<Severity> severities, List<R
     public Optional<Field> findField(String name) {
         String n = CustomFields.key(name);
         return fields.stream().filter(f -> f.name().equals(n)).findFirst();
+    }
+
+    /** The incident type ir.yaml names {@code name} (case-insensitive), if any. */
+    public Optional<IncidentType> findType(String name) {
+        String n = name == null ? "" : name.strip();
+        return types.stream().filter(t -> t.name().equalsIgnoreCase(n)).findFirst();
+    }
+
+    /** The canonical incident type, or a usage error that lists the valid ones. */
+    public IncidentType type(String name) {
+        return findType(name).orElseThrow(() -> IrException.usage("unknown incident type '"
+                + (name == null ? "" : name.strip()) + "': " + (types.isEmpty() ? "ir.yaml defines no 'types'"
+                : "use one of " + types.stream().map(IncidentType::name).collect(Collectors.joining(", ")))
+                + " (defined in ir.yaml)"));
     }
 
     /** The channel ir.yaml names {@code name}, if any. */

@@ -36,7 +36,8 @@ public final class Lifecycle {
         String text = (escalate ? "Escalated " : "Downgraded ") + (from == null ? "" : from + " -> ") + severity
                 + (blank(reason) ? "" : ": " + reason.strip());
         TimelineEvent e = event(at, author, TimelineEvent.SEVERITY, text, attrs("from", from, "to", severity));
-        return new Change(i.withSeverity(severity).withEvent(e), verb + " " + (from == null ? "" : from + " -> ")
+        // The new level's checklist steps join the incident's, due from the change (see Checklists).
+        return new Change(Checklists.apply(i.withSeverity(severity), config, at).withEvent(e), verb + " " + (from == null ? "" : from + " -> ")
                 + severity, TimelineEvent.SEVERITY);
     }
 
@@ -59,14 +60,16 @@ public final class Lifecycle {
             next.add(who);
             String text = who + (role.multiple() && !holders.isEmpty() ? " joins as " : " is ") + role.name();
             TimelineEvent e = event(at, author, TimelineEvent.ROLE, text, attrs("role", role.name(), "to", who));
-            return new Change(i.withRole(role.name(), next).withEvent(e), "role " + role.name() + ": " + who,
+            return new Change(Checklists.addRole(i.withRole(role.name(), next), role, at).withEvent(e),
+                    "role " + role.name() + ": " + who,
                     TimelineEvent.ROLE);
         }
         String from = String.join(", ", holders);
         String text = role.name() + " handed off from " + from + " to " + who;
         TimelineEvent e = event(at, author, TimelineEvent.ROLE, text,
                 attrs("role", role.name(), "from", from, "to", who, "handoff", true));
-        return new Change(i.withRole(role.name(), List.of(who)).withEvent(e), "hand off " + role.name() + " "
+        return new Change(Checklists.addRole(i.withRole(role.name(), List.of(who)), role, at).withEvent(e),
+                "hand off " + role.name() + " "
                 + from + " -> " + who, TimelineEvent.ROLE);
     }
 

@@ -42,7 +42,8 @@ public final class PostmortemView {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
     /** Event types kept out of the rendered timeline. */
-    static final Set<String> BOOKKEEPING = Set.of(TimelineEvent.ACTION_ITEM, TimelineEvent.MERGE, Postmortems.EVENT);
+    static final Set<String> BOOKKEEPING = Set.of(TimelineEvent.ACTION_ITEM, TimelineEvent.MERGE, Postmortems.EVENT,
+            ir.model.Checklists.EVENT);
 
     private PostmortemView() {
     }
@@ -180,6 +181,22 @@ public final class PostmortemView {
         }
         v.put("actions", actions);
         v.put("has_actions", !actions.isEmpty());
+
+        // The checklist gets a table of its own: its events are kept out of the timeline.
+        List<Map<String, Object>> checklist = new ArrayList<>();
+        for (ir.model.Checklists.State s : ir.model.Checklists.states(incident)) {
+            ir.model.ChecklistItem x = s.item();
+            String role = x.role() != null ? x.role() : x.owner() + " (" + x.scope() + ")";
+            String state = s.open() ? "not done" : s.state() + (Boolean.FALSE.equals(s.onTime()) ? " (late)" : "");
+            checklist.add(map("id", x.id(), "text", Markdown.cell(x.text()), "role", Markdown.cell(role),
+                    "due", Markdown.cell(time(s.due())), "state", Markdown.cell(state), "state_key", s.state(),
+                    "by", Markdown.cell(s.by()),
+                    "when", Markdown.cell(time(s.at())), "reason", Markdown.cell(s.reason()),
+                    "on_time", s.onTime()));
+        }
+        v.put("checklist", checklist);
+        v.put("has_checklist", !checklist.isEmpty());
+        v.put("type", incident.type() == null ? null : Markdown.inline(incident.type()));
         v.put("open_actions", incident.actions().stream().filter(ActionItem::isOpen).count());
 
         List<Map<String, Object>> timeline = new ArrayList<>();

@@ -34,22 +34,27 @@ final class ConfigCodec {
         checkTypes(n, bytes, name);
         IrConfig defaults = null;
         List<IrConfig.Severity> severities = new ArrayList<>();
+        int index = 0;
         for (JsonNode s : n.path("severities")) {
             String sevName = s.isObject() ? s.path("name").asText(null) : s.asText(null);
             if (sevName == null || sevName.isBlank()) {
                 throw new IrException(ExitCode.USAGE, name + ": every severity needs a 'name'");
             }
             severities.add(new IrConfig.Severity(sevName.trim(), s.path("description").asText(""),
-                    s.path("major").asBoolean(false)));
+                    s.path("major").asBoolean(false), checklist(s.get("checklist"), bytes, name,
+                    "severities." + sevName.trim(), "severities", index++, "checklist")));
         }
         List<IrConfig.Role> roles = new ArrayList<>();
+        index = 0;
         for (JsonNode r : n.path("roles")) {
             String roleName = r.isObject() ? r.path("name").asText(null) : r.asText(null);
             if (roleName == null || roleName.isBlank()) {
                 throw new IrException(ExitCode.USAGE, name + ": every role needs a 'name'");
             }
             roles.add(new IrConfig.Role(roleName.trim(), r.path("title").asText(roleName.trim()),
-                    r.path("description").asText(""), r.path("multiple").asBoolean(false)));
+                    r.path("description").asText(""), r.path("multiple").asBoolean(false),
+                    checklist(r.get("checklist"), bytes, name, "roles." + roleName.trim(), "roles", index++,
+                            "checklist")));
         }
         List<String> statuses = new ArrayList<>();
         for (JsonNode s : n.path("statuses")) {
@@ -81,7 +86,176 @@ final class ConfigCodec {
         }
         return new IrConfig(def, c.severities(), c.roles(), c.statuses(), c.postmortemRequiredFor(), fields,
                 triggers(n, bytes, name, c), intakeAuthor(n, bytes, name), channels(n, bytes, name, c),
-                cadence(n, bytes, name, c));
+                cadence(n, bytes, name, c), types(n, bytes, name, c));
+    }
+
+    /** The keys a step of a {@code checklist:} may have. */
+    static final java.util.Set<String> STEP_KEYS = java.util.Set.of("id", "text", "within");
+    /** The keys an incident type of {@code types:} may have. */
+    static final java.util.Set<String> TYPE_KEYS = java.util.Set.of("name", "description", "severity", "checklist",
+            "runbooks", "postmortem_template", "update_template");
+
+    /**
+     * A {@code checklist:} of a role, severity or type (see docs/checklists.md): a list of steps, each a text or a
+     * mapping {@code {id, text, within}}. A bad step is refused by its key ({@code roles.commander.checklist[2]}) and
+     * line rather than dropped: a step that silently vanished is a step nobody is asked to take.
+     */
+    private static List<IrConfig.Step> checklist(JsonNode v, byte[] bytes, String name, String key, Object... path) {
+        List<IrConfig.Step> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw badStep(bytes, name, key + ".checklist", "must be a list of steps, each a text or a mapping such as "
+                    + "{text: Announce yourself as commander, within: 5m}", path);
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        int k = 0;
+        for (JsonNode x : v) {
+            Object[] at = java.util.Arrays.copyOf(path, path.length + 1);
+            at[path.length] = k;
+            String where = key + ".checklist[" + (k + 1) + "]";
+            k++;
+            String text;
+            String id = null;
+            java.time.Duration within = null;
+            if (x.isTextual()) {
+                text = x.asText();
+            } else if (x.isObject()) {
+                var names = x.fieldNames();
+                while (names.hasNext()) {
+                    String f = names.next();
+                    if (!STEP_KEYS.contains(f)) {
+                        throw badStep(bytes, name, where, "unknown key '" + f + "': use id, text, within", at);
+                    }
+                }
+                JsonNode t = x.get("text");
+                text = t != null && t.isValueNode() && !t.isNull() ? t.asText() : null;
+                JsonNode i = x.get("id");
+                if (i != null && !i.isNull()) {
+                    id = i.asText().strip();
+                    if (!i.isValueNode() || !ir.model.Checklists.validId(id)) {
+                        throw badStep(bytes, name, where, "'id' must be lower-case letters, digits and '-', such as "
+                                + "announce", at);
+                    }
+                }
+                JsonNode w = x.get("within");
+                if (w != null && !w.isNull()) {
+                    within = w.isValueNode() ? ir.model.Cadence.parseDuration(w.asText()) : null;
+                    if (within == null || within.isZero()) {
+                        throw badStep(bytes, name, where, "'within' is '" + w.asText() + "', not a duration: write "
+                                + "it as 5m, 2h or 1h30m", at);
+                    }
+                }
+            } else {
+                text = null;
+            }
+            if (text == null || text.isBlank()) {
+                throw badStep(bytes, name, where, "a step needs a text, such as \"Announce yourself as commander\" "
+                        + "or {text: ..., within: 5m}", at);
+            }
+            text = text.strip().replaceAll("\\s*\\R\\s*", " ");
+            if (id == null) {
+                String slug = ir.model.Checklists.slug(text);
+                id = slug;
+                for (int n2 = 2; ids.contains(id); n2++) {
+                    id = slug + "-" + n2;
+                }
+            } else if (ids.contains(id)) {
+                throw badStep(bytes, name, where, "id '" + id + "' is used twice in this checklist: give each step "
+                        + "its own", at);
+            }
+            ids.add(id);
+            out.add(new IrConfig.Step(id, text, within));
+        }
+        return out;
+    }
+
+    private static IrException badStep(byte[] bytes, String name, String key, String problem, Object... path) {
+        int line = YamlCodec.get().lineAt(bytes, path);
+        return new IrException(ExitCode.FAILURE, name + ": '" + key + "'" + (line > 0 ? " at line " + line : "")
+                + ": " + problem);
+    }
+
+    /**
+     * The incident types under {@code types:}: a list of mappings {@code {name, description, severity, checklist,
+     * runbooks, postmortem_template, update_template}}. A type's name must not be a role's or a severity's: the three
+     * name the steps of an incident's checklist ({@code security.rotate-credentials}).
+     */
+    private static List<IrConfig.IncidentType> types(ObjectNode n, byte[] bytes, String name, IrConfig c) {
+        JsonNode v = n.get("types");
+        List<IrConfig.IncidentType> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw wrongType(bytes, name, "a list of incident types, each a mapping such as {name: outage, severity: "
+                    + "SEV-2, checklist: [...]}", v, "types");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        c.roles().forEach(r -> taken.add(r.name().toLowerCase(java.util.Locale.ROOT)));
+        c.severities().forEach(s -> taken.add(s.name().toLowerCase(java.util.Locale.ROOT)));
+        int k = 0;
+        for (JsonNode t : v) {
+            Object[] at = {"types", k};
+            String where = "types[" + (k + 1) + "]";
+            if (!t.isObject() || !t.path("name").isValueNode() || t.path("name").asText("").isBlank()) {
+                throw badStep(bytes, name, where, "must be a mapping with a 'name', such as {name: outage, "
+                        + "severity: SEV-2}", at);
+            }
+            String typeName = t.path("name").asText().strip();
+            where = "types." + typeName;
+            if (!typeName.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+                throw badStep(bytes, name, where, "a type name is letters, digits, '-' and '_'", at);
+            }
+            String lower = typeName.toLowerCase(java.util.Locale.ROOT);
+            if (!seen.add(lower)) {
+                throw badStep(bytes, name, where, "is declared twice: keep one", at);
+            }
+            if (taken.contains(lower)) {
+                throw badStep(bytes, name, where, "is also a role or severity name: give the type its own name", at);
+            }
+            var keys = t.fieldNames();
+            while (keys.hasNext()) {
+                String f = keys.next();
+                if (!TYPE_KEYS.contains(f)) {
+                    throw badStep(bytes, name, where, "unknown key '" + f + "': use " + String.join(", ",
+                            new java.util.TreeSet<>(TYPE_KEYS)), "types", k, f);
+                }
+            }
+            String severity = null;
+            JsonNode s = t.get("severity");
+            if (s != null && !s.isNull()) {
+                if (!s.isValueNode() || c.findSeverity(s.asText()).isEmpty()) {
+                    throw badStep(bytes, name, where + ".severity", "'" + s.asText() + "' is not one of "
+                            + c.severityNames(), "types", k, "severity");
+                }
+                severity = c.severity(s.asText());
+            }
+            List<String> runbooks = new ArrayList<>();
+            JsonNode rb = t.get("runbooks");
+            if (rb != null && !rb.isNull()) {
+                if (rb.isValueNode()) {
+                    runbooks.add(rb.asText().strip());
+                } else if (rb.isArray() && allScalars(rb)) {
+                    rb.forEach(x -> runbooks.add(x.asText().strip()));
+                } else {
+                    throw badStep(bytes, name, where + ".runbooks", "must be a list of links", "types", k,
+                            "runbooks");
+                }
+            }
+            out.add(new IrConfig.IncidentType(typeName, t.path("description").asText(""), severity,
+                    checklist(t.get("checklist"), bytes, name, where, "types", k, "checklist"), runbooks,
+                    optionalText(t, "postmortem_template"), optionalText(t, "update_template")));
+            k++;
+        }
+        return out;
+    }
+
+    private static String optionalText(JsonNode t, String key) {
+        JsonNode v = t.get(key);
+        return v == null || !v.isValueNode() || v.asText("").isBlank() ? null : v.asText().strip();
     }
 
     /** The keys a channel of {@code channels:} may have. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.model.ActionItem;
+import ir.model.ChecklistItem;
 import ir.model.DataLoss;
 import ir.model.ImpactWindow;
 import ir.model.ExitCode;
@@ -35,7 +36,7 @@ final class IncidentCodec {
 
     static {
         Set<String> k = new java.util.HashSet<>(List.of("schema", "id", "title", "severity", "status", "drill",
-                "roles", "actions", "timeline", "impact_windows", "data_loss"));
+                "roles", "actions", "timeline", "impact_windows", "data_loss", "type", "checklist"));
         for (Milestone m : Milestone.values()) {
             k.add(m.key());
         }
@@ -109,7 +110,8 @@ final class IncidentCodec {
             }
             return new Incident(schema, id, title,
                     text(n, "severity"), text(n, "status"), n.path("drill").asBoolean(false), times, roles, texts,
-                    lists, actions, timeline, extra, windows, dataLoss);
+                    lists, actions, timeline, extra, windows, dataLoss, text(n, "type"), checklist(n.get("checklist"),
+                    name));
         } catch (IrException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -172,6 +174,22 @@ final class IncidentCodec {
             ArrayNode a = n.putArray(f.key());
             v.forEach(a::add);
         });
+        putIf(n, "type", i.type());
+        if (!i.checklist().isEmpty()) {
+            ArrayNode a = n.putArray("checklist");
+            for (ChecklistItem x : i.checklist()) {
+                ObjectNode o = a.addObject();
+                o.put("id", x.id());
+                o.put("text", x.text());
+                o.put(x.scope(), x.owner());
+                if (x.within() != null) {
+                    o.put("within", ir.model.Cadence.formatDuration(x.within()));
+                }
+                if (x.addedAt() != null) {
+                    o.put("added_at", Times.format(x.addedAt()));
+                }
+            }
+        }
         if (!i.actions().isEmpty()) {
             ArrayNode a = n.putArray("actions");
             i.actions().forEach(x -> a.add(actionTree(x)));
@@ -204,6 +222,43 @@ final class IncidentCodec {
             }
             putIf(o, "note", d.note());
         }
+    }
+
+    /** {@code checklist:} the snapshot of steps (see docs/incident-format.md). */
+    private static List<ChecklistItem> checklist(JsonNode v, String name) {
+        List<ChecklistItem> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw bad(name, "has 'checklist' that is not a list of {id, text, role|severity|type, within, added_at}");
+        }
+        int k = 0;
+        for (JsonNode x : v) {
+            k++;
+            String id = x.isObject() ? text(x, "id") : null;
+            String text = x.isObject() ? text(x, "text") : null;
+            if (id == null || id.isBlank() || text == null) {
+                throw bad(name, "has a checklist item (" + k + ") without 'id' and 'text'");
+            }
+            String scope = null;
+            for (String s : List.of(ChecklistItem.ROLE, ChecklistItem.SEVERITY, ChecklistItem.TYPE)) {
+                if (text(x, s) != null) {
+                    scope = s;
+                }
+            }
+            if (scope == null) {
+                throw bad(name, "has a checklist item (" + id + ") without 'role', 'severity' or 'type'");
+            }
+            String within = text(x, "within");
+            java.time.Duration d = within == null ? null : ir.model.Cadence.parseDuration(within);
+            if (within != null && d == null) {
+                throw bad(name, "has a checklist item (" + id + ") whose 'within' is not a duration such as 5m");
+            }
+            out.add(new ChecklistItem(id.strip(), text, scope, text(x, scope), d, instant(x, "added_at", name,
+                    "checklist[" + k + "].")));
+        }
+        return out;
     }
 
     private static List<ImpactWindow> windows(JsonNode v, String name) {

@@ -207,6 +207,55 @@ final class YamlCodec {
     }
 
     /**
+     * The line of the value at {@code path}: keys ({@code String}) and list positions ({@code Integer}, from 0), top
+     * level first ({@code "roles", 0, "checklist", 2}); 0 when it is not there. Only for error messages.
+     */
+    int lineAt(byte[] bytes, Object... path) {
+        try (JsonParser p = yaml.createParser(bytes)) {
+            JsonToken t = p.nextToken();
+            int line = 0;
+            for (Object step : path) {
+                if (step instanceof String key) {
+                    if (t != JsonToken.START_OBJECT) {
+                        return line;
+                    }
+                    boolean found = false;
+                    for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                        if (p.currentName().equals(key)) {
+                            line = p.currentTokenLocation().getLineNr();
+                            t = p.nextToken();
+                            found = true;
+                            break;
+                        }
+                        p.nextToken();
+                        p.skipChildren();
+                    }
+                    if (!found) {
+                        return line;
+                    }
+                } else {
+                    int index = (Integer) step;
+                    if (t != JsonToken.START_ARRAY) {
+                        return line;
+                    }
+                    t = p.nextToken();
+                    for (int j = 0; j < index && t != JsonToken.END_ARRAY; j++) {
+                        p.skipChildren();
+                        t = p.nextToken();
+                    }
+                    if (t == null || t == JsonToken.END_ARRAY) {
+                        return line;
+                    }
+                    line = p.currentTokenLocation().getLineNr();
+                }
+            }
+            return line;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
      * The line of each item of the top-level list at {@code key} in a document {@link #readObject} has accepted (0 for
      * an item whose line is unknown). Only for messages: it parses the document again.
      */

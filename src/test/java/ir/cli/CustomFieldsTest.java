@@ -88,7 +88,8 @@ class CustomFieldsTest {
     @Test
     void setAndAddRefuseUndeclaredFieldsAndTheWrongKindListingWhatTheyTake() {
         ir.assertRefused(2, "ir: unknown field 'database': use one of summary, impact, root-cause, trigger, "
-                + "resolution, detection, title, database-setup, publication, ticket (lists", "set", "database", "x");
+                + "resolution, detection, title, type, database-setup, publication, ticket (lists", "set", "database",
+                "x");
         ir.assertRefused(2, "ir: unknown list 'recovery': use one of went-well, went-wrong, got-lucky, tags, links, "
                 + "broken-recovery-procedures (text fields", "add", "recovery", "x");
         ir.assertRefused(2, "ir: broken-recovery-procedures is a list field (ir.yaml): add entries with 'ir add "

@@ -66,7 +66,7 @@ class OpenCommandTest {
         List<String> keys = new ArrayList<>();
         ir.yaml(id).fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("schema", "id", "title", "severity", "status", "drill", "opened_at", "roles",
-                "summary", "tags", "timeline");
+                "summary", "tags", "checklist", "timeline");
         assertThat(ir.yaml(id).get("roles").get("commander").asText()).isEqualTo("Bob <bob@example.com>");
         assertThat(ir.yaml(id).get("tags")).extracting(JsonNode::asText).containsExactly("payments", "eu");
     }

@@ -40,6 +40,7 @@ class ShellDueTest {
         t.advance(Duration.ofMinutes(4));
         assertThat(prompt(t, id)).endsWith("investigating 6m commander due> ");
         t.advance(Duration.ofHours(1));
-        assertThat(prompt(t, id)).endsWith(" 2 due> ");
+        // The commander, the public update promised for 1h, and SEV-2's two checklist steps due within 10m.
+        assertThat(prompt(t, id)).endsWith(" 4 due> ");
     }
 }
