@@ -23,7 +23,7 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "postmortem", "page",
+            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "report", "postmortem", "page",
             "notify", "sync",
             "merge-file", "shell", "ingest", "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
@@ -94,6 +94,7 @@ public final class Cli {
             case "check" -> new CheckCommand();
             case "history" -> new HistoryCommand();
             case "stats" -> new StatsCommand();
+            case "report" -> new ReportCommand();
             case "postmortem" -> new PostmortemCommand();
             case "page" -> new PageCommand();
             case "notify" -> new NotifyCommand();

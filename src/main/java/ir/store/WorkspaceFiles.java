@@ -142,6 +142,26 @@ public final class WorkspaceFiles {
         return p;
     }
 
+    /**
+     * Writes an output file the user named ({@code ir report -o FILE}, the site) atomically: readers see the old or
+     * the new content. Any path is the user's choice, but inside the workspace it is reached without following a
+     * symbolic link (a link in a cloned repository must not carry the write out of it); outside, the directories are
+     * created as needed. Refused in one line (exit 1) when it cannot be written.
+     */
+    public static void writeOutput(Path root, Path target, byte[] content) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path base = root.toAbsolutePath().normalize();
+        try {
+            if (abs.startsWith(base) && !abs.equals(base)) {
+                String rel = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
+                checkWrite(base, rel);
+            }
+            AtomicFiles.write(abs, content);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     private static IrException refusal(boolean write, String rel, String why) {
         return new IrException(ExitCode.FAILURE, "refusing to " + (write ? "write " : "read ") + rel + ": " + why
                 + "; " + (write ? WRITES : READS));
