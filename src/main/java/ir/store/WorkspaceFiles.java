@@ -15,6 +15,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -150,11 +151,13 @@ public final class WorkspaceFiles {
      */
     public static void writeOutput(Path root, Path target, byte[] content) {
         Path abs = target.toAbsolutePath().normalize();
-        Path base = root.toAbsolutePath().normalize();
         try {
-            if (abs.startsWith(base) && !abs.equals(base)) {
-                String rel = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
-                checkWrite(base, rel);
+            // The root as named and as it really is: a target spelled either way is inside.
+            for (Path base : List.of(root.toAbsolutePath().normalize(), root.toRealPath())) {
+                if (abs.startsWith(base) && !abs.equals(base)) {
+                    String rel = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
+                    checkWrite(base, rel);
+                }
             }
             AtomicFiles.write(abs, content);
         } catch (IOException e) {
