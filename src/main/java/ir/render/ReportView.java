@@ -24,6 +24,9 @@ public final class ReportView {
     private static final Map<String, String> NAMES = Map.of("mttd", "MTTD (time to detect)", "mtta",
             "MTTA (time to acknowledge)", "mttm", "MTTM (time to mitigate)", "mttr", "MTTR (time to resolve)");
 
+    /** How many repeat incidents Markdown and HTML list one by one. */
+    public static final int LATEST_REPEATS = 20;
+
     private ReportView() {
     }
 
@@ -140,8 +143,12 @@ public final class ReportView {
         md.append("## Repeat incidents\n\n").append(r.repeats().size()).append(" incidents shared a tag with one that "
                 + "started at most ").append(Report.REPEAT_DAYS).append(" days before.\n\n");
         if (!r.repeats().isEmpty()) {
+            md.append("| Tag | Repeats |\n|---|---|\n");
+            repeatsByTag(r).forEach((tag, n) -> md.append("| ").append(Markdown.cell(tag)).append(" | ").append(n)
+                    .append(" |\n"));
+            md.append("\nThe latest ").append(latestRepeats(r).size()).append(":\n\n");
             md.append("| Incident | Tag | After | Days later |\n|---|---|---|---|\n");
-            r.repeats().forEach(x -> md.append("| ").append(Markdown.cell(x.id())).append(" | ")
+            latestRepeats(r).forEach(x -> md.append("| ").append(Markdown.cell(x.id())).append(" | ")
                     .append(Markdown.cell(x.tag())).append(" | ").append(Markdown.cell(x.previous())).append(" | ")
                     .append(x.after().toDays()).append(" |\n"));
             md.append('\n');
@@ -173,6 +180,23 @@ public final class ReportView {
                     .append(c.onTime()).append(" | ").append(c.due()).append(" |\n"));
         }
         return md.toString();
+    }
+
+    /** How many repeats each tag had, most first (then by tag). */
+    private static Map<String, Integer> repeatsByTag(Report.Result r) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        r.repeats().forEach(x -> counts.merge(x.tag(), 1, Integer::sum));
+        Map<String, Integer> out = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** The last {@link #LATEST_REPEATS} repeats, newest first (JSON has them all). */
+    private static List<Report.Repeat> latestRepeats(Report.Result r) {
+        List<Report.Repeat> all = new ArrayList<>(r.repeats());
+        java.util.Collections.reverse(all);
+        return all.subList(0, Math.min(LATEST_REPEATS, all.size()));
     }
 
     private static List<Report.Period> withOverall(Report.Result r) {
@@ -316,9 +340,14 @@ public final class ReportView {
                 .append(" incidents shared a tag with one that started at most ").append(Report.REPEAT_DAYS)
                 .append(" days before.</p>\n");
         if (!r.repeats().isEmpty()) {
+            h.append("<table>\n<thead><tr><th scope=\"col\">Tag</th><th scope=\"col\">Repeats</th></tr></thead>\n"
+                    + "<tbody>\n");
+            repeatsByTag(r).forEach((tag, n) -> h.append("<tr><td>").append(esc(tag)).append("</td>").append(td(n))
+                    .append("</tr>\n"));
+            h.append("</tbody></table>\n<p>The latest ").append(latestRepeats(r).size()).append(":</p>\n");
             h.append("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Incident</th><th scope=\"col\">Tag"
                     + "</th><th scope=\"col\">After</th><th scope=\"col\">Days later</th></tr></thead>\n<tbody>\n");
-            r.repeats().forEach(x -> h.append("<tr><td>").append(esc(x.id())).append("</td><td>").append(esc(x.tag()))
+            latestRepeats(r).forEach(x -> h.append("<tr><td>").append(esc(x.id())).append("</td><td>").append(esc(x.tag()))
                     .append("</td><td>").append(esc(x.previous())).append("</td>").append(td(x.after().toDays()))
                     .append("</tr>\n"));
             h.append("</tbody></table></div>\n");
