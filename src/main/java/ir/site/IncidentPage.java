@@ -106,10 +106,10 @@ final class IncidentPage {
      */
     static List<Bar> bars(Incident i, Instant last) {
         List<Bar> bars = new ArrayList<>();
-        add(bars, "Detect", i.time(Milestone.STARTED), i.time(Milestone.DETECTED));
-        add(bars, "Acknowledge", i.time(Milestone.DETECTED), i.time(Milestone.ACKNOWLEDGED));
-        add(bars, "Mitigate", i.time(Milestone.ACKNOWLEDGED), i.time(Milestone.MITIGATED));
-        add(bars, "Resolve", i.time(Milestone.MITIGATED), i.time(Milestone.RESOLVED));
+        phase(bars, "Detect", i.time(Milestone.STARTED), i.time(Milestone.DETECTED));
+        phase(bars, "Acknowledge", i.time(Milestone.DETECTED), i.time(Milestone.ACKNOWLEDGED));
+        phase(bars, "Mitigate", i.time(Milestone.ACKNOWLEDGED), i.time(Milestone.MITIGATED));
+        phase(bars, "Resolve", i.time(Milestone.MITIGATED), i.time(Milestone.RESOLVED));
         int n = 0;
         for (ImpactWindow w : Phases.windows(i)) {
             n++;
@@ -117,6 +117,13 @@ final class IncidentPage {
             add(bars, label, w.startedAt(), w.mitigatedAt() != null ? w.mitigatedAt() : last);
         }
         return bars;
+    }
+
+    /** A phase of no length (resolved as it was mitigated) says nothing as a bar: left out. */
+    private static void phase(List<Bar> bars, String label, Instant from, Instant to) {
+        if (from != null && to != null && to.isAfter(from)) {
+            bars.add(new Bar(label, from, to));
+        }
     }
 
     private static void add(List<Bar> bars, String label, Instant from, Instant to) {
@@ -142,7 +149,7 @@ final class IncidentPage {
         b.append("<figure>\n<svg class=\"phases\" role=\"img\" aria-labelledby=\"").append(id).append("-title ")
                 .append(id).append("-desc\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
                 .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
-                .append("\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"").append(id)
+                .append("\">\n<title id=\"").append(id)
                 .append("-title\">Phases of ").append(Html.esc(i.id())).append("</title>\n<desc id=\"").append(id)
                 .append("-desc\">Each bar is one phase or impact window, from ").append(start).append(" to ")
                 .append(end).append("; the table below has the same times.</desc>\n");

@@ -222,8 +222,7 @@ final class StatusPage {
                     .append(" · Status: ").append(incidentStatus(i.status())).append("</p>\n<ol class=\"updates\">\n");
             for (TimelineEvent e : publicUpdates(i)) {
                 b.append("<li><p><strong>").append(statusAt(i, e.at())).append("</strong> ").append(Html.time(e.at()))
-                        .append("</p><p>").append(Html.text(e.text()).strip().replace("\n", "<br>"))
-                        .append("</p></li>\n");
+                        .append("</p>\n").append(Site.markdown(e.text(), 4)).append("</li>\n");
             }
             b.append("</ol>\n</section>\n");
         }
