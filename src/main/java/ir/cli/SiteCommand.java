@@ -49,7 +49,7 @@ public final class SiteCommand extends IrCommand {
         @Option(names = "--public", description = "Build only status/ (the public status page).")
         boolean publicOnly;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "The status page's name (default: Status).")
+        @Option(names = "--name", paramLabel = "NAME", description = "The status page's name (default: Service).")
         String name;
 
         @Override
@@ -74,7 +74,7 @@ public final class SiteCommand extends IrCommand {
             }
             SiteFiles.check(dir);
             SortedMap<String, byte[]> files = Site.build(new Site.Input(store().loadAll(m -> warn(m + " (skipped)")),
-                    config(), name == null ? "Status" : name, baseUrl, i -> postmortem(i, ws),
+                    config(), name == null ? "Service" : name, baseUrl, i -> postmortem(i, ws),
                     store()::json, Site.MINIMAL_REPORT, publicOnly, this::warn));
             int changed;
             try {

@@ -32,7 +32,7 @@ public final class Html {
             "dl.facts dt{font-weight:600}dl.facts dd{margin:0}",
             ".filters ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0}",
             ".muted{color:var(--muted)}",
-            "svg{max-width:100%;height:auto}svg .bar{fill:var(--bar)}svg text{fill:var(--fg);font-size:12px}",
+            "svg{max-width:100%;height:auto}svg .bar{fill:var(--bar)}svg text{fill:var(--fg);font-size:14px}",
             "svg .axis{stroke:var(--line)}",
             ".indicator{padding:.75rem 1rem;border-left:.5rem solid var(--bad);font-weight:600}",
             ".indicator.none{border-color:var(--ok)}",
