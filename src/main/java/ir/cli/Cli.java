@@ -23,8 +23,8 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "report", "postmortem", "page",
-            "notify", "sync",
+            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "report", "postmortem",
+            "site", "page", "notify", "sync",
             "merge-file", "shell", "ingest", "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
@@ -37,10 +37,11 @@ public final class Cli {
      * backend of its own), {@code merge-file} (run by git, with git's environment), {@code ingest} (a payload read from
      * a file or standard input, recorded as the intake identity), {@code daemon} (it must work when the background
      * process does not), and {@code page} and {@code notify} (they send to services with the caller's own endpoints
-     * and wait, up to a second, to report the answer).
+     * and wait, up to a second, to report the answer), and {@code site} (it writes a directory of files where the
+     * caller asked, which is the caller's own business).
      */
     static final java.util.Set<String> IN_PROCESS_ONLY = java.util.Set.of("init", "edit", "shell", "sync",
-            "serve", "merge-file", "ingest", "daemon", "page", "notify");
+            "serve", "merge-file", "ingest", "daemon", "page", "notify", "site");
 
     /**
      * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
@@ -96,6 +97,7 @@ public final class Cli {
             case "stats" -> new StatsCommand();
             case "report" -> new ReportCommand();
             case "postmortem" -> new PostmortemCommand();
+            case "site" -> new SiteCommand();
             case "page" -> new PageCommand();
             case "notify" -> new NotifyCommand();
             case "sync" -> new SyncCommand();

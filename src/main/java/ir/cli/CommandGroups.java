@@ -31,7 +31,7 @@ final class CommandGroups {
                 "page", "update", "shell", "ingest"));
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "checklist", "edit"));
         g.put("Review", List.of("show", "list", "check", "actions", "history", "stats", "report"));
-        g.put("Share", List.of("postmortem", "notify", "sync"));
+        g.put("Share", List.of("postmortem", "site", "notify", "sync"));
         g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));
         return g;
     }
