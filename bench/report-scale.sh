@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/report-scale.sh — `ir report` (md, html, json) and `ir stats --by month` at 1,000 and 10,000 incidents: wall
+# bench/report-scale.sh — `ir report` (md, html, json), `ir stats --by month` and `ir site build` at 1,000 and 10,000
+# incidents: wall
 # time of one cold, one-shot run (java -jar target/ir.jar, no background process), median of RUNS runs. The budget
 # is under 10 s at 10,000. Incident files are written directly (python3, seeded) and committed once, so generating
 # 10,000 takes seconds.
@@ -67,7 +68,7 @@ time_run() {   # ARGS...: median wall seconds of $runs runs
     done | median
 }
 
-printf 'incidents\tgenerate_s\treport_md_s\treport_html_s\treport_json_s\tstats_by_month_s\tmd_bytes\thtml_bytes\tjson_bytes\n'
+printf 'incidents\tgenerate_s\treport_md_s\treport_html_s\treport_json_s\tstats_by_month_s\tsite_build_s\tsite_files\tmd_bytes\thtml_bytes\tjson_bytes\n'
 for n in "${sizes[@]}"; do
     ws=$work/ws-$n
     mkdir -p "$ws"
@@ -81,8 +82,10 @@ for n in "${sizes[@]}"; do
     (cd "$ws" && java -jar "$jar" report --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["overall"]["incidents"] == int(sys.argv[1]), d["overall"]["incidents"]' "$n")
     md=$(time_run report); html=$(time_run report --format html); json=$(time_run report --format json)
     stats=$(time_run stats --by month)
+    site=$(time_run site build -o "$work/site-$n")   # the first run writes every page, later ones rewrite none
+    files=$(find "$work/site-$n" -type f | wc -l)
     mdb=$(cd "$ws" && java -jar "$jar" report | wc -c); htmlb=$(cd "$ws" && java -jar "$jar" report --format html | wc -c)
     jsonb=$(cd "$ws" && java -jar "$jar" report --format json | wc -c)
-    printf '%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\n' "$n" "$(echo "$g1 - $g0" | bc -l)" "$md" "$html" "$json" \
-        "$stats" "$mdb" "$htmlb" "$jsonb"
+    printf '%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\n' "$n" "$(echo "$g1 - $g0" | bc -l)" "$md" "$html" \
+        "$json" "$stats" "$site" "$files" "$mdb" "$htmlb" "$jsonb"
 done
