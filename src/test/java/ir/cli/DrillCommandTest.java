@@ -131,4 +131,70 @@ class DrillCommandTest {
         IrTester.Result text = ok(ir.run("drill", "score"));
         assertThat(text.out()).contains("missed  commander_within", "0 of 6 expectations met");
     }
+
+    @Test
+    void databaseFailoverPlayedWithQuestionsAndAScribe() {
+        IrTester ir = IrTester.workspace(dir);
+        String id = play(ir, "database-failover", 30,
+                new Act(2, "role", "commander", "me"),
+                new Act(3, "severity", "SEV-1"),
+                new Act(4, "update", "orders writes failing after a database failover"),
+                new Act(5, "role", "scribe", "Bob Scribe <bob@example.com>"),
+                new Act(7, "drill", "ask", "did", "the", "failover", "lose", "anything", "to", "replication", "lag?"),
+                new Act(10, "drill", "ask", "which", "address", "does", "the", "service", "resolve"),
+                new Act(15, "update", "restarting the order service"),
+                new Act(16, "mark", "mitigated"));
+        JsonNode drill = ir.yaml(id);
+        assertThat(alertTexts(drill)).hasSize(2).anyMatch(t -> t.startsWith("Firing: PrimaryDown (db-1)"))
+                .anyMatch(t -> t.startsWith("Firing: WriteErrors"));
+        assertThat(IrTester.timelineTexts(drill)).anyMatch(t -> t.contains("40 seconds behind db-1"))
+                .anyMatch(t -> t.contains("DNS cache"));
+        IrTester.Result nothing = ok(ir.run("drill", "ask", "what", "colour", "is", "the", "sky"));
+        assertThat(nothing.out()).isEmpty();
+        assertThat(nothing.err()).contains("nothing on that");
+        ok(ir.run("drill", "end"));
+        ok(ir.run("postmortem"));
+        Map<String, JsonNode> v = verdicts(ok(ir.run("drill", "score", "--json")).json());
+        assertThat(v.keySet()).contains("roles.scribe");
+        v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
+        assertThat(v.get("roles.scribe").get("measured").asText()).isEqualTo("5m");
+    }
+
+    @Test
+    void thirdPartyOutageScoresPublicUpdateCadence() {
+        IrTester ir = IrTester.workspace(dir);
+        String id = play(ir, "third-party-outage", 30,
+                new Act(2, "role", "commander", "me"),
+                new Act(4, "update", "--audience", "public", "Some EU customers cannot pay; we are on it"),
+                new Act(12, "update", "--audience", "public", "Switching EU payments to our backup provider"),
+                new Act(20, "update", "--audience", "public", "EU payments work again through the backup"),
+                new Act(20, "mark", "mitigated"));
+        JsonNode drill = ir.yaml(id);
+        assertThat(alertTexts(drill)).singleElement().asString().contains("Payment authorisations failing");
+        assertThat(IrTester.timelineTexts(drill)).anyMatch(t -> t.contains("The last public update is getting old"));
+        ok(ir.run("drill", "end"));
+        ok(ir.run("postmortem"));
+        Map<String, JsonNode> v = verdicts(ok(ir.run("drill", "score", "--json")).json());
+        v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
+        assertThat(v.get("first_update_within").get("measured").asText()).isEqualTo("4m");
+        assertThat(v.get("update_every").get("measured").asText()).isEqualTo("8m");
+    }
+
+    @Test
+    void eachShippedScenarioPlaysToItsLastInjectWithinAMinuteAtSpeed60() {
+        IrTester ir = IrTester.workspace(dir);
+        for (String sc : List.of("bad-deploy", "database-failover", "third-party-outage")) {
+            String id = ok(ir.run("drill", "start", sc, "--speed", "60")).out().strip().lines().findFirst()
+                    .orElseThrow();
+            ir.advance(Duration.ofSeconds(59));
+            ok(ir.run("drill", "next", "--due", "-i", id));
+            // Reveals wait to be asked for: the game master gives what is left with 'ir drill next'.
+            while (!ok(ir.run("drill", "next", "-i", id)).err().contains("Every inject was delivered")) {
+                assertThat(ir.yaml(id).at("/drill_scenario/delivered").size()).isLessThanOrEqualTo(5);
+            }
+            JsonNode state = ir.yaml(id).get("drill_scenario");
+            assertThat(state.get("delivered")).hasSize(5);
+            ok(ir.run("drill", "end", "-i", id));
+        }
+    }
 }
