@@ -197,4 +197,91 @@ class DrillCommandTest {
             ok(ir.run("drill", "end", "-i", id));
         }
     }
+
+    @Test
+    void checkReportsEachProblemOfAMalformedScenarioWithItsLine() throws Exception {
+        IrTester ir = IrTester.workspace(dir);
+        Files.writeString(dir.resolve("drills/broken.yaml"), String.join("\n",
+                "title: Broken",                                   // 1
+                "colour: red",                                     // 2
+                "injects:",                                        // 3
+                "  - after: soon",                                 // 4
+                "    say: {from: a, text: b}",                     // 5
+                "  - after: 2m",                                   // 6
+                "    format: alertmanager",                        // 7
+                "    alert: {status: firing}",                     // 8
+                "  - after: 3m",                                   // 9
+                "    reveal: {text: the answer}",                  // 10
+                "  - after: 4m",                                   // 11
+                "    say: {from: a, text: b, tone: calm}",         // 12
+                "  - after: -5m",                                  // 13
+                "    say: {from: a, text: b}",                     // 14
+                "expect:",                                         // 15
+                "  commander_within: 5 minutes",                   // 16
+                ""));
+        IrTester.Result r = ir.run("drill", "check", "drills/broken.yaml", "drills/bad-deploy.yaml");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out().lines().toList()).satisfiesExactly(
+                l -> assertThat(l).startsWith("drills/broken.yaml:2: unknown key 'colour'"),
+                l -> assertThat(l).startsWith("drills/broken.yaml:4: 'injects[0].after' must be a duration")
+                        .contains("not 'soon'"),
+                l -> assertThat(l).startsWith("drills/broken.yaml:8: injects[1].alert does not parse: "),
+                l -> assertThat(l).startsWith("drills/broken.yaml:10: injects[2].reveal has no words"),
+                l -> assertThat(l).startsWith("drills/broken.yaml:12: unknown key 'injects[3].say.tone'"),
+                l -> assertThat(l).startsWith("drills/broken.yaml:13: 'injects[4].after' must be a duration"),
+                l -> assertThat(l).startsWith("drills/broken.yaml:16: 'expect.commander_within' must be a "
+                        + "duration"));
+        assertThat(r.err()).contains("1 of 2 scenarios with problems");
+        // A scenario with problems is refused to start, with its first problem.
+        ir.assertRefused(2, "ir: drills/broken.yaml:2: unknown key 'colour'", "drill", "start", "broken");
+    }
+
+    @Test
+    void checkRefusesAnAlertFileOutsideTheWorkspace() throws Exception {
+        IrTester ir = IrTester.workspace(dir);
+        Files.writeString(dir.resolve("drills/escape.yaml"), "title: Escape\ninjects:\n  - after: 1m\n"
+                + "    alert: {file: ../../etc/passwd}\n  - after: 2m\n    alert: {file: alerts/missing.json}\n");
+        IrTester.Result r = ir.run("drill", "check", "drills/escape.yaml");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("drills/escape.yaml:4: injects[0].alert.file '../../etc/passwd' must be a "
+                + "file inside the workspace", "drills/escape.yaml:6: injects[1].alert.file 'alerts/missing.json' "
+                + "cannot be read: no such file");
+    }
+
+    @Test
+    void fromAPastIncidentMakesAScenarioThatPassesCheckAndReplaysTheSameAlerts() throws Exception {
+        IrTester ir = IrTester.workspace(dir).at("2025-05-01T11:53:00Z");
+        Path firing = dir.resolve("firing.json");
+        Files.writeString(firing, IngestCommandTest.resource("alertmanager-firing.json"));
+        ok(ir.run("ingest", firing.toString()));
+        String past = ok(ir.run("list", "--json")).json().get(0).get("id").asText();
+        ok(ir.run("use", past));
+        ir.advance(Duration.ofMinutes(4));
+        ok(ir.run("log", "--important", "checkout pods restarting in a loop"));
+        ir.advance(Duration.ofMinutes(20));
+        Path resolved = dir.resolve("resolved.json");
+        Files.writeString(resolved, IngestCommandTest.resource("alertmanager-resolved.json"));
+        ok(ir.run("ingest", resolved.toString()));
+        ok(ir.run("set", "root-cause", "a bad cache configuration"));
+        ok(ir.run("set", "resolution", "rolled the configuration back"));
+        JsonNode pastIncident = ir.yaml(past);
+        List<String> pastAlerts = alertTexts(pastIncident);
+        assertThat(pastAlerts).hasSizeGreaterThanOrEqualTo(2);
+
+        ok(ir.run("drill", "from", past, "-o", "drills/replay.yaml"));
+        assertThat(ok(ir.run("drill", "check", "drills/replay.yaml")).out()).isEmpty();
+        String yaml = Files.readString(dir.resolve("drills/replay.yaml"));
+        assertThat(yaml).contains("a bad cache configuration", "rolled the configuration back",
+                "checkout pods restarting in a loop");
+        Files.delete(firing);
+        Files.delete(resolved);
+
+        String id = ok(ir.run("drill", "start", "replay", "--speed", "60")).out().lines().findFirst().orElseThrow();
+        ir.advance(Duration.ofMinutes(2));
+        ok(ir.run("drill", "next", "--due"));
+        JsonNode drill = ir.yaml(id);
+        assertThat(alertTexts(drill)).containsExactlyElementsOf(pastAlerts);
+        assertThat(IrTester.timelineTexts(drill)).contains("checkout pods restarting in a loop");
+        assertThat(drill.path("root_cause").isMissingNode()).isTrue();
+    }
 }
