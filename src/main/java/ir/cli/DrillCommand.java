@@ -286,15 +286,31 @@ public final class DrillCommand extends IrCommand {
         String id = drillId();
         catchUp(id, false);
         Instant now = clock().instant();
+        Drill.Scenario sc = scenarioOf(requireState(store().load(id)));
+        IrConfig config = config();
+        String who = store().author();
         Incident done = update(id, cur -> {
             Drill.State s = requireState(cur);
             if (s.endedAt() != null) {
                 throw IrException.usage(cur.id() + " ended already (" + ir.model.Times.format(s.endedAt())
                         + "): see 'ir drill score'");
             }
-            TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), now, store().author(), TimelineEvent.NOTE,
+            TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), now, who, TimelineEvent.NOTE,
                     "Drill ended by the game master", false, Map.of());
-            return new Change(Drill.withState(cur.withEvent(e), s.end(now)), "end drill", TimelineEvent.NOTE);
+            Incident ended = Drill.withState(cur.withEvent(e), s.end(now));
+            // The scorecard at the end is kept with the drill: its debrief shows it (see 'ir postmortem').
+            Drill.Scorecard card = Drill.score(ended, sc, s.end(now), config, now);
+            Map<String, Object> extra = new LinkedHashMap<>(ended.extra());
+            // Without 'postmortem': the debrief that shows this is that post-mortem ('ir drill score' tells).
+            List<Object> results = new ArrayList<>();
+            for (Object r : (List<?>) scorecardMap(card).get("results")) {
+                if (!"postmortem".equals(((Map<?, ?>) r).get("expectation"))) {
+                    results.add(r);
+                }
+            }
+            extra.put(Drill.SCORE, results);
+            return new Change(ended.withExtra(extra), "end drill (" + card.met() + " of " + card.results().size()
+                    + " expectations met)", TimelineEvent.NOTE);
         });
         info("Drill " + done.id() + " ended. Score: ir drill score; debrief: ir postmortem.");
         return 0;

@@ -25,6 +25,8 @@ import java.util.Set;
 public final class Drill {
     /** The drill incident's key holding {@link State}. */
     public static final String KEY = "drill_scenario";
+    /** The drill incident's key holding the scorecard recorded when the drill ended (for the debrief). */
+    public static final String SCORE = "drill_score";
     /** The attribute a timeline entry made by an inject carries: the inject's index in the scenario. */
     public static final String INJECT = "drill_inject";
     /** The most a seed moves an inject: a tenth of its offset either way. */

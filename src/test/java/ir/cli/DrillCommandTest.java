@@ -71,7 +71,7 @@ class DrillCommandTest {
     }
 
     @Test
-    void badDeployPlayedByAQuickTeamMeetsEveryExpectation() {
+    void badDeployPlayedByAQuickTeamMeetsEveryExpectation() throws Exception {
         IrTester ir = IrTester.workspace(dir);
         String id = play(ir, "bad-deploy", 40,
                 new Act(3, "role", "commander", "me"),
@@ -92,6 +92,10 @@ class DrillCommandTest {
         assertThat(asked.out()).contains("connection pool from 20 to 10");
         ok(ir.run("drill", "end"));
         ok(ir.run("postmortem"));
+        String debrief = ir.read("incidents/" + id + ".md");
+        assertThat(debrief).startsWith("# Drill debrief: Drill: Checkout errors after a deploy")
+                .contains("played from `drills/bad-deploy.yaml` at speed 60", "**5 of 5** expectations met",
+                        "| commander_within | ✅ met | 3m | 5m | commander assigned |");
         JsonNode card = ok(ir.run("drill", "score", "--json")).json();
         Map<String, JsonNode> v = verdicts(card);
         assertThat(v.keySet()).containsExactly("commander_within", "severity_within", "first_update_within",
