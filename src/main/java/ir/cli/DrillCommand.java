@@ -415,6 +415,13 @@ public final class DrillCommand extends IrCommand {
         Drill.State s = requireState(i);
         Drill.Scenario sc = scenarioOf(s);
         Instant now = clock().instant();
+        if (ir.model.Lifecycle.isDone(config(), i.status())) {
+            // A drill the responders resolved (or closed) takes no more injects: scoring it changes nothing.
+            if (early) {
+                info(id + " is " + i.status() + ": no more injects.");
+            }
+            return;
+        }
         List<Drill.Inject> due = new ArrayList<>(Drill.due(sc, s, now));
         if (early && due.isEmpty() && s.endedAt() == null) {
             List<Drill.Inject> pending = Drill.pending(sc, s);
