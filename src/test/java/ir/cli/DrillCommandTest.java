@@ -288,4 +288,45 @@ class DrillCommandTest {
         assertThat(IrTester.timelineTexts(drill)).contains("checkout pods restarting in a loop");
         assertThat(drill.path("root_cause").isMissingNode()).isTrue();
     }
+
+    @Test
+    void aDrillNotifiesOnlyChannelsThatTakeDrillsNeverPagesAndStaysOutOfStatsAndCheckAll() throws Exception {
+        IrTester ir = IrTester.workspace(dir);
+        Files.writeString(dir.resolve("ir.yaml"), Files.readString(dir.resolve("ir.yaml")) + """
+
+                channels:
+                  incidents: {kind: webhook, events: [declared, severity, update]}
+                  practice: {kind: webhook, events: [declared, severity, update], drills: true}
+                  pager: {kind: pagerduty, drills: true}
+                """);
+        // Endpoints nobody listens on: the messages stay queued in the outbox, where the test reads them.
+        ir.env("IR_CHANNEL_INCIDENTS_URL", "http://127.0.0.1:9/real")
+                .env("IR_CHANNEL_PRACTICE_URL", "http://127.0.0.1:9/practice");
+        ok(ir.run("drill", "start", "bad-deploy", "--speed", "60"));
+        ir.advance(Duration.ofSeconds(10));
+        ok(ir.run("drill", "next", "--due"));
+        ok(ir.run("update", "checkout errors, rolling back"));
+        IrTester.Result page = ir.env("IR_CHANNEL_PAGER_ROUTING_KEY", "K").run("page", "sme");
+        assertThat(page.exit()).as(page.toString()).isZero();
+        assertThat(page.err()).contains("is a drill: the page is recorded but not sent (drills never page)");
+        JsonNode outbox = ok(ir.run("notify", "--json")).json();
+        List<String> channels = new ArrayList<>();
+        outbox.forEach(m -> channels.add(m.path("channel").asText()));
+        assertThat(channels).isNotEmpty().containsOnly("practice");
+        assertThat(ok(ir.run("stats", "--json")).out()).doesNotContain("Drill: Checkout");
+        ir.advance(Duration.ofHours(13));
+        IrTester.Result all = ir.run("check", "--all");
+        assertThat(all.exit()).as(all.toString()).isZero();
+        assertThat(ir.run("check", "--all", "--drills").out()).contains("DRILL");
+    }
+
+    @Test
+    void aScenarioThatChangedWhileItsDrillPlaysIsRefused() throws Exception {
+        IrTester ir = IrTester.workspace(dir);
+        ok(ir.run("drill", "start", "bad-deploy"));
+        Path f = dir.resolve("drills/bad-deploy.yaml");
+        Files.writeString(f, Files.readString(f).replace("14 tickets", "15 tickets"));
+        ir.assertRefused(2, "ir: drills/bad-deploy.yaml changed since the drill started", "drill", "next");
+        ir.assertRefused(3, "ir: ", "drill", "score", "-i", "nope-no-such");
+    }
 }
