@@ -32,6 +32,7 @@ final class CommandGroups {
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "checklist", "edit"));
         g.put("Review", List.of("show", "list", "check", "actions", "history", "stats", "report"));
         g.put("Share", List.of("postmortem", "site", "notify", "sync"));
+        g.put("Practise", List.of("drill"));
         g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));
         return g;
     }
