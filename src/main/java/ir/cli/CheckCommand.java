@@ -24,7 +24,8 @@ import java.util.Map;
         + "need one), action items past their due date, an open incident with no entry for 12 hours, milestones out "
         + "of order.",
         "One line per finding; exits 1 when anything is due and 0 when nothing is, for cron, CI or a git hook. "
-                + "Drills are checked too, and say DRILL. --json is described in docs/check.md."},
+                + "A drill is checked when named (or current) and says DRILL; --all leaves drills out unless --drills. "
+                + "--json is described in docs/check.md."},
         footer = {"", "Examples:", "  ir check", "  ir check --all", "  ir check --all --json | jq '.findings[]'",
                 "  */5 * * * * cd ~/incidents && ir check --all --no-input || notify-send 'ir: something is due'"})
 public final class CheckCommand extends IrCommand {
@@ -39,6 +40,9 @@ public final class CheckCommand extends IrCommand {
             + "items due.")
     boolean all;
 
+    @Option(names = "--drills", description = "With --all: check drills (practice incidents) too.")
+    boolean drills;
+
     @Option(names = "--json", description = "A JSON document: {version, checked_at, due, findings: [...]}.")
     boolean json;
 
@@ -49,7 +53,11 @@ public final class CheckCommand extends IrCommand {
         }
         Instant now = clock().instant().truncatedTo(ChronoUnit.SECONDS);
         IrConfig config = config();
-        List<Incident> incidents = all ? store().loadAll(m -> warn(m + " (skipped)"))
+        if (drills && !all) {
+            throw IrException.usage("--drills goes with --all (a drill named with -i is always checked)");
+        }
+        List<Incident> incidents = all ? store().loadAll(m -> warn(m + " (skipped)")).stream()
+                .filter(i -> drills || !i.drill()).toList()
                 : List.of(store().load(store().select(incident)));
         List<Checks.Finding> findings = new ArrayList<>();
         for (Incident i : incidents) {

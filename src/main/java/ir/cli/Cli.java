@@ -23,8 +23,8 @@ public final class Cli {
     /** The subcommands, in the order help lists them. */
     static final java.util.List<String> COMMANDS = java.util.List.of("init", "open", "log", "show", "list", "use",
             "severity", "role", "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add",
-            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "postmortem", "page",
-            "notify", "sync",
+            "edit", "action", "checklist", "actions", "update", "check", "history", "stats", "report", "postmortem",
+            "site", "page", "notify", "sync", "drill",
             "merge-file", "shell", "ingest", "daemon", "serve", "help", "completion", CompleteCommand.NAME);
 
     /** The subcommands that need the whole command model (every command), not only their own. */
@@ -36,11 +36,13 @@ public final class Cli {
      * input), {@code sync} (a remote, which may ask for credentials), {@code serve} (a long-lived receiver with a
      * backend of its own), {@code merge-file} (run by git, with git's environment), {@code ingest} (a payload read from
      * a file or standard input, recorded as the intake identity), {@code daemon} (it must work when the background
-     * process does not), and {@code page} and {@code notify} (they send to services with the caller's own endpoints
-     * and wait, up to a second, to report the answer).
+     * process does not), {@code page} and {@code notify} (they send to services with the caller's own endpoints
+     * and wait, up to a second, to report the answer), {@code site} (it writes a directory of files where the
+     * caller asked, which is the caller's own business), and {@code drill} ({@code start --play} stays, delivering
+     * injects as they fall due, and scenario files are read from the caller's working directory).
      */
     static final java.util.Set<String> IN_PROCESS_ONLY = java.util.Set.of("init", "edit", "shell", "sync",
-            "serve", "merge-file", "ingest", "daemon", "page", "notify");
+            "serve", "merge-file", "ingest", "daemon", "page", "notify", "site", "drill");
 
     /**
      * The subcommands that prompt on a terminal for what their arguments leave out ({@code open}): they run in the
@@ -94,10 +96,13 @@ public final class Cli {
             case "check" -> new CheckCommand();
             case "history" -> new HistoryCommand();
             case "stats" -> new StatsCommand();
+            case "report" -> new ReportCommand();
             case "postmortem" -> new PostmortemCommand();
+            case "site" -> new SiteCommand();
             case "page" -> new PageCommand();
             case "notify" -> new NotifyCommand();
             case "sync" -> new SyncCommand();
+            case "drill" -> new DrillCommand();
             case "serve" -> new ServeCommand();
             case "merge-file" -> new MergeFileCommand();
             case "shell" -> new ShellCommand();

@@ -30,8 +30,9 @@ final class CommandGroups {
         g.put("Respond", List.of("open", "use", "severity", "role", "status", "mark", "resolve", "reopen", "cancel",
                 "page", "update", "shell", "ingest"));
         g.put("Document", List.of("log", "set", "add", "window", "data-loss", "action", "checklist", "edit"));
-        g.put("Review", List.of("show", "list", "check", "actions", "history", "stats"));
-        g.put("Share", List.of("postmortem", "notify", "sync"));
+        g.put("Review", List.of("show", "list", "check", "actions", "history", "stats", "report"));
+        g.put("Share", List.of("postmortem", "site", "notify", "sync"));
+        g.put("Practise", List.of("drill"));
         g.put("Set up", List.of("init", "serve", "help", "completion", "daemon"));
         return g;
     }

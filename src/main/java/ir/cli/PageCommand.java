@@ -72,8 +72,8 @@ public final class PageCommand extends IrCommand {
             TimelineEvent e = new TimelineEvent(IncidentIds.eventId(), when, who, "comms", text, false, attrs);
             return new Change(i.withEvent(e), "paged " + t + " (" + c.name() + ")", "comms");
         });
-        if (drill[0] && !c.drills()) {
-            info(id + " is a drill: the page is recorded but not sent ('" + c.name() + "' has no drills: true)");
+        if (drill[0]) {
+            info(id + " is a drill: the page is recorded but not sent (drills never page)");
         } else {
             info("paged " + t + " through '" + c.name() + "' (PagerDuty, dedup key " + id + "); 'ir notify' shows "
                     + "its delivery, 'ir resolve' resolves it");

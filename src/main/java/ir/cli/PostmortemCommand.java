@@ -39,6 +39,8 @@ import java.util.Optional;
                 "  ir postmortem --status in-review", "  ir postmortem --status reviewed && ir status closed"})
 public final class PostmortemCommand extends IrCommand {
     static final String DEFAULT_TEMPLATE = PostmortemDocument.DEFAULT_TEMPLATE;
+    /** A drill's post-mortem: a debrief of the practice, with its scorecard. */
+    static final String DRILL_TEMPLATE = "drill-debrief";
 
     @Mixin
     IncidentOption incident;
@@ -110,11 +112,15 @@ public final class PostmortemCommand extends IrCommand {
         }
     }
 
-    /** The incident type's {@code postmortem_template} (ir.yaml {@code types:}), else the built-in one. */
+    /**
+     * The incident type's {@code postmortem_template} (ir.yaml {@code types:}), else for a drill the drill debrief,
+     * else the built-in one.
+     */
     private String typeTemplate(String id) {
-        String type = store().load(id).type();
+        Incident i = store().load(id);
+        String type = i.type();
         String own = type == null ? null : config().findType(type).map(t -> t.postmortemTemplate()).orElse(null);
-        return own == null ? DEFAULT_TEMPLATE : own;
+        return own != null ? own : i.drill() ? DRILL_TEMPLATE : DEFAULT_TEMPLATE;
     }
 
     private int render(String id) {

@@ -78,7 +78,7 @@ public final class Protocol {
      */
     public static final Set<String> BACKGROUND = Set.of("open", "log", "show", "list", "use", "severity", "role",
             "status", "resolve", "reopen", "cancel", "mark", "window", "data-loss", "set", "add", "action", "checklist",
-            "actions", "update", "check", "history", "stats", "postmortem",
+            "actions", "update", "check", "history", "stats", "report", "postmortem",
             "help", "completion", "__complete");
 
     /**

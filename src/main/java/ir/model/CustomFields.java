@@ -28,7 +28,7 @@ public final class CustomFields {
     static {
         Set<String> r = new LinkedHashSet<>(List.of("schema", "id", "title", "severity", "status", "drill", "roles",
                 "actions", "timeline", Postmortems.KEY, "impact_windows", "data_loss", "type", "checklist",
-                "canceled", "cancel_reason", "duplicate_of", AlertMapping.KEY));
+                "canceled", "cancel_reason", "duplicate_of", AlertMapping.KEY, Drill.KEY, Drill.SCORE));
         for (Milestone m : Milestone.values()) {
             r.add(m.key());
         }

@@ -57,9 +57,10 @@ public final class Messages {
                                                             TimelineEvent e) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         if (isPage(e)) {
+            // A drill never pages anyone, even through a channel that takes drills: practice must not wake people.
             String target = e.attr("channel");
             for (Channel c : channels) {
-                if (c.kind() == Channel.Kind.PAGERDUTY && c.name().equals(target) && (!after.drill() || c.drills())) {
+                if (c.kind() == Channel.Kind.PAGERDUTY && c.name().equals(target) && !after.drill()) {
                     out.put(c.name(), pagerDuty(config, after, e, "trigger"));
                 }
             }
@@ -72,8 +73,7 @@ public final class Messages {
         if ("resolved".equals(type) || IrConfig.CANCELED.equals(e.attr("to"))) {
             for (String paged : pagedChannels(after)) {
                 for (Channel c : channels) {
-                    if (c.kind() == Channel.Kind.PAGERDUTY && c.name().equals(paged)
-                            && (!after.drill() || c.drills())) {
+                    if (c.kind() == Channel.Kind.PAGERDUTY && c.name().equals(paged) && !after.drill()) {
                         out.put(c.name(), pagerDuty(config, after, e, "resolve"));
                     }
                 }

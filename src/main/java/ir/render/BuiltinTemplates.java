@@ -10,7 +10,8 @@ import java.util.Map;
 /** The templates shipped in the jar; {@code ir init} copies them into a workspace's {@code templates/}. */
 public final class BuiltinTemplates {
     public static final String SUFFIX = ".md.mustache";
-    public static final List<String> NAMES = List.of("postmortem", "update", "update-internal", "update-exec", "update-public");
+    public static final List<String> NAMES = List.of("postmortem", "update", "update-internal", "update-exec", "update-public",
+            "drill-debrief");
 
     private BuiltinTemplates() {
     }

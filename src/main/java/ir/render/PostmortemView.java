@@ -230,7 +230,36 @@ public final class PostmortemView {
             recent.add(event(sorted.get(i)));
         }
         v.put("recent_timeline", recent);
+        putDrill(v, incident);
         return v;
+    }
+
+    /**
+     * A drill's scenario, speed and the scorecard {@code ir drill end} recorded ({@code drill_score}), for the drill
+     * debrief template.
+     */
+    private static void putDrill(Map<String, Object> v, Incident incident) {
+        ir.model.Drill.State s = incident.drill() ? ir.model.Drill.state(incident) : null;
+        v.put("drill_scenario", s == null ? null : Markdown.inline(s.scenario()));
+        v.put("drill_speed", s == null ? null : s.speed());
+        List<Map<String, Object>> score = new ArrayList<>();
+        if (incident.extra().get(ir.model.Drill.SCORE) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    score.add(map("expectation", Markdown.cell(String.valueOf(m.get("expectation"))),
+                            "verdict", Markdown.cell(String.valueOf(m.get("verdict"))),
+                            "met", "met".equals(String.valueOf(m.get("verdict"))),
+                            "limit", m.get("limit") == null ? "" : Markdown.cell(String.valueOf(m.get("limit"))),
+                            "measured", m.get("measured") == null ? "never"
+                                    : Markdown.cell(String.valueOf(m.get("measured"))),
+                            "detail", m.get("detail") == null ? "" : Markdown.cell(String.valueOf(m.get("detail")))));
+                }
+            }
+        }
+        v.put("drill_score", score);
+        v.put("has_drill_score", !score.isEmpty());
+        v.put("drill_met", score.stream().filter(m -> Boolean.TRUE.equals(m.get("met"))).count());
+        v.put("drill_expectations", score.size());
     }
 
     private static List<Map<String, Object>> roles(Incident incident, IrConfig config) {

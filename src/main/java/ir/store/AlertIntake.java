@@ -28,4 +28,13 @@ public interface AlertIntake {
 
     /** Records payloads in order; one commit per incident they change. Idempotent per payload. */
     List<Outcome> record(List<Payload> payloads);
+
+    /**
+     * A drill's alert inject: the payload parsed and routed as any other, its times moved to its receipt (a scenario's
+     * payload was written long before it is played), and its alerts recorded on {@code incident} (the drill) rather
+     * than on the incident its group would open. Writes nothing: the caller commits the result.
+     */
+    default ir.model.Incident applyTo(ir.model.Incident incident, Payload payload) {
+        throw new UnsupportedOperationException("this intake records no drills");
+    }
 }

@@ -41,6 +41,23 @@ final class Intake implements AlertIntake {
         Triggers.route(backend.config().triggers(), n);
     }
 
+    @Override
+    public Incident applyTo(Incident incident, Payload payload) {
+        IrConfig config = backend.config();
+        Notification n = AlertFormats.parse(payload.format(), payload.body());
+        TriggerRule rule = Triggers.route(config.triggers(), n);
+        Instant at = payload.receivedAt() != null ? payload.receivedAt() : session.clock().instant();
+        List<ir.model.Alert> alerts = new ArrayList<>();
+        for (ir.model.Alert a : n.alerts()) {
+            alerts.add(new ir.model.Alert(a.fingerprint(), a.status(), a.labels(), a.annotations(), at,
+                    a.firing() ? null : at, a.link()));
+        }
+        Notification moved = new Notification(n.source(), n.groupKey(), n.status(), n.title(), n.labels(),
+                n.annotations(), n.fields(), alerts, n.acknowledgedAt() == null ? null : at, at, n.summary(),
+                n.links());
+        return AlertMapping.apply(incident, moved, rule, config, at, config.intakeAuthor()).incident();
+    }
+
     private record Item(Notification n, TriggerRule rule, Instant receivedAt) {
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -140,6 +141,28 @@ public final class WorkspaceFiles {
             }
         }
         return p;
+    }
+
+    /**
+     * Writes an output file the user named ({@code ir report -o FILE}, the site) atomically: readers see the old or
+     * the new content. Any path is the user's choice, but inside the workspace it is reached without following a
+     * symbolic link (a link in a cloned repository must not carry the write out of it); outside, the directories are
+     * created as needed. Refused in one line (exit 1) when it cannot be written.
+     */
+    public static void writeOutput(Path root, Path target, byte[] content) {
+        Path abs = target.toAbsolutePath().normalize();
+        try {
+            // The root as named and as it really is: a target spelled either way is inside.
+            for (Path base : List.of(root.toAbsolutePath().normalize(), root.toRealPath())) {
+                if (abs.startsWith(base) && !abs.equals(base)) {
+                    String rel = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
+                    checkWrite(base, rel);
+                }
+            }
+            AtomicFiles.write(abs, content);
+        } catch (IOException e) {
+            throw new IrException(ExitCode.FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
+        }
     }
 
     private static IrException refusal(boolean write, String rel, String why) {

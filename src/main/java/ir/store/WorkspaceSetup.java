@@ -36,7 +36,8 @@ public final class WorkspaceSetup {
 
     /**
      * Creates a workspace in {@code dir}: {@code git init} if it is not in a work tree, the default {@code ir.yaml},
-     * {@code incidents/}, {@code templates/} with {@code templates} (name to content), {@code .gitattributes}, and one
+     * {@code incidents/}, {@code templates/} with {@code templates} (name to content), the shipped scenarios in
+     * {@code drills/}, {@code .gitattributes}, and one
      * commit. Changes nothing when {@code dir} already holds {@code ir.yaml}.
      */
     public static InitResult init(Path dir, Map<String, byte[]> templates, Session session) {
@@ -48,6 +49,8 @@ public final class WorkspaceSetup {
         files.put(Path.of(Workspace.CONFIG), ConfigCodec.defaultBytes());
         files.put(Path.of(Workspace.INCIDENTS, ".gitkeep"), new byte[0]);
         templates.forEach((name, content) -> files.put(Path.of(Workspace.TEMPLATES, name), content));
+        // A few scenarios to practise with (ir drill list): reviewed and changed like the rest of the workspace.
+        DrillFiles.SHIPPED.forEach(f -> files.put(Path.of(DrillFiles.DIR, f), DrillFiles.shipped(f)));
         Path attributes = Path.of(GITATTRIBUTES);
         byte[] attrs = gitattributes(root);
         if (attrs != null) {

@@ -203,6 +203,12 @@ class CheckCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains(id + "  DRILL commander  ");
         assertThat(check().json().get("findings").get(0).get("drill").asBoolean()).isTrue();
+        var all = ir.run("check", "--all");
+        assertThat(all.exit()).as(all.toString()).isZero();
+        assertThat(all.err()).contains("0 incidents checked");
+        var withDrills = ir.run("check", "--all", "--drills");
+        assertThat(withDrills.exit()).isEqualTo(1);
+        assertThat(withDrills.out()).contains(id + "  DRILL commander  ");
     }
 
     @Test

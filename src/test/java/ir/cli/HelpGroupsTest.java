@@ -48,7 +48,8 @@ class HelpGroupsTest {
 
         assertThat(grouped).doesNotHaveDuplicates().containsAll(visibleCommands())
                 .doesNotContain("merge-file", CompleteCommand.NAME);
-        assertThat(CommandGroups.GROUPS.keySet()).containsExactly("Respond", "Document", "Review", "Share", "Set up");
+        assertThat(CommandGroups.GROUPS.keySet()).containsExactly("Respond", "Document", "Review", "Share", "Practise",
+                "Set up");
     }
 
     @Test

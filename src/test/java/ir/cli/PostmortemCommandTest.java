@@ -329,7 +329,7 @@ class PostmortemCommandTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("ir: unknown template 'nope': use one of postmortem, update, update-internal, "
-                + "update-exec, update-public, a file in templates/ (templates/nope.md.mustache) or a path to a .mustache file in the workspace\n");
+                + "update-exec, update-public, drill-debrief, a file in templates/ (templates/nope.md.mustache) or a path to a .mustache file in the workspace\n");
         assertThat(r.out()).isEmpty();
     }
 

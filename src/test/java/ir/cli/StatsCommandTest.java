@@ -86,10 +86,32 @@ class StatsCommandTest {
         var csv = ir.run("stats", "--csv");
         assertThat(csv.exit()).isZero();
         var lines = csv.out().lines().toList();
-        assertThat(lines.get(0)).startsWith("severity,incidents,open,mttd_s");
-        assertThat(lines.get(1)).startsWith("SEV-1,2,0,900,2,600,2,5400,2,7200,2");
+        assertThat(lines.get(0)).startsWith("severity,incidents,open,mttd_mean_s,mttd_median_s,mttd_p90_s,mttd_n,");
+        // MTTD 10m and 20m: mean and median 15m, p90 (nearest rank) 20m; MTTA 5m and 15m.
+        assertThat(lines.get(1)).startsWith("SEV-1,2,0,900,900,1200,2,600,600,900,2,5400,5400,7200,2,7200,7200,9000,2");
         var text = ir.run("stats");
-        assertThat(text.out()).contains("MTTD").contains("SEV-1").contains("15m").contains("2h 00m");
+        assertThat(text.out()).contains("MTTD").contains("SEV-1").contains("15m / 20m").contains("2h 00m / 2h 30m");
+    }
+
+    @Test
+    void medianP90AndPeriods() throws Exception {
+        JsonNode rows = ir.run("stats", "--json").json();
+        JsonNode sev1 = rows.get(0);
+        assertThat(sev1.get("mttr").get("median").asLong()).isEqualTo(120 * 60);
+        assertThat(sev1.get("mttr").get("p90").asLong()).isEqualTo(150 * 60);
+        assertThat(sev1.has("period")).isFalse();
+        write("2026-10-05-e", "SEV-1", "resolved", false, "2026-10-05T10:00:00Z", "2026-10-05T10:30:00Z", null,
+                null, "2026-10-05T14:00:00Z");
+        JsonNode byMonth = ir.run("stats", "--json", "--by", "month").json();
+        assertThat(byMonth).extracting(n -> n.get("period").asText() + " " + n.get("severity").asText())
+                .containsExactly("2026-10 SEV-1", "2026-10 all", "2026-11 SEV-1", "2026-11 SEV-3", "2026-11 all");
+        assertThat(byMonth.get(0).get("mttr").get("median").asLong()).isEqualTo(4 * 3600);
+        JsonNode byQuarter = ir.run("stats", "--json", "--by", "quarter").json();
+        assertThat(byQuarter.get(byQuarter.size() - 1).get("period").asText()).isEqualTo("2026-Q4");
+        assertThat(byQuarter.get(byQuarter.size() - 1).get("incidents").asInt()).isEqualTo(4);
+        var csv = ir.run("stats", "--csv", "--by", "quarter");
+        assertThat(csv.out().lines().toList().get(0)).startsWith("period,severity,");
+        ir.assertRefused(2, "ir: unknown period 'week'", "stats", "--by", "week");
     }
 
     @Test
