@@ -102,12 +102,35 @@ class DrillCommandTest {
                 "update_every", "mitigated_within", "postmortem");
         v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
         assertThat(v.get("commander_within").get("measured").asText()).isEqualTo("3m");
-        assertThat(v.get("first_update_within").get("measured").asText()).isEqualTo("5m");
+        assertThat(v.get("first_update_within").get("measured").asText()).isEqualTo("4m");
         assertThat(v.get("update_every").get("measured").asText()).isEqualTo("15m");
         assertThat(v.get("mitigated_within").get("measured").asText()).isEqualTo("25m");
         assertThat(card.get("roles").get(0).get("role").asText()).isEqualTo("commander");
         assertThat(card.get("roles").get(0).get("entries").asInt()).isGreaterThan(3);
         assertThat(card.get("met").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void checklistStepsWithADueTimeAreScoredWhenTheScenarioAsksForThem() throws Exception {
+        IrTester ir = IrTester.workspace(dir);
+        String scenario = ir.read("drills/bad-deploy.yaml").replace("  postmortem: true\n",
+                "  postmortem: true\n  checklist: true\n");
+        assertThat(scenario).contains("checklist: true");
+        Files.writeString(dir.resolve("drills/bad-deploy-steps.yaml"), scenario);
+        ok(ir.run("drill", "check", "drills/bad-deploy-steps.yaml"));
+        play(ir, "bad-deploy-steps", 40,
+                new Act(3, "role", "commander", "me"),
+                new Act(4, "checklist", "done", "commander.announce"),
+                new Act(4, "severity", "SEV-2"));
+        ok(ir.run("drill", "end"));
+        Map<String, JsonNode> v = verdicts(ok(ir.run("drill", "score", "--json")).json());
+        // the commander announced themselves 4 scenario minutes in, within the step's 5m; the deputy and scribe were
+        // never appointed, so that step (10m) is missed once the drill is over
+        assertThat(v.get("checklist.commander.announce").get("verdict").asText()).isEqualTo("met");
+        assertThat(v.get("checklist.commander.announce").get("measured").asText()).isEqualTo("4m");
+        assertThat(v.get("checklist.commander.appoint-deputy-scribe").get("verdict").asText()).isEqualTo("missed");
+        // steps without a due time are not scored
+        assertThat(v).doesNotContainKey("checklist.commander.bring-in-experts");
     }
 
     @Test
@@ -161,7 +184,7 @@ class DrillCommandTest {
         Map<String, JsonNode> v = verdicts(ok(ir.run("drill", "score", "--json")).json());
         assertThat(v.keySet()).contains("roles.scribe");
         v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
-        assertThat(v.get("roles.scribe").get("measured").asText()).isEqualTo("5m");
+        assertThat(v.get("roles.scribe").get("measured").asText()).isEqualTo("4m");
     }
 
     @Test
