@@ -102,7 +102,7 @@ class DrillCommandTest {
                 "update_every", "mitigated_within", "postmortem");
         v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
         assertThat(v.get("commander_within").get("measured").asText()).isEqualTo("3m");
-        assertThat(v.get("first_update_within").get("measured").asText()).isEqualTo("4m");
+        assertThat(v.get("first_update_within").get("measured").asText()).isEqualTo("5m");
         assertThat(v.get("update_every").get("measured").asText()).isEqualTo("15m");
         assertThat(v.get("mitigated_within").get("measured").asText()).isEqualTo("25m");
         assertThat(card.get("roles").get(0).get("role").asText()).isEqualTo("commander");
@@ -184,7 +184,7 @@ class DrillCommandTest {
         Map<String, JsonNode> v = verdicts(ok(ir.run("drill", "score", "--json")).json());
         assertThat(v.keySet()).contains("roles.scribe");
         v.values().forEach(r -> assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("met"));
-        assertThat(v.get("roles.scribe").get("measured").asText()).isEqualTo("4m");
+        assertThat(v.get("roles.scribe").get("measured").asText()).isEqualTo("5m");
     }
 
     @Test
