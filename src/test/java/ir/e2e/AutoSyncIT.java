@@ -46,8 +46,15 @@ class AutoSyncIT {
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
-    void stopEverything() {
-        started.forEach(Process::destroy);
+    void stopEverything() throws InterruptedException {
+        // each stopped and gone before the temporary directory is deleted: a follower still exiting (its auto-sync
+        // writes .git/ir/ on the way out) would leave files behind the deletion
+        for (Process p : started) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
         // the clones' auto-sync processes, which outlive the commands that started them
         String root = tmp.toString();
         ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
