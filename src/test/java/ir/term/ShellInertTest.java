@@ -36,15 +36,7 @@ class ShellInertTest {
                 + "severity: SEV-2\nstatus: \"investigating\\e]0;pwned\\a\"\nopened_at: 2026-11-28T10:00:00Z\n");
         int before = t.commits().size();
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = "stty cols 160 rows 40; exec '" + java + "' -cp '" + System.getProperty("java.class.path")
-                + "' ir.Main -C '" + dir + "' shell";
-        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, "/dev/null");
-        pb.environment().put("IR_AUTHOR", IrTester.ALICE);
-        pb.environment().put("TERM", "xterm");
-        pb.environment().remove("IR_DIR");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = ir.testing.Pty.shell(dir, IrTester.ALICE);
         StringBuffer screen = new StringBuffer();
         ir.testing.Pty.collect(p.getInputStream(), screen);
         OutputStream keys = p.getOutputStream();

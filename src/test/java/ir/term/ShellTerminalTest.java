@@ -47,15 +47,7 @@ class ShellTerminalTest {
         String id = t.open("Checkout latency spike", "--severity", "SEV-3");
         int before = t.commits().size();
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = "stty cols 160 rows 40; exec '" + java + "' -cp '" + System.getProperty("java.class.path")
-                + "' ir.Main -C '" + dir + "' shell";
-        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, "/dev/null");
-        pb.environment().put("IR_AUTHOR", IrTester.ALICE);
-        pb.environment().put("TERM", "xterm");
-        pb.environment().remove("IR_DIR");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = ir.testing.Pty.shell(dir, IrTester.ALICE);
         Screen screen = new Screen(p.getInputStream());
         OutputStream keys = p.getOutputStream();
         try {
@@ -113,15 +105,7 @@ class ShellTerminalTest {
         String id = t.open("Checkout latency spike", "--severity", "SEV-3");
         int before = t.commits().size();
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = "stty cols 160 rows 40; exec '" + java + "' -cp '" + System.getProperty("java.class.path")
-                + "' ir.Main -C '" + dir + "' shell";
-        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, "/dev/null");
-        pb.environment().put("IR_AUTHOR", IrTester.ALICE);
-        pb.environment().put("TERM", "xterm");
-        pb.environment().remove("IR_DIR");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = ir.testing.Pty.shell(dir, IrTester.ALICE);
         Screen screen = new Screen(p.getInputStream());
         OutputStream keys = p.getOutputStream();
         try {
