@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -82,7 +81,7 @@ class AutoSyncIT {
         int n = 30;
         for (int i = 1; i <= n; i++) {
             int who = i % 3;
-            ok(ir(team.clones.get(who), team.env.get(who), "log", "-i", id, entry(i)));
+            Processes.ok(Processes.ir(team.clones.get(who), team.env.get(who), "log", "-i", id, entry(i)));
             // as a conversation goes: the next responder has seen this entry before answering it
             Path next = team.clones.get((who + 1) % 3);
             String text = entry(i);
@@ -119,8 +118,8 @@ class AutoSyncIT {
         await("the three clones and the remote byte-identical", () -> {
             String first = read(a, id);
             return first.equals(read(team.clones.get(1), id)) && first.equals(read(team.clones.get(2), id))
-                    && head(a).equals(head(team.clones.get(1))) && head(a).equals(head(team.clones.get(2)))
-                    && head(a).equals(head(bare));
+                    && Processes.head(a).equals(Processes.head(team.clones.get(1))) && Processes.head(a).equals(Processes.head(team.clones.get(2)))
+                    && Processes.head(a).equals(Processes.head(bare));
         });
         for (Path clone : team.clones) {
             assertThat(read(clone, id)).contains(expected.toArray(String[]::new));
@@ -148,8 +147,8 @@ class AutoSyncIT {
             meanwhile.add(timedLog(b, team.env.get(0), id, "while away " + i));
             Thread.sleep(300);
         }
-        Processes.Result show = ir(b, team.env.get(0), "show", "-i", id);
-        ok(show);
+        Processes.Result show = Processes.ir(b, team.env.get(0), "show", "-i", id);
+        Processes.ok(show);
         assertThat(show.err()).as(show.toString()).contains("not pushed");
         long slowestUsual = usual.stream().mapToLong(Long::longValue).max().orElseThrow();
         assertThat(meanwhile).as("each command while the remote is away, against the usual %s ms", usual)
@@ -189,12 +188,12 @@ class AutoSyncIT {
     private void twoWay(Team team) throws Exception {
         Path b = team.clones.get(0);
         Path c = team.clones.get(1);
-        ok(ir(b, team.env.get(0), "log", "-i", team.id, "from bob over the wire"));
+        Processes.ok(Processes.ir(b, team.env.get(0), "log", "-i", team.id, "from bob over the wire"));
         await("bob's entry in carol's clone", () -> read(c, team.id).contains("from bob over the wire"));
-        ok(ir(c, team.env.get(1), "log", "-i", team.id, "from carol over the wire"));
+        Processes.ok(Processes.ir(c, team.env.get(1), "log", "-i", team.id, "from carol over the wire"));
         await("carol's entry in bob's clone", () -> read(b, team.id).contains("from carol over the wire"));
-        Processes.Result show = ir(b, team.env.get(0), "show", "-i", team.id);
-        ok(show);
+        Processes.Result show = Processes.ir(b, team.env.get(0), "show", "-i", team.id);
+        Processes.ok(show);
         assertThat(show.err()).as(show.toString()).containsPattern("synced (just now|[0-9]+ s ago)");
     }
 
@@ -221,7 +220,7 @@ class AutoSyncIT {
         Path seed = tmp.resolve("seed");
         Map<String, String> seedEnv = Processes.cleanEnv(Files.createDirectories(tmp.resolve("home-seed")));
         Processes.gitRepo(seed, seedEnv, "Seed", "seed@example.com");
-        ok(ir(seed, seedEnv, "init"));
+        Processes.ok(Processes.ir(seed, seedEnv, "init"));
         Processes.git(seed, seedEnv, "push", "-q", bare.toString(), "main");
 
         List<Path> clones = new ArrayList<>();
@@ -240,14 +239,14 @@ class AutoSyncIT {
             clones.add(dir);
             envs.add(env);
         }
-        ok(ir(clones.get(0), envs.get(0), "open", "Checkout returns 500", "--severity", "SEV-2"));
-        String id = incidentId(clones.get(0));
+        Processes.ok(Processes.ir(clones.get(0), envs.get(0), "open", "Checkout returns 500", "--severity", "SEV-2"));
+        String id = Processes.incidentId(clones.get(0));
         for (int i = 1; i < clones.size(); i++) {
             Path clone = clones.get(i);
             Map<String, String> env = envs.get(i);
             // a teammate's first command (any command) starts the clone's auto-sync, which fetches the incident
             await("the incident in " + clone.getFileName(), () -> {
-                ok(ir(clone, env, "list"));
+                Processes.ok(Processes.ir(clone, env, "list"));
                 return Files.exists(clone.resolve("incidents/" + id + ".yaml"));
             });
         }
@@ -264,7 +263,7 @@ class AutoSyncIT {
 
     private long timedLog(Path clone, Map<String, String> env, String id, String text) {
         long t0 = System.nanoTime();
-        ok(ir(clone, env, "log", "-i", id, text));
+        Processes.ok(Processes.ir(clone, env, "log", "-i", id, text));
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -329,25 +328,4 @@ class AutoSyncIT {
         }
     }
 
-    private static String incidentId(Path clone) throws IOException {
-        try (Stream<Path> files = Files.list(clone.resolve("incidents"))) {
-            String name = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).findFirst()
-                    .orElseThrow();
-            return name.substring(0, name.length() - ".yaml".length());
-        }
-    }
-
-    private static String head(Path repo) {
-        Map<String, String> env = new HashMap<>(Processes.cleanEnv(repo));
-        return Processes.git(repo, env, "rev-parse", Files.isDirectory(repo.resolve(".git")) ? "HEAD" : "main")
-                .strip();
-    }
-
-    private static Processes.Result ir(Path dir, Map<String, String> env, String... args) {
-        return Processes.run(Processes.irJar(args), dir, env);
-    }
-
-    private static void ok(Processes.Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-    }
 }

@@ -157,4 +157,32 @@ final class Processes {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** {@code ir ARGS} from the packaged jar, run in {@code dir} with {@code env}. */
+    static Result ir(Path dir, Map<String, String> env, String... args) {
+        return run(irJar(args), dir, env);
+    }
+
+    /** Fails the test unless {@code r} exited 0; the message shows its output. */
+    static Result ok(Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** The commit a clone's HEAD (or a bare repository's main) is at. */
+    static String head(Path repo) {
+        return git(repo, cleanEnv(repo), "rev-parse", Files.isDirectory(repo.resolve(".git")) ? "HEAD" : "main")
+                .strip();
+    }
+
+    /** The ID of the (first) incident file in a clone's incidents/. */
+    static String incidentId(Path clone) {
+        try (java.util.stream.Stream<Path> files = Files.list(clone.resolve("incidents"))) {
+            String name = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted()
+                    .findFirst().orElseThrow();
+            return name.substring(0, name.length() - ".yaml".length());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

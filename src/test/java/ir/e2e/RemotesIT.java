@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,16 +59,16 @@ class RemotesIT {
             ssh.client(home, ssh.ed25519Key(), false);
             Map<String, String> env = Processes.cleanEnv(home);
             Path a = seededClone(bare, ssh.url("team"), tmp.resolve("a"), env, "Alice");
-            String before = head(bare);
-            Processes.Result r = ir(a, env, "sync");
+            String before = Processes.head(bare);
+            Processes.Result r = Processes.ir(a, env, "sync");
             assertRefusedInOneLine(r);
             assertThat(r.err()).contains("host key of [127.0.0.1]:" + ssh.port() + " is not known")
                     .contains("ssh-keyscan -p " + ssh.port() + " 127.0.0.1 >> ~/.ssh/known_hosts");
             assertThat(Files.readString(home.resolve(".ssh/known_hosts"))).as("nothing added unasked").isEmpty();
-            assertThat(head(bare)).isEqualTo(before);
+            assertThat(Processes.head(bare)).isEqualTo(before);
 
             Files.writeString(home.resolve(".ssh/known_hosts"), ssh.knownHostsLine());
-            assertThat(ir(a, env, "sync").exit()).isZero();
+            assertThat(Processes.ir(a, env, "sync").exit()).isZero();
         }
     }
 
@@ -90,14 +89,14 @@ class RemotesIT {
         Path a = seededClone(bare, url, tmp.resolve("a"), envA, "Alice");
         Path b = tmp.resolve("b");
 
-        ok(ir(a, envA, "open", "Checkout returns 500", "--severity", "SEV-2"));
-        String id = incidentId(a);
-        ok(ir(a, envA, "log", "from Alice: error rate at 40%"));
-        ok(ir(a, envA, "sync"));
-        assertThat(head(bare)).as("pushed").isEqualTo(head(a));
+        Processes.ok(Processes.ir(a, envA, "open", "Checkout returns 500", "--severity", "SEV-2"));
+        String id = Processes.incidentId(a);
+        Processes.ok(Processes.ir(a, envA, "log", "from Alice: error rate at 40%"));
+        Processes.ok(Processes.ir(a, envA, "sync"));
+        assertThat(Processes.head(bare)).as("pushed").isEqualTo(Processes.head(a));
 
         clone(bare, url, b, envB, "Bob");
-        ok(ir(b, envB, "sync"));
+        Processes.ok(Processes.ir(b, envB, "sync"));
         assertThat(Files.readString(b.resolve("incidents/" + id + ".yaml"))).contains("Checkout returns 500");
 
         // Carol's entry, committed in her own clone, reaches the remote while Bob's sync is between fetch and push
@@ -105,34 +104,34 @@ class RemotesIT {
         Map<String, String> envC = Processes.cleanEnv(tmp.resolve("home-c"));
         Processes.git(tmp, envC, "clone", "-q", bare.toString(), c.toString());
         identity(c, envC, "Carol");
-        ok(ir(c, envC, "log", "-i", id, "from Carol: rolled back the deploy"));
+        Processes.ok(Processes.ir(c, envC, "log", "-i", id, "from Carol: rolled back the deploy"));
         raceOnce(bare, c);
 
-        ok(ir(b, envB, "log", "-i", id, "from Bob: paged the payments team"));
-        Processes.Result raced = ir(b, envB, "sync");
-        ok(raced);
+        Processes.ok(Processes.ir(b, envB, "log", "-i", id, "from Bob: paged the payments team"));
+        Processes.Result raced = Processes.ir(b, envB, "sync");
+        Processes.ok(raced);
         assertThat(Files.exists(bare.resolve("raced"))).as("Carol pushed in between").isTrue();
-        ok(ir(a, envA, "sync"));
+        Processes.ok(Processes.ir(a, envA, "sync"));
 
         for (String yaml : List.of(Files.readString(a.resolve("incidents/" + id + ".yaml")),
                 Files.readString(b.resolve("incidents/" + id + ".yaml")),
                 Processes.git(bare, envA, "show", "main:incidents/" + id + ".yaml"))) {
             assertThat(yaml).contains("from Alice", "from Bob", "from Carol");
         }
-        assertThat(head(a)).isEqualTo(head(bare));
+        assertThat(Processes.head(a)).isEqualTo(Processes.head(bare));
 
         // bad credentials: refused in one line, the local entry kept, the remote unchanged
         Map<String, String> bad = env("home-bad", badClient, Map.of());
-        ok(ir(a, envA, "log", "-i", id, "not pushed yet"));
-        String local = head(a);
-        String remote = head(bare);
-        Processes.Result r = ir(a, bad, "sync");
+        Processes.ok(Processes.ir(a, envA, "log", "-i", id, "not pushed yet"));
+        String local = Processes.head(a);
+        String remote = Processes.head(bare);
+        Processes.Result r = Processes.ir(a, bad, "sync");
         assertRefusedInOneLine(r);
-        assertThat(head(a)).isEqualTo(local);
-        assertThat(head(bare)).isEqualTo(remote);
+        assertThat(Processes.head(a)).isEqualTo(local);
+        assertThat(Processes.head(bare)).isEqualTo(remote);
         assertThat(Files.readString(a.resolve("incidents/" + id + ".yaml"))).contains("not pushed yet");
-        ok(ir(a, envA, "sync"));
-        assertThat(head(bare)).isEqualTo(head(a));
+        Processes.ok(Processes.ir(a, envA, "sync"));
+        assertThat(Processes.head(bare)).isEqualTo(Processes.head(a));
     }
 
     private Map<String, String> env(String name, Client client, Map<String, String> extra) throws IOException {
@@ -147,7 +146,7 @@ class RemotesIT {
     private Path seededClone(Path bare, String url, Path dir, Map<String, String> env, String who) {
         Path seed = tmp.resolve("seed");
         Processes.gitRepo(seed, env, "Seed", "seed@example.com");
-        ok(ir(seed, env, "init"));
+        Processes.ok(Processes.ir(seed, env, "init"));
         Processes.git(seed, env, "push", "-q", bare.toString(), "main");
         clone(bare, url, dir, env, who);
         return dir;
@@ -184,27 +183,6 @@ class RemotesIT {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
     }
 
-    private static String incidentId(Path clone) throws IOException {
-        try (Stream<Path> files = Files.list(clone.resolve("incidents"))) {
-            String name = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).findFirst()
-                    .orElseThrow();
-            return name.substring(0, name.length() - ".yaml".length());
-        }
-    }
-
-    private static String head(Path repo) {
-        Map<String, String> env = Processes.cleanEnv(repo);
-        return Processes.git(repo, env, "rev-parse", Files.isDirectory(repo.resolve(".git")) ? "HEAD" : "main")
-                .strip();
-    }
-
-    private static Processes.Result ir(Path dir, Map<String, String> env, String... args) {
-        return Processes.run(Processes.irJar(args), dir, env);
-    }
-
-    private static void ok(Processes.Result r) {
-        assertThat(r.exit()).as(r.toString()).isZero();
-    }
 
     private static void assertRefusedInOneLine(Processes.Result r) {
         assertThat(r.exit()).as(r.toString()).isNotZero();
