@@ -84,6 +84,9 @@ final class GitServers {
                     Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
                 }
                 int port = freePort();
+                // SHLVL=1: bash, which runs each session's command, then does not source the account's ~/.bashrc (it
+                // does for a command from sshd otherwise). A .bashrc may do slow or locking work (pyenv's rehash
+                // lock, left behind when the server stops during a session, made every later login wait 60 s).
                 Files.writeString(dir.resolve("sshd_config"), """
                         ListenAddress 127.0.0.1
                         HostKey %s
@@ -96,6 +99,7 @@ final class GitServers {
                         PubkeyAuthentication yes
                         PermitRootLogin prohibit-password
                         LogLevel VERBOSE
+                        SetEnv SHLVL=1
                         """.formatted(dir.resolve("host_ed25519"), dir.resolve("authorized_keys")));
                 Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config")
                         .toString(), "-p", Integer.toString(port)).directory(dir.toFile())
